@@ -1,0 +1,168 @@
+#pragma once
+/// The catalog as typed values: what the engine reasons over. Built by the loader (loader.hpp),
+/// which has already checked every field, so these structs hold only valid data; a value the
+/// catalog does not know is an empty optional, never a made-up default.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aiadvise/catalog/types.hpp"
+#include "aiadvise/util/json_document.hpp"
+
+namespace aiadvise::catalog {
+
+struct Provenance {
+  std::string source;
+  std::string as_of;  ///< YYYY-MM-DD
+};
+
+struct ComputePreference {
+  ComputeKind default_kind = ComputeKind::gpu;
+  std::vector<std::string> cpu_viable_when;
+  std::vector<std::string> gpu_needed_when;
+};
+
+struct Family {
+  std::string id, name, description;
+  SizingMethod sizing = SizingMethod::dense;
+  std::string training_guidance, inference_guidance;
+  ComputePreference training, inference;
+  std::optional<double> typical_params;
+  std::optional<double> typical_forward_gflops_per_sample;
+  std::vector<std::string> frameworks;
+  Provenance provenance;
+};
+
+struct Architecture {
+  std::optional<int> layers, hidden_size, attention_heads, kv_heads, head_dim, intermediate_size, vocab_size,
+      context_length, experts, experts_per_token, encoder_layers, decoder_layers;
+};
+
+struct Model {
+  std::string id, name, family;
+  std::optional<double> params, active_params;
+  Architecture architecture;
+  std::optional<double> forward_gflops_per_sample;
+  std::optional<double> activation_mib_per_sample;
+  std::string input;
+  std::optional<Precision> default_precision;
+  std::vector<std::string> frameworks;
+  Provenance provenance;
+};
+
+struct Hardware {
+  std::string id, name, vendor;
+  ComputeKind kind = ComputeKind::gpu;
+  std::optional<double> memory_gib;
+  std::string memory_type;
+  std::optional<double> memory_bandwidth_gb_per_s;
+  std::map<Precision, double> tflops;  ///< dense peak per chip
+  std::string interconnect_name;
+  std::optional<double> interconnect_gb_per_s;
+  std::vector<std::string> frameworks;
+  std::vector<std::string> supported_families;  ///< empty: all
+  // CPUs
+  std::optional<int> cores_per_socket, threads_per_core;
+  std::optional<double> clock_ghz;
+  std::map<Precision, double> flops_per_cycle_per_core;
+  std::string vector_units;
+  Provenance provenance;
+};
+
+struct Instance {
+  std::string id;
+  Cloud cloud = Cloud::aws;
+  std::string name, family;
+  double vcpus = 0;
+  double memory_gib = 0;
+  std::optional<std::string> cpu;          ///< hardware id
+  std::optional<std::string> accelerator;  ///< hardware id
+  int accelerator_count = 0;
+  std::optional<double> network_gbps;
+  std::string region;
+  std::optional<double> price_usd_per_hour;
+  std::optional<double> price_vm_usd_per_hour, price_accelerators_usd_per_hour;
+  std::optional<double> spot_price_usd_per_hour;
+  Provenance provenance, price_provenance;
+};
+
+struct TokenPrice {
+  std::string model;  ///< model id
+  double input_usd_per_1m_tokens = 0, output_usd_per_1m_tokens = 0;
+  std::string region;
+  Provenance provenance;
+};
+
+struct InstancePrice {
+  std::string instance;  ///< instance id
+  double price_usd_per_hour = 0;
+  std::string region;
+  Provenance provenance;
+};
+
+struct Service {
+  std::string id, name;
+  Cloud cloud = Cloud::aws;
+  bool managed = true;
+  std::string kind;  ///< training, realtime-inference, serverless-inference, ...
+  std::vector<std::string> phases, modes;
+  std::vector<ComputeKind> accelerators;
+  std::map<std::string, double> limits;
+  std::string pricing_model;  ///< instance-hour, per-request, per-token, vm
+  std::optional<double> markup_over_vm;
+  std::optional<double> usd_per_gb_second, usd_per_request, cluster_usd_per_hour;
+  std::vector<TokenPrice> token_prices;
+  std::vector<InstancePrice> instance_prices;
+  std::vector<std::string> takes_off_the_team;
+  Provenance provenance;
+};
+
+/// Where one entry came from, field by field (for `catalog show --origin`).
+struct EntryOrigin {
+  std::string file;                          ///< where the entry was first defined
+  std::map<std::string, std::string> fields;  ///< field -> file that set its current value
+};
+
+struct CatalogMeta {
+  std::string version;
+  std::string as_of;
+  std::string description;
+};
+
+class Catalog {
+ public:
+  CatalogMeta meta;
+  std::vector<Family> families;  ///< each sorted by id
+  std::vector<Model> models;
+  std::vector<Hardware> hardware;
+  std::vector<Instance> instances;
+  std::vector<Service> services;
+  /// Rules stay JSON here; rules/ compiles them.
+  std::vector<util::Json> rules;
+
+  /// Merged JSON of every entry by section and id, as shown by `catalog show`.
+  std::map<std::string, std::map<std::string, util::Json>> raw;
+  std::map<std::string, std::map<std::string, EntryOrigin>> origins;
+  std::vector<std::string> files;  ///< every file read, in order
+
+  const Family* family(std::string_view id) const;
+  const Model* model(std::string_view id) const;
+  const Hardware* hardware_by_id(std::string_view id) const;
+  /// By id (aws-g5-xlarge) or by the cloud's own name (g5.xlarge); a name shared by two clouds
+  /// is ambiguous and needs the id.
+  const Instance* instance(std::string_view id_or_name) const;
+  const Service* service(std::string_view id) const;
+
+  /// Ids of a section, for "did you mean" and completion.
+  std::vector<std::string> ids(std::string_view section) const;
+
+  /// Rebuilds the lookup indexes after the vectors changed.
+  void index();
+
+ private:
+  std::map<std::string, std::size_t, std::less<>> m_family, m_model, m_hardware, m_instance, m_instance_name, m_service;
+};
+
+}  // namespace aiadvise::catalog

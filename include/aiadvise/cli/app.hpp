@@ -1,0 +1,22 @@
+#pragma once
+/// The command line: one entry point that parses, dispatches and holds the only top-level catch.
+
+#include <string>
+#include <vector>
+
+namespace aiadvise::cli {
+
+/// What a run produced: the exit code, the result text (stdout) and the diagnostics (stderr).
+struct RunResult {
+  int code = 0;
+  std::string out;
+  std::string err;
+};
+
+/// Runs aiadvise in-process and returns what it would print; nothing is written. For tests.
+RunResult run_captured(const std::vector<std::string>& args);
+
+/// Runs aiadvise: writes the result to stdout once, diagnostics to stderr, returns the exit code.
+int run(int argc, const char* const* argv);
+
+}  // namespace aiadvise::cli

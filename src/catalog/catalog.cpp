@@ -1,0 +1,73 @@
+#include "aiadvise/catalog/catalog.hpp"
+
+namespace aiadvise::catalog {
+
+namespace {
+template <typename T, typename Index>
+const T* find_in(const std::vector<T>& items, const Index& index, std::string_view id) {
+  auto it = index.find(id);
+  return it == index.end() ? nullptr : &items[it->second];
+}
+
+template <typename T, typename Index>
+void build(const std::vector<T>& items, Index& index) {
+  index.clear();
+  for (std::size_t i = 0; i < items.size(); ++i) index.emplace(items[i].id, i);
+}
+
+template <typename T>
+std::vector<std::string> ids_of(const std::vector<T>& items) {
+  std::vector<std::string> out;
+  out.reserve(items.size());
+  for (const auto& item : items) out.push_back(item.id);
+  return out;
+}
+}  // namespace
+
+void Catalog::index() {
+  build(families, m_family);
+  build(models, m_model);
+  build(hardware, m_hardware);
+  build(instances, m_instance);
+  build(services, m_service);
+  m_instance_name.clear();
+  constexpr std::size_t k_ambiguous = static_cast<std::size_t>(-1);
+  for (std::size_t i = 0; i < instances.size(); ++i) {
+    auto [it, inserted] = m_instance_name.emplace(instances[i].name, i);
+    if (!inserted) it->second = k_ambiguous;
+  }
+}
+
+const Family* Catalog::family(std::string_view id) const { return find_in(families, m_family, id); }
+const Model* Catalog::model(std::string_view id) const { return find_in(models, m_model, id); }
+const Hardware* Catalog::hardware_by_id(std::string_view id) const { return find_in(hardware, m_hardware, id); }
+const Service* Catalog::service(std::string_view id) const { return find_in(services, m_service, id); }
+
+const Instance* Catalog::instance(std::string_view id_or_name) const {
+  if (const Instance* i = find_in(instances, m_instance, id_or_name)) return i;
+  auto it = m_instance_name.find(id_or_name);
+  if (it == m_instance_name.end() || it->second >= instances.size()) return nullptr;
+  return &instances[it->second];
+}
+
+std::vector<std::string> Catalog::ids(std::string_view section) const {
+  if (section == "families") return ids_of(families);
+  if (section == "models") return ids_of(models);
+  if (section == "hardware") return ids_of(hardware);
+  if (section == "instances") {
+    auto out = ids_of(instances);
+    for (const auto& i : instances) out.push_back(i.name);
+    return out;
+  }
+  if (section == "services") return ids_of(services);
+  if (section == "rules") {
+    std::vector<std::string> out;
+    for (const auto& r : rules) {
+      if (r.contains("id") && r["id"].is_string()) out.push_back(r["id"].get<std::string>());
+    }
+    return out;
+  }
+  return {};
+}
+
+}  // namespace aiadvise::catalog

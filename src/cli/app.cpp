@@ -1,0 +1,178 @@
+#include "aiadvise/cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <sstream>
+
+#include "aiadvise/catalog/embedded.hpp"
+#include "aiadvise/catalog/loader.hpp"
+#include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/util/diagnostics.hpp"
+#include "aiadvise/util/file_io.hpp"
+#include "aiadvise/util/text.hpp"
+#include "cli/context.hpp"
+
+namespace aiadvise::cli {
+
+namespace {
+
+constexpr const char* k_footer = R"(Examples:
+  aiadvise catalog list gpus
+  aiadvise catalog list instances --cloud aws --accelerator nvidia-a100-80gb --format json
+  aiadvise catalog show p4d.24xlarge --origin
+  aiadvise catalog validate my-prices.json
+
+Exit codes: 0 ok, 1 findings (check), 2 usage or invalid input, 3 internal error,
+4 output could not be written. See docs/exit-codes.md.
+Environment: AIADVISE_CATALOG adds user catalog paths (':'-separated); NO_COLOR disables colour.)";
+
+// The catalog's date from the embedded catalog.json alone, so --version stays as cheap as a
+// process start.
+std::string embedded_catalog_date() {
+  for (const auto& file : catalog::embedded_catalog_files()) {
+    if (file.name != "data/catalog/catalog.json") continue;
+    const auto doc = util::Json::parse(file.text, nullptr, false);
+    if (doc.is_object() && doc.contains("catalog") && doc["catalog"].contains("as_of") &&
+        doc["catalog"]["as_of"].is_string()) {
+      return doc["catalog"]["as_of"].get<std::string>();
+    }
+  }
+  return "unknown";
+}
+
+void configure_logging(const GlobalOptions& global) {
+  // NOTE: spdlog's default logger writes to stdout; results own stdout, so diagnostics go to stderr.
+  static auto logger = [] {
+    auto l = spdlog::stderr_color_st("aiadvise");
+    l->set_pattern("aiadvise: %l: %v");
+    return l;
+  }();
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(global.verbose ? spdlog::level::debug : global.quiet ? spdlog::level::err : spdlog::level::warn);
+}
+
+std::string format_errors(const util::InputError& e) {
+  std::string out;
+  for (const auto& d : e.diagnostics()) out += util::format_diagnostic(d) + '\n';
+  if (e.diagnostics().size() > 1) out += fmt::format("aiadvise: {} problems found\n", e.diagnostics().size());
+  return out;
+}
+
+RunResult dispatch(const std::vector<std::string>& args) {
+  RunResult result;
+  GlobalOptions global;
+  Action action;
+
+  CLI::App app{"aiadvise: which compute, which instance, and managed or self-managed, for an ML workload.\n"
+               "Offline, multi-cloud (AWS, GCP, Azure), and with its reasons.",
+               "aiadvise"};
+  app.footer(k_footer);
+  app.set_version_flag("--version", fmt::format("aiadvise {} (catalog {})", AIADVISE_VERSION, embedded_catalog_date()),
+                       "Print the version and the catalog's date");
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option("--catalog", global.catalog_paths,
+                 "User catalog file or directory merged over the default (repeatable; also $AIADVISE_CATALOG)")
+      ->type_name("PATH");
+  app.add_flag("--no-default-catalog", global.no_default_catalog, "Do not load the embedded default catalog");
+  app.add_flag("-v,--verbose", global.verbose, "Print debug diagnostics on stderr");
+  app.add_flag("-q,--quiet", global.quiet, "Print only errors on stderr");
+  app.add_option("--max-input-bytes", global.max_input_bytes, "Cap on the size of any JSON input (default 64 MiB)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-depth", global.max_depth, "Cap on JSON nesting depth (default 64)")->check(CLI::PositiveNumber);
+
+  setup_catalog(app, global, action);
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  std::ostringstream out, err;
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp& e) {
+    result.code = app.exit(e, out, err);
+    result.out = out.str();
+    return result;
+  } catch (const CLI::CallForAllHelp& e) {
+    result.code = app.exit(e, out, err);
+    result.out = out.str();
+    return result;
+  } catch (const CLI::CallForVersion& e) {
+    result.code = app.exit(e, out, err);
+    result.out = out.str();
+    return result;
+  } catch (const CLI::ParseError& e) {
+    result.code = k_exit_invalid;
+    std::string message = e.what();
+    result.err = fmt::format("aiadvise: error: {}\nRun 'aiadvise --help' for usage.\n", util::escape_for_terminal(message));
+    return result;
+  }
+  configure_logging(global);
+  if (!action) {
+    result.code = k_exit_invalid;
+    result.err = "aiadvise: error: no command given\nRun 'aiadvise --help' for usage.\n";
+    return result;
+  }
+  Io io;
+  try {
+    result.code = action(io);
+    result.out = std::move(io.out);
+    result.err = std::move(io.err);
+  } catch (const util::InputError& e) {
+    result.code = k_exit_invalid;
+    result.err = io.err + format_errors(e);
+  }
+  return result;
+}
+
+}  // namespace
+
+catalog::Catalog load_catalog(const GlobalOptions& global) {
+  catalog::LoadOptions options;
+  options.include_embedded = !global.no_default_catalog;
+  options.limits = global.limits();
+  if (const char* env = std::getenv(catalog::k_catalog_env); env && *env) {
+    for (auto& path : util::split_list(env, ':')) options.paths.push_back(path);
+  }
+  for (const auto& path : global.catalog_paths) options.paths.push_back(path);
+  spdlog::debug("loading catalog: default={}, {} user path(s)", options.include_embedded, options.paths.size());
+  return catalog::load_catalog(options);
+}
+
+void add_format_option(CLI::App& app, std::string& format, const std::vector<std::string>& choices) {
+  app.add_option("--format", format, "Output format: " + util::join(choices, ", "))
+      ->check(CLI::IsMember(choices))
+      ->capture_default_str();
+}
+
+RunResult run_captured(const std::vector<std::string>& args) {
+  try {
+    return dispatch(args);
+  } catch (const std::exception& e) {
+    return RunResult{k_exit_internal, "", fmt::format("aiadvise: internal error: {}\n", util::escape_for_terminal(e.what()))};
+  } catch (...) {
+    return RunResult{k_exit_internal, "", "aiadvise: internal error: unknown exception\n"};
+  }
+}
+
+int run(int argc, const char* const* argv) {
+  // A reader that closes the pipe early (`| head -1`) is not an error: ignore SIGPIPE, and
+  // write_stdout treats EPIPE as success.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  RunResult result = run_captured(args);
+  if (!result.err.empty()) std::fputs(result.err.c_str(), stderr);
+  if (const int error = util::write_stdout(result.out); error != 0) {
+    std::fprintf(stderr, "aiadvise: error: cannot write the result to standard output: %s\n", std::strerror(error));
+    return k_exit_io;
+  }
+  return result.code;
+}
+
+}  // namespace aiadvise::cli

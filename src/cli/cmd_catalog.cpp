@@ -1,0 +1,314 @@
+// `aiadvise catalog list|show|validate`: browse and check the catalog.
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "aiadvise/catalog/loader.hpp"
+#include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/util/diagnostics.hpp"
+#include "aiadvise/util/table.hpp"
+#include "aiadvise/util/text.hpp"
+#include "cli/context.hpp"
+
+namespace aiadvise::cli {
+
+namespace {
+
+using catalog::Catalog;
+using catalog::ComputeKind;
+using util::Json;
+
+struct ListOptions {
+  std::string kind;
+  std::string format = "table";
+  std::vector<std::string> clouds;
+  std::string accelerator;
+  double min_accelerator_memory_gib = 0;
+  double max_price = 0;
+  std::string vcpus;
+  std::string compute;
+};
+
+struct ShowOptions {
+  std::string id;
+  std::string format = "table";
+  bool origin = false;
+};
+
+struct ValidateOptions {
+  std::vector<std::string> paths;
+  std::string format = "table";
+};
+
+const std::vector<std::string> k_list_kinds{"families", "models", "hardware", "gpus", "accelerators", "cpus",
+                                            "instances", "services", "rules"};
+
+std::string num(std::optional<double> v, const char* spec = "{:g}") {
+  return v ? fmt::format(fmt::runtime(spec), *v) : "unknown";
+}
+
+// "8", "4-16", "8-", "-16": an inclusive range.
+std::pair<double, double> parse_range(const std::string& text) {
+  auto fail = [&] {
+    throw util::InputError(std::vector<util::Diagnostic>{
+        util::Diagnostic{"", 0, 0, "", fmt::format("--vcpus: expected N, MIN-MAX, MIN- or -MAX, got '{}'",
+                                                   util::escape_for_terminal(text))}});
+  };
+  const auto dash = text.find('-');
+  if (dash == std::string::npos) {
+    auto v = util::parse_count(text);
+    if (!v) fail();
+    return {*v, *v};
+  }
+  const std::string lo = text.substr(0, dash), hi = text.substr(dash + 1);
+  std::pair<double, double> range{0, 1e300};
+  if (!lo.empty()) {
+    auto v = util::parse_count(lo);
+    if (!v) fail();
+    range.first = *v;
+  }
+  if (!hi.empty()) {
+    auto v = util::parse_count(hi);
+    if (!v) fail();
+    range.second = *v;
+  }
+  if (lo.empty() && hi.empty()) fail();
+  return range;
+}
+
+bool matches_accelerator(const Catalog& c, const catalog::Instance& i, const std::string& wanted) {
+  if (wanted.empty()) return true;
+  if (wanted == "none" || wanted == "cpu") return !i.accelerator;
+  if (!i.accelerator) return false;
+  const catalog::Hardware* h = c.hardware_by_id(*i.accelerator);
+  if (*i.accelerator == wanted) return true;
+  if (h && to_string(h->kind) == wanted) return true;
+  // A substring of the id: "a100" matches nvidia-a100-40gb and nvidia-a100-80gb.
+  return i.accelerator->find(wanted) != std::string::npos;
+}
+
+Json list_instances(const Catalog& c, const ListOptions& o, util::Table& table) {
+  Json out = Json::array();
+  std::pair<double, double> vcpus{0, 1e300};
+  if (!o.vcpus.empty()) vcpus = parse_range(o.vcpus);
+  for (const auto& i : c.instances) {
+    if (!o.clouds.empty() &&
+        std::find(o.clouds.begin(), o.clouds.end(), std::string(to_string(i.cloud))) == o.clouds.end()) {
+      continue;
+    }
+    if (!matches_accelerator(c, i, o.accelerator)) continue;
+    const catalog::Hardware* h = i.accelerator ? c.hardware_by_id(*i.accelerator) : nullptr;
+    if (o.min_accelerator_memory_gib > 0 && (!h || !h->memory_gib || *h->memory_gib < o.min_accelerator_memory_gib)) {
+      continue;
+    }
+    if (o.max_price > 0 && (!i.price_usd_per_hour || *i.price_usd_per_hour > o.max_price)) continue;
+    if (i.vcpus < vcpus.first || i.vcpus > vcpus.second) continue;
+    if (!o.compute.empty()) {
+      const std::string kind = h ? std::string(to_string(h->kind)) : "cpu";
+      if (kind != o.compute) continue;
+    }
+    out.push_back(c.raw.at("instances").at(i.id));
+    table.add_row({i.id, std::string(to_string(i.cloud)), i.name, fmt::format("{:g}", i.vcpus),
+                   fmt::format("{:g}", i.memory_gib),
+                   i.accelerator ? fmt::format("{}x {}", i.accelerator_count, *i.accelerator) : "-",
+                   h && h->memory_gib ? fmt::format("{:.0f}", *h->memory_gib * i.accelerator_count) : "-",
+                   num(i.price_usd_per_hour), i.region});
+  }
+  return out;
+}
+
+int run_list(const ListOptions& o, const GlobalOptions& global, Io& io) {
+  const Catalog c = load_catalog(global);
+  Json items = Json::array();
+  std::string section = o.kind;
+  std::unique_ptr<util::Table> table;
+  if (o.kind == "instances") {
+    table = std::make_unique<util::Table>(std::vector<std::string>{
+        "id", "cloud", "name", "vcpus", "memory_gib", "accelerators", "accel_memory_gib", "usd_per_hour", "region"});
+    items = list_instances(c, o, *table);
+  } else if (o.kind == "hardware" || o.kind == "gpus" || o.kind == "accelerators" || o.kind == "cpus") {
+    section = "hardware";
+    table = std::make_unique<util::Table>(std::vector<std::string>{"id", "kind", "name", "memory_gib", "bandwidth_gb_per_s",
+                                                                   "tflops_bf16", "tflops_fp8", "frameworks"});
+    for (const auto& h : c.hardware) {
+      if (o.kind == "gpus" && h.kind != ComputeKind::gpu) continue;
+      if (o.kind == "accelerators" && h.kind == ComputeKind::cpu) continue;
+      if (o.kind == "cpus" && h.kind != ComputeKind::cpu) continue;
+      if (!o.compute.empty() && to_string(h.kind) != o.compute) continue;
+      if (o.min_accelerator_memory_gib > 0 && (!h.memory_gib || *h.memory_gib < o.min_accelerator_memory_gib)) continue;
+      auto tf = [&](catalog::Precision p) {
+        auto it = h.tflops.find(p);
+        return it == h.tflops.end() ? std::string("-") : fmt::format("{:g}", it->second);
+      };
+      items.push_back(c.raw.at("hardware").at(h.id));
+      table->add_row({h.id, std::string(to_string(h.kind)), h.name, h.memory_gib ? fmt::format("{:.1f}", *h.memory_gib) : "-",
+                      num(h.memory_bandwidth_gb_per_s), tf(catalog::Precision::bf16), tf(catalog::Precision::fp8),
+                      util::join(h.frameworks, ",")});
+    }
+  } else if (o.kind == "families") {
+    table = std::make_unique<util::Table>(std::vector<std::string>{"id", "sizing", "training", "inference", "name"});
+    for (const auto& f : c.families) {
+      items.push_back(c.raw.at("families").at(f.id));
+      table->add_row({f.id, std::string(to_string(f.sizing)), std::string(to_string(f.training.default_kind)),
+                      std::string(to_string(f.inference.default_kind)), f.name});
+    }
+  } else if (o.kind == "models") {
+    table = std::make_unique<util::Table>(std::vector<std::string>{"id", "family", "params", "layers", "kv_heads", "context", "name"});
+    for (const auto& m : c.models) {
+      items.push_back(c.raw.at("models").at(m.id));
+      auto opt = [](std::optional<int> v) { return v ? std::to_string(*v) : std::string("-"); };
+      table->add_row({m.id, m.family, m.params ? util::format_count(*m.params) : "-", opt(m.architecture.layers),
+                      opt(m.architecture.kv_heads), opt(m.architecture.context_length), m.name});
+    }
+  } else if (o.kind == "services") {
+    table = std::make_unique<util::Table>(std::vector<std::string>{"id", "cloud", "management", "kind", "accelerators", "pricing"});
+    for (const auto& s : c.services) {
+      if (!o.clouds.empty() &&
+          std::find(o.clouds.begin(), o.clouds.end(), std::string(to_string(s.cloud))) == o.clouds.end()) {
+        continue;
+      }
+      std::vector<std::string> kinds;
+      for (auto k : s.accelerators) kinds.emplace_back(to_string(k));
+      items.push_back(c.raw.at("services").at(s.id));
+      table->add_row({s.id, std::string(to_string(s.cloud)), s.managed ? "managed" : "self-managed", s.kind,
+                      util::join(kinds, ","), s.pricing_model});
+    }
+  } else if (o.kind == "rules") {
+    table = std::make_unique<util::Table>(std::vector<std::string>{"id", "description"});
+    for (const auto& r : c.rules) {
+      items.push_back(r);
+      table->add_row({r.value("id", ""), r.value("description", "")});
+    }
+  }
+  if (o.format == "json") {
+    Json doc = Json::object();
+    doc[section] = std::move(items);
+    io.out = doc.dump(2) + '\n';
+  } else {
+    io.out = table->render();
+    io.err += fmt::format("aiadvise: {} {}\n", table->size(), o.kind);
+  }
+  return k_exit_ok;
+}
+
+int run_show(const ShowOptions& o, const GlobalOptions& global, Io& io) {
+  const Catalog c = load_catalog(global);
+  std::string section, id = o.id;
+  if (const catalog::Instance* i = c.instance(o.id)) {
+    section = "instances";
+    id = i->id;
+  } else {
+    for (const auto& [s, entries] : c.raw) {
+      if (entries.count(o.id)) {
+        section = s;
+        break;
+      }
+    }
+  }
+  if (section.empty()) {
+    std::vector<std::string> all;
+    for (const auto& [s, entries] : c.raw) {
+      for (const auto& [k, v] : entries) all.push_back(k);
+    }
+    for (const auto& i : c.instances) all.push_back(i.name);
+    throw util::InputError(fmt::format("no catalog entry with id '{}'{}", util::escape_for_terminal(o.id),
+                                       util::did_you_mean(o.id, all)));
+  }
+  const Json& entry = c.raw.at(section).at(id);
+  const catalog::EntryOrigin& origin = c.origins.at(section).at(id);
+  if (o.format == "json") {
+    Json doc = Json::object();
+    doc["section"] = section;
+    doc["entry"] = entry;
+    if (o.origin) {
+      doc["origin"] = Json::object();
+      doc["origin"]["defined_in"] = origin.file;
+      doc["origin"]["fields"] = origin.fields;
+    }
+    io.out = doc.dump(2) + '\n';
+    return k_exit_ok;
+  }
+  std::vector<std::string> headers{"field", "value"};
+  if (o.origin) headers.push_back("origin");
+  util::Table table(headers);
+  for (const auto& [key, value] : entry.items()) {
+    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    if (text.size() > 100) text = text.substr(0, 97) + "...";
+    std::vector<std::string> row{key, util::escape_for_terminal(text)};
+    if (o.origin) row.push_back(origin.fields.count(key) ? origin.fields.at(key) : origin.file);
+    table.add_row(std::move(row));
+  }
+  io.out = fmt::format("{} {}\n\n", section, id) + table.render();
+  return k_exit_ok;
+}
+
+int run_validate(const ValidateOptions& o, const GlobalOptions& global, Io& io) {
+  GlobalOptions g = global;
+  g.catalog_paths.insert(g.catalog_paths.end(), o.paths.begin(), o.paths.end());
+  const Catalog c = load_catalog(g);
+  std::size_t priced = 0;
+  for (const auto& i : c.instances) priced += i.price_usd_per_hour.has_value();
+  if (o.format == "json") {
+    Json doc{{"valid", true},
+             {"files", c.files},
+             {"counts",
+              {{"families", c.families.size()},
+               {"models", c.models.size()},
+               {"hardware", c.hardware.size()},
+               {"instances", c.instances.size()},
+               {"instances_priced", priced},
+               {"services", c.services.size()},
+               {"rules", c.rules.size()}}}};
+    io.out = doc.dump(2) + '\n';
+  } else {
+    io.out = fmt::format(
+        "catalog is valid: {} files; {} families, {} models, {} hardware, {} instances ({} priced), {} services, {} rules\n",
+        c.files.size(), c.families.size(), c.models.size(), c.hardware.size(), c.instances.size(), priced,
+        c.services.size(), c.rules.size());
+  }
+  return k_exit_ok;
+}
+
+}  // namespace
+
+void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action) {
+  CLI::App* catalog = app.add_subcommand("catalog", "Browse and validate the catalog of models, hardware, instances and services");
+  catalog->require_subcommand(1);
+
+  auto list = std::make_shared<ListOptions>();
+  CLI::App* list_cmd = catalog->add_subcommand("list", "List catalog entries of one kind, with filters");
+  list_cmd->add_option("kind", list->kind, "What to list")->required()->check(CLI::IsMember(k_list_kinds));
+  add_format_option(*list_cmd, list->format, {"table", "json"});
+  list_cmd->add_option("--cloud", list->clouds, "Only these clouds (aws,gcp,azure)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"aws", "gcp", "azure"}));
+  list_cmd->add_option("--accelerator", list->accelerator,
+                       "Only instances with this accelerator: a hardware id, part of one (a100), a kind (gpu, tpu), or none");
+  list_cmd->add_option("--compute", list->compute, "Only this compute kind")
+      ->check(CLI::IsMember({"cpu", "gpu", "tpu", "inferentia", "trainium"}));
+  list_cmd->add_option("--min-accelerator-memory", list->min_accelerator_memory_gib, "At least this much memory per accelerator (GiB)")
+      ->check(CLI::NonNegativeNumber);
+  list_cmd->add_option("--max-price", list->max_price, "At most this on-demand price (USD per hour)")->check(CLI::PositiveNumber);
+  list_cmd->add_option("--vcpus", list->vcpus, "vCPUs: N, MIN-MAX, MIN- or -MAX");
+  list_cmd->callback([list, &global, &action] { action = [list, &global](Io& io) { return run_list(*list, global, io); }; });
+
+  auto show = std::make_shared<ShowOptions>();
+  CLI::App* show_cmd = catalog->add_subcommand("show", "Show one entry (any section) by id, or an instance by its cloud name");
+  show_cmd->add_option("id", show->id, "Entry id, e.g. llama-2-70b, nvidia-h100-sxm, p4d.24xlarge")->required();
+  show_cmd->add_flag("--origin", show->origin, "Show which file each field came from");
+  add_format_option(*show_cmd, show->format, {"table", "json"});
+  show_cmd->callback([show, &global, &action] { action = [show, &global](Io& io) { return run_show(*show, global, io); }; });
+
+  auto validate = std::make_shared<ValidateOptions>();
+  CLI::App* validate_cmd = catalog->add_subcommand(
+      "validate", "Validate the catalog, with user catalogs merged over the default; report every problem");
+  validate_cmd->add_option("paths", validate->paths, "User catalog files or directories to check");
+  add_format_option(*validate_cmd, validate->format, {"table", "json"});
+  validate_cmd->callback(
+      [validate, &global, &action] { action = [validate, &global](Io& io) { return run_validate(*validate, global, io); }; });
+}
+
+}  // namespace aiadvise::cli

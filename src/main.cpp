@@ -1,0 +1,3 @@
+#include "aiadvise/cli/app.hpp"
+
+int main(int argc, char** argv) { return aiadvise::cli::run(argc, argv); }
