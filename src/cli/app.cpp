@@ -5,7 +5,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
+#include <optional>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -65,6 +67,24 @@ std::string format_errors(const util::InputError& e) {
   return out;
 }
 
+// CLI11 says "A subcommand is required" for `aiadvise frobnicate`; name the word and the nearest command.
+std::optional<std::string> unknown_command(const CLI::App& app, const std::vector<std::string>& args) {
+  std::vector<std::string> commands;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.rfind("-", 0) == 0) {
+      // Global options that take a value in the next argument.
+      if (arg == "--catalog" || arg == "--max-input-bytes" || arg == "--max-depth") ++i;
+      continue;
+    }
+    if (std::find(commands.begin(), commands.end(), arg) != commands.end()) return std::nullopt;
+    return fmt::format("unknown command '{}'{}; commands: {}", arg, util::did_you_mean(arg, commands),
+                       util::join(commands, ", "));
+  }
+  return std::nullopt;
+}
+
 RunResult dispatch(const std::vector<std::string>& args) {
   RunResult result;
   GlobalOptions global;
@@ -109,6 +129,7 @@ RunResult dispatch(const std::vector<std::string>& args) {
   } catch (const CLI::ParseError& e) {
     result.code = k_exit_invalid;
     std::string message = e.what();
+    if (auto unknown = unknown_command(app, args)) message = *unknown;
     result.err = fmt::format("aiadvise: error: {}\nRun 'aiadvise --help' for usage.\n", util::escape_for_terminal(message));
     return result;
   }

@@ -189,7 +189,6 @@ int run_list(const ListOptions& o, const GlobalOptions& global, Io& io) {
     io.out = doc.dump(2) + '\n';
   } else {
     io.out = table->render();
-    io.err += fmt::format("aiadvise: {} {}\n", table->size(), o.kind);
   }
   return k_exit_ok;
 }

@@ -68,8 +68,15 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
     return true;
   }
 
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
-    m_error_offset = position;
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& e) override {
+    // The position is just past the last character read. A number overflow is reported where the
+    // number starts; a syntax error where the parser stopped.
+    if (e.id == 406 && position >= last_token.size()) {
+      m_error_offset = position - last_token.size();
+    } else {
+      m_error_offset = position > 0 ? position - 1 : 0;
+    }
     m_error_message = e.what();
     m_error_id = e.id;
     return false;
@@ -321,8 +328,7 @@ JsonDocument JsonDocument::parse(std::string name, std::string text, const JsonL
                                        limits.max_depth));
   }
   if (!parsed) {
-    return fail_at(builder.error_offset().value_or(0) > 0 ? builder.error_offset().value_or(1) - 1 : 0,
-                   clean_parse_message(builder.error_message()));
+    return fail_at(builder.error_offset().value_or(0), clean_parse_message(builder.error_message()));
   }
   doc.m_value = builder.take();
   if (!builder.duplicates().empty()) {

@@ -92,11 +92,21 @@ std::optional<std::string> nearest(std::string_view word, const std::vector<std:
   // NOTE: a third of the word's length (at least 2) keeps "gpt-2" -> "gpt-j" plausible while not
   // suggesting an unrelated id for a short word.
   const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  const auto common_prefix = [&](const std::string& candidate) {
+    std::size_t n = 0;
+    while (n < word.size() && n < candidate.size() && word[n] == candidate[n]) ++n;
+    return n;
+  };
   std::optional<std::string> best;
   std::size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
     const std::size_t d = edit_distance(word, candidate);
-    if (d < best_distance || (d == best_distance && best && candidate < *best)) {
+    // Ties go to the longer shared prefix ("vcpu" -> "vcpus", not "cpu"), then to the smaller id.
+    const bool better = d < best_distance ||
+                        (d == best_distance && best &&
+                         (common_prefix(candidate) > common_prefix(*best) ||
+                          (common_prefix(candidate) == common_prefix(*best) && candidate < *best)));
+    if (better) {
       best_distance = d;
       best = candidate;
     }
