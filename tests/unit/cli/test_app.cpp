@@ -62,7 +62,8 @@ TEST_CASE("cli: catalog list filters like an instance selector", "[cli][catalog]
            acc.find("h200") != std::string::npos));
   }
   const auto cheap = run_captured({"catalog", "list", "instances", "--max-price", "0.2", "--vcpus", "2-4", "--format", "json"});
-  for (const auto& i : nlohmann::json::parse(cheap.out).at("instances")) {
+  const auto cheap_doc = nlohmann::json::parse(cheap.out);
+  for (const auto& i : cheap_doc.at("instances")) {
     CHECK(i.at("price_usd_per_hour").get<double>() <= 0.2);
     CHECK(i.at("vcpus").get<double>() <= 4);
   }
