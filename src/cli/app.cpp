@@ -109,6 +109,7 @@ RunResult dispatch(const std::vector<std::string>& args) {
   app.add_option("--max-depth", global.max_depth, "Cap on JSON nesting depth (default 64)")->check(CLI::PositiveNumber);
 
   setup_catalog(app, global, action);
+  setup_estimate(app, global, action);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   std::ostringstream out, err;

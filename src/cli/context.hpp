@@ -10,6 +10,7 @@
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace aiadvise::cli {
@@ -43,5 +44,6 @@ enum class Format { table, json, markdown };
 void add_format_option(CLI::App& app, std::string& format, const std::vector<std::string>& choices);
 
 void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action);
 
 }  // namespace aiadvise::cli

@@ -1,0 +1,19 @@
+#pragma once
+/// JSON forms of the sizing results, shared by `estimate`, `recommend` and `check`. Numbers are
+/// checked finite here: a NaN or infinity reaching output is a bug, reported as an internal error.
+
+#include "aiadvise/sizing/sizing.hpp"
+#include "aiadvise/util/json_document.hpp"
+
+namespace aiadvise::report {
+
+inline constexpr int k_schema_version = 1;
+
+/// Sets `key` to `value`, rounded to 6 significant digits; throws std::logic_error when not finite.
+void put_number(util::Json& object, const char* key, double value);
+void put_number(util::Json& object, const char* key, const std::optional<double>& value);
+
+util::Json requirements_json(const sizing::Requirements& r);
+util::Json estimate_json(const sizing::Estimate& e, const catalog::Catalog& catalog);
+
+}  // namespace aiadvise::report

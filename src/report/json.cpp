@@ -1,0 +1,81 @@
+#include "aiadvise/report/json.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace aiadvise::report {
+
+using util::Json;
+
+void put_number(Json& object, const char* key, double value) {
+  if (!std::isfinite(value)) throw std::logic_error(fmt::format("non-finite value for '{}'", key));
+  // Six significant digits keep output stable across platforms and readable in diffs.
+  object[key] = std::stod(fmt::format("{:.6g}", value));
+}
+
+void put_number(Json& object, const char* key, const std::optional<double>& value) {
+  if (value) put_number(object, key, *value);
+}
+
+Json requirements_json(const sizing::Requirements& r) {
+  Json j = Json::object();
+  put_number(j, "memory_gib", r.memory.total_gib());
+  put_number(j, "weights_gib", r.memory.weights_gib);
+  put_number(j, "kv_cache_gib", r.memory.kv_cache_gib);
+  put_number(j, "activations_gib", r.memory.activations_gib);
+  put_number(j, "gradients_gib", r.memory.gradients_gib);
+  put_number(j, "optimizer_gib", r.memory.optimizer_gib);
+  put_number(j, "overhead_gib", r.memory.overhead_gib);
+  put_number(j, "reference_batch", r.reference_batch);
+  if (r.kv_bytes_per_token > 0) put_number(j, "kv_cache_bytes_per_token", r.kv_bytes_per_token);
+  j["unit"] = r.unit;
+  put_number(j, "forward_flops_per_unit", r.forward_flops_per_unit);
+  if (r.training_flops > 0) put_number(j, "training_flops", r.training_flops);
+  if (r.trainable_params > 0) put_number(j, "trainable_params", r.trainable_params);
+  j["notes"] = r.notes;
+  return j;
+}
+
+Json estimate_json(const sizing::Estimate& e, const catalog::Catalog& catalog) {
+  Json j = Json::object();
+  const catalog::Instance* i = catalog.instance(e.instance);
+  j["instance"] = i ? i->name : e.instance;
+  j["instance_id"] = e.instance;
+  if (i) {
+    j["cloud"] = std::string(catalog::to_string(i->cloud));
+    j["region"] = i->region;
+  }
+  j["count"] = e.count;
+  j["compute"] = std::string(catalog::to_string(e.compute));
+  if (!e.accelerator.empty()) {
+    j["accelerator"] = e.accelerator;
+    j["accelerators_per_instance"] = e.accelerators_per_instance;
+  }
+  j["fits"] = e.fits;
+  if (!e.fit_reason.empty()) j["fit_reason"] = e.fit_reason;
+  put_number(j, "memory_needed_gib", e.memory_needed_gib);
+  put_number(j, "memory_available_gib", e.memory_available_gib);
+  if (e.fits) put_number(j, "headroom", e.headroom);
+  j["parallelism"] = {{"tensor_parallel", e.tensor_parallel},
+                      {"replicas_per_instance", e.replicas_per_instance},
+                      {"instances", e.count}};
+  put_number(j, "batch_size", e.batch_size);
+  put_number(j, "throughput", e.throughput);
+  if (e.throughput) j["throughput_unit"] = e.throughput_unit;
+  put_number(j, "latency_ms", e.latency_ms);
+  put_number(j, "ttft_ms", e.ttft_ms);
+  put_number(j, "tpot_ms", e.tpot_ms);
+  put_number(j, "time_hours", e.time_hours);
+  if (!e.bottleneck.empty()) j["bottleneck"] = e.bottleneck;
+  put_number(j, "price_usd_per_hour", e.price_usd_per_hour);
+  put_number(j, "cost_usd", e.cost_usd);
+  put_number(j, "cost_usd_per_1m_tokens", e.cost_usd_per_1m_tokens);
+  put_number(j, "cost_usd_per_1k_requests", e.cost_usd_per_1k_requests);
+  j["unknowns"] = e.unknowns;
+  j["notes"] = e.notes;
+  return j;
+}
+
+}  // namespace aiadvise::report

@@ -1,0 +1,436 @@
+#include "aiadvise/workload/workload.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "aiadvise/util/json_reader.hpp"
+#include "aiadvise/util/text.hpp"
+
+namespace aiadvise::workload {
+
+using catalog::SizingMethod;
+using util::Json;
+using util::Location;
+using util::NumberRule;
+
+namespace {
+
+const std::vector<std::string> k_phases{"training", "fine-tuning", "inference"};
+const std::vector<std::string> k_methods{"full", "lora", "qlora"};
+const std::vector<std::string> k_modes{"realtime", "batch"};
+const std::vector<std::string> k_priorities{"flexibility", "security", "integration", "ease", "scalability", "cost",
+                                            "maintenance"};
+const std::vector<std::string> k_ops{"low", "medium", "high"};
+const std::vector<std::string> k_traffic{"steady", "spiky", "intermittent"};
+const std::vector<std::string> k_optimizations{"quantized", "pruned", "distilled"};
+
+enum class Kind { count, number, integer, text, list, flag };
+
+struct Field {
+  const char* key;  // JSON key; the flag is "--" + key with '_' as '-'
+  Kind kind;
+  const char* type_name;
+  const char* help;
+};
+
+// NOTE: one table drives the flags, the JSON reader and --help, so the three cannot disagree.
+const std::vector<Field>& fields() {
+  static const std::vector<Field> f{
+      {"model", Kind::text, "ID", "Named model from the catalog (e.g. llama-3.1-8b, resnet-50)"},
+      {"family", Kind::text, "ID", "Model family (e.g. llm-decoder, cnn, classical-trees)"},
+      {"params", Kind::count, "N", "Parameters: 350M, 7B, 1.2T"},
+      {"active_params", Kind::count, "N", "Active parameters per token (mixture of experts)"},
+      {"precision", Kind::text, "P", "fp32, fp16, bf16, fp8, int8 or int4"},
+      {"phase", Kind::text, "PHASE", "training, fine-tuning or inference"},
+      {"method", Kind::text, "M", "Fine-tuning method: full, lora or qlora"},
+      {"mode", Kind::text, "MODE", "Inference mode: realtime or batch"},
+      {"qps", Kind::number, "N", "Requests per second to serve"},
+      {"latency_ms", Kind::number, "MS", "Target latency per request"},
+      {"ttft_ms", Kind::number, "MS", "Target time to first token (LLM inference)"},
+      {"tpot_ms", Kind::number, "MS", "Target time per output token (LLM inference)"},
+      {"input_tokens", Kind::integer, "N", "Tokens in per request (or sequence length for training)"},
+      {"output_tokens", Kind::integer, "N", "Tokens out per request"},
+      {"batch_size", Kind::integer, "N", "Concurrent requests or sequences per replica (default: chosen per instance)"},
+      {"dataset_samples", Kind::count, "N", "Training samples (rows, images, sequences)"},
+      {"dataset_tokens", Kind::count, "N", "Training tokens"},
+      {"epochs", Kind::number, "N", "Passes over the dataset"},
+      {"features", Kind::integer, "N", "Columns per row (classical ML)"},
+      {"denoising_steps", Kind::integer, "N", "Denoising steps per image (diffusion)"},
+      {"iterations", Kind::integer, "N", "Boosting rounds or solver iterations (classical ML)"},
+      {"gradient_checkpointing", Kind::flag, "", "Recompute activations in the backward pass (training)"},
+      {"optimizations", Kind::list, "LIST", "Model made smaller: quantized, pruned, distilled"},
+      {"deadline_hours", Kind::number, "H", "Training must finish within this many hours"},
+      {"budget_usd_per_hour", Kind::number, "USD", "At most this much per hour"},
+      {"budget_usd", Kind::number, "USD", "At most this much for the whole run"},
+      {"cloud", Kind::list, "LIST", "Allowed clouds: aws,gcp,azure (default all)"},
+      {"region", Kind::text, "R", "Region for prices (default: the catalog's reference region)"},
+      {"spot", Kind::flag, "", "Allow spot or preemptible capacity where priced"},
+      {"framework", Kind::text, "F", "pytorch, tensorflow, jax, xgboost, sklearn or onnx"},
+      {"priorities", Kind::list, "LIST", "Any of flexibility, security, integration, ease, scalability, cost, maintenance"},
+      {"ops_maturity", Kind::text, "LEVEL", "How much operations work the team can take on: low, medium, high"},
+      {"traffic", Kind::text, "T", "steady, spiky or intermittent"},
+  };
+  return f;
+}
+
+std::string flag_name(const std::string& key) {
+  std::string out = "--" + key;
+  std::replace(out.begin(), out.end(), '_', '-');
+  return out;
+}
+
+// Flags become JSON values of the same types a file would hold, so one reader checks both.
+Json flag_value(const Field& field, const std::string& raw, std::vector<util::Diagnostic>& diagnostics) {
+  const std::string flag = flag_name(field.key);
+  auto bad = [&](const char* expected) {
+    diagnostics.push_back(util::Diagnostic{"", 0, 0, flag,
+                                           fmt::format("expected {}, got '{}'", expected, util::escape_for_terminal(raw))});
+    return Json();
+  };
+  switch (field.kind) {
+    case Kind::count:
+    case Kind::number:
+    case Kind::integer: {
+      // NOTE: a negative or non-numeric flag is reported by the reader below with the same words
+      // as a file; only text that is no number at all is caught here.
+      if (!raw.empty() && raw.front() == '-') {
+        double v = 0;
+        try {
+          v = std::stod(raw);
+        } catch (...) {
+          return bad("a number");
+        }
+        return Json(v);
+      }
+      auto v = util::parse_count(raw);
+      if (!v) return bad(field.kind == Kind::count ? "a number like 350M, 7B or 1.2T" : "a number");
+      if (*v == std::floor(*v) && std::fabs(*v) < 9e15) return Json(static_cast<std::int64_t>(*v));
+      return Json(*v);
+    }
+    case Kind::text: return Json(raw);
+    case Kind::list: return Json(util::split_list(raw));
+    case Kind::flag: return Json(true);
+  }
+  return Json();
+}
+
+std::string fmt_number(double v) { return util::format_count(v); }
+
+}  // namespace
+
+std::string_view to_string(Phase p) { return k_phases[static_cast<std::size_t>(p)]; }
+std::string_view to_string(Method m) { return k_methods[static_cast<std::size_t>(m)]; }
+std::string_view to_string(Mode m) { return k_modes[static_cast<std::size_t>(m)]; }
+
+const std::vector<WorkloadFlag>& workload_flags() {
+  static const std::vector<WorkloadFlag> flags = [] {
+    std::vector<WorkloadFlag> out;
+    static std::vector<std::string> names;
+    names.reserve(fields().size());
+    for (const auto& f : fields()) names.push_back(flag_name(f.key));
+    for (std::size_t i = 0; i < fields().size(); ++i) {
+      out.push_back(WorkloadFlag{names[i].c_str(), fields()[i].type_name, fields()[i].help});
+    }
+    return out;
+  }();
+  return flags;
+}
+
+Workload normalise(const util::JsonDocument* file, const FlagValues& flags, const catalog::Catalog& catalog) {
+  std::vector<util::Diagnostic> diagnostics;
+  Json merged = Json::object();
+  std::map<std::string, Location> where;
+  if (file) {
+    if (!file->value().is_object()) {
+      throw util::InputError(std::vector<util::Diagnostic>{
+          file->diagnostic("", fmt::format("expected a workload object, got {}", util::describe_value(file->value())))});
+    }
+    for (const auto& [key, value] : file->value().items()) {
+      merged[key] = value;
+      where[key] = Location{file, util::pointer_append("", key)};
+    }
+  }
+  for (const auto& field : fields()) {
+    auto it = flags.find(field.key);
+    if (it == flags.end()) continue;
+    Json v = flag_value(field, it->second, diagnostics);
+    if (v.is_null()) continue;
+    merged[field.key] = std::move(v);
+    where[field.key] = Location{nullptr, flag_name(field.key)};
+  }
+  const Location root = file ? Location{file, ""} : Location{nullptr, "workload"};
+  util::ObjectReader r(merged, root, diagnostics, [&](std::string_view key) {
+    auto it = where.find(std::string(key));
+    return it != where.end() ? it->second : Location{root.document, util::pointer_append(root.pointer, key)};
+  });
+
+  Workload w;
+  // Read every field first, so that every problem is reported in one run.
+  auto model_id = r.string("model");
+  auto family_id = r.string("family");
+  auto params = r.number("params", NumberRule::positive);
+  auto active = r.number("active_params", NumberRule::positive);
+  auto precision = r.one_of("precision", catalog::precision_names());
+  auto phase = r.one_of("phase", k_phases);
+  auto method = r.one_of("method", k_methods);
+  auto mode = r.one_of("mode", k_modes);
+  w.qps = r.number("qps", NumberRule::positive);
+  w.latency_ms = r.number("latency_ms", NumberRule::positive);
+  w.ttft_ms = r.number("ttft_ms", NumberRule::positive);
+  w.tpot_ms = r.number("tpot_ms", NumberRule::positive);
+  auto as_double = [](std::optional<std::int64_t> v) {
+    return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
+  };
+  w.input_tokens = as_double(r.integer("input_tokens", 1));
+  w.output_tokens = as_double(r.integer("output_tokens", 1));
+  w.batch_size = as_double(r.integer("batch_size", 1));
+  w.dataset_samples = r.number("dataset_samples", NumberRule::positive);
+  w.dataset_tokens = r.number("dataset_tokens", NumberRule::positive);
+  w.epochs = r.number("epochs", NumberRule::positive);
+  w.features = as_double(r.integer("features", 1));
+  w.denoising_steps = as_double(r.integer("denoising_steps", 1));
+  w.iterations = as_double(r.integer("iterations", 1));
+  w.gradient_checkpointing = r.boolean("gradient_checkpointing").value_or(false);
+  w.optimizations = r.string_list("optimizations", &k_optimizations);
+  w.deadline_hours = r.number("deadline_hours", NumberRule::positive);
+  w.budget_usd_per_hour = r.number("budget_usd_per_hour", NumberRule::positive);
+  w.budget_usd = r.number("budget_usd", NumberRule::positive);
+  for (const auto& c : r.string_list("cloud", &catalog::cloud_names())) w.clouds.push_back(*catalog::parse_cloud(c));
+  w.region = r.string("region");
+  w.spot = r.boolean("spot").value_or(false);
+  auto framework = r.one_of("framework", catalog::framework_names());
+  w.priorities = r.string_list("priorities", &k_priorities);
+  auto ops = r.one_of("ops_maturity", k_ops);
+  auto traffic = r.one_of("traffic", k_traffic);
+  w.assumed = r.string_list("assumed");
+  r.finish();
+
+  // Ids the catalog must know.
+  const catalog::Model* model = nullptr;
+  if (model_id) {
+    model = catalog.model(*model_id);
+    if (!model) {
+      r.error("model", fmt::format("unknown model '{}'{}", *model_id, util::did_you_mean(*model_id, catalog.ids("models"))));
+    }
+  }
+  const catalog::Family* family = nullptr;
+  if (family_id) {
+    family = catalog.family(*family_id);
+    if (!family) {
+      r.error("family",
+              fmt::format("unknown family '{}'{}", *family_id, util::did_you_mean(*family_id, catalog.ids("families"))));
+    } else if (model && model->family != *family_id) {
+      r.error("family", fmt::format("model '{}' is of family '{}', not '{}'", model->id, model->family, *family_id));
+    }
+  }
+  if (!model_id && !family_id) {
+    diagnostics.push_back(util::diagnostic_at(root, "give a model (--model) or a family (--family)"));
+  }
+  if (!diagnostics.empty()) throw util::InputError(std::move(diagnostics));
+  if (!family) family = catalog.family(model->family);
+  if (!family) {
+    throw util::InputError(fmt::format("model '{}' names family '{}', which the catalog lacks", model->id, model->family));
+  }
+
+  auto assume = [&w](std::string text) {
+    if (std::find(w.assumed.begin(), w.assumed.end(), text) == w.assumed.end()) w.assumed.push_back(std::move(text));
+  };
+
+  w.model = model_id;
+  w.family = family->id;
+  w.sizing = family->sizing;
+  w.phase = phase ? static_cast<Phase>(std::find(k_phases.begin(), k_phases.end(), *phase) - k_phases.begin())
+                  : Phase::inference;
+  if (!phase) assume("phase: inference (default)");
+
+  // Parameters: explicit, else the model's, else the family's typical size.
+  if (params) {
+    w.params = params;
+  } else if (model && model->params) {
+    w.params = model->params;
+  } else if (!model && family->typical_params) {
+    w.params = family->typical_params;
+    assume(fmt::format("params: {} (typical for {})", fmt_number(*family->typical_params), family->id));
+  }
+  w.active_params = active ? active : (model && !params ? model->active_params : std::nullopt);
+
+  // Contradictions are rejected with the field named.
+  if (method && w.phase != Phase::fine_tuning && *method != "full") {
+    r.error("method", fmt::format("method '{}' applies to fine-tuning, not to {}", *method, to_string(w.phase)));
+  }
+  if (mode && w.phase != Phase::inference) {
+    r.error("mode", fmt::format("mode applies to inference, not to {}", to_string(w.phase)));
+  }
+  for (const char* key : {"ttft_ms", "tpot_ms"}) {
+    if (r.has(key) && (w.phase != Phase::inference || w.sizing != SizingMethod::transformer_decoder)) {
+      r.error(key, fmt::format("{} applies to LLM inference (a decoder model), not to {} of family '{}'", key,
+                               to_string(w.phase), w.family));
+    }
+  }
+  if (w.phase == Phase::inference) {
+    for (const char* key : {"dataset_tokens", "epochs"}) {
+      if (r.has(key)) r.error(key, fmt::format("{} applies to training and fine-tuning, not to inference", key));
+    }
+    const bool batch = mode && *mode == "batch";
+    for (const char* key : {"deadline_hours", "budget_usd"}) {
+      if (r.has(key) && !batch) r.error(key, fmt::format("{} applies to training and batch inference, not to realtime inference", key));
+    }
+  } else {
+    for (const char* key : {"qps", "latency_ms"}) {
+      if (r.has(key)) r.error(key, fmt::format("{} applies to inference, not to {}", key, to_string(w.phase)));
+    }
+  }
+  if (w.active_params && w.params && *w.active_params > *w.params) {
+    r.error("active_params", "active_params exceeds params");
+  }
+  if (w.sizing == SizingMethod::classical && (r.has("input_tokens") || r.has("output_tokens"))) {
+    r.error(r.has("input_tokens") ? "input_tokens" : "output_tokens", "token counts do not apply to classical ML");
+  }
+  if (!diagnostics.empty()) throw util::InputError(std::move(diagnostics));
+
+  w.method = method ? static_cast<Method>(std::find(k_methods.begin(), k_methods.end(), *method) - k_methods.begin())
+                    : Method::full;
+  if (w.phase == Phase::fine_tuning && !method) assume("method: full (default for fine-tuning)");
+  w.mode = mode ? (*mode == "batch" ? Mode::batch : Mode::realtime) : Mode::realtime;
+  if (w.phase == Phase::inference && !mode) assume("mode: realtime (default)");
+
+  // Precision: explicit, else what the weights are published in, else bf16 (fp32 for classical).
+  if (precision) {
+    w.precision = *catalog::parse_precision(*precision);
+  } else if (w.sizing == SizingMethod::classical) {
+    w.precision = catalog::Precision::fp32;
+    assume("precision: fp32 (classical ML)");
+  } else if (model && model->default_precision && *model->default_precision != catalog::Precision::fp32) {
+    w.precision = *model->default_precision;
+    assume(fmt::format("precision: {} (the published weights)", to_string(w.precision)));
+  } else {
+    w.precision = catalog::Precision::bf16;
+    assume(w.trains() ? "precision: bf16 (mixed-precision training)" : "precision: bf16 (default)");
+  }
+  if (w.method == Method::qlora) {
+    w.precision = catalog::Precision::int4;  // QLoRA keeps the frozen weights in 4 bits by definition
+  }
+
+  if (w.is_transformer()) {
+    if (!w.input_tokens) {
+      w.input_tokens = w.trains() ? 2048 : 512;
+      assume(fmt::format("input_tokens: {} (default for {})", *w.input_tokens,
+                         w.trains() ? "training sequence length" : "inference"));
+    }
+    if (w.phase == Phase::inference && w.is_llm() && !w.output_tokens) {
+      w.output_tokens = 256;
+      assume("output_tokens: 256 (default for LLM inference)");
+    }
+  }
+  if (w.sizing == SizingMethod::classical && !w.features) {
+    w.features = 100;
+    assume("features: 100 (default)");
+  }
+  if (w.sizing == SizingMethod::classical && !w.iterations) {
+    w.iterations = 100;
+    assume("iterations: 100 (default boosting rounds or solver iterations)");
+  }
+  if (w.family == "diffusion" && !w.denoising_steps) {
+    w.denoising_steps = 50;
+    assume("denoising_steps: 50 (default num_inference_steps of the diffusers Stable Diffusion pipelines)");
+  }
+  if (w.phase == Phase::inference && w.mode == Mode::realtime && !w.qps) {
+    w.qps = 1;
+    assume("qps: 1 (default)");
+  }
+  if (w.phase == Phase::inference && w.mode == Mode::batch && !w.dataset_samples) {
+    w.dataset_samples = 1e6;
+    assume("dataset_samples: 1M (default batch job size)");
+  }
+  if (w.trains()) {
+    if (w.is_transformer() && !w.dataset_tokens) {
+      if (w.dataset_samples && w.input_tokens) {
+        w.dataset_tokens = *w.dataset_samples * *w.input_tokens;
+        assume("dataset_tokens: dataset_samples x input_tokens");
+      } else if (w.phase == Phase::training && w.params) {
+        w.dataset_tokens = 20 * *w.params;
+        assume(fmt::format("dataset_tokens: {} (20 tokens per parameter, the Chinchilla compute-optimal ratio)",
+                           fmt_number(*w.dataset_tokens)));
+      } else {
+        w.dataset_tokens = 1e8;
+        assume("dataset_tokens: 100M (default fine-tuning set)");
+      }
+    }
+    if (!w.is_transformer() && !w.dataset_samples) {
+      w.dataset_samples = 1e6;
+      assume("dataset_samples: 1M (default)");
+    }
+    if (!w.epochs) {
+      w.epochs = w.is_transformer() ? 1 : (w.sizing == SizingMethod::classical ? 1 : 10);
+      assume(fmt::format("epochs: {} (default)", *w.epochs));
+    }
+  }
+  if (w.clouds.empty()) {
+    w.clouds = {catalog::Cloud::aws, catalog::Cloud::gcp, catalog::Cloud::azure};
+    assume("cloud: aws, gcp, azure (default: all)");
+  }
+  if (framework) {
+    w.framework = *framework;
+  } else {
+    w.framework = w.family == "classical-trees" ? "xgboost" : w.sizing == SizingMethod::classical ? "sklearn" : "pytorch";
+    assume(fmt::format("framework: {} (default for {})", w.framework, w.family));
+  }
+  w.ops_maturity = ops.value_or("medium");
+  if (!ops) assume("ops_maturity: medium (default)");
+  w.traffic = traffic.value_or("steady");
+  if (!traffic) assume("traffic: steady (default)");
+  if (!w.params && w.sizing != SizingMethod::classical) {
+    throw util::InputError(std::vector<util::Diagnostic>{util::diagnostic_at(
+        r.location_of("params"), fmt::format("the size of the model is unknown: give --params (family '{}' has no typical size)",
+                                             w.family))});
+  }
+  return w;
+}
+
+Json to_json(const Workload& w) {
+  Json j = Json::object();
+  if (w.model) j["model"] = *w.model;
+  j["family"] = w.family;
+  if (w.params) j["params"] = *w.params;
+  if (w.active_params) j["active_params"] = *w.active_params;
+  j["precision"] = std::string(catalog::to_string(w.precision));
+  j["phase"] = std::string(to_string(w.phase));
+  if (w.phase == Phase::fine_tuning) j["method"] = std::string(to_string(w.method));
+  if (w.phase == Phase::inference) j["mode"] = std::string(to_string(w.mode));
+  auto put = [&j](const char* key, const std::optional<double>& v) {
+    if (v) j[key] = *v;
+  };
+  put("qps", w.qps);
+  put("latency_ms", w.latency_ms);
+  put("ttft_ms", w.ttft_ms);
+  put("tpot_ms", w.tpot_ms);
+  put("input_tokens", w.input_tokens);
+  put("output_tokens", w.output_tokens);
+  put("batch_size", w.batch_size);
+  put("dataset_samples", w.dataset_samples);
+  put("dataset_tokens", w.dataset_tokens);
+  put("epochs", w.epochs);
+  put("features", w.features);
+  put("denoising_steps", w.denoising_steps);
+  put("iterations", w.iterations);
+  if (w.gradient_checkpointing) j["gradient_checkpointing"] = true;
+  if (!w.optimizations.empty()) j["optimizations"] = w.optimizations;
+  put("deadline_hours", w.deadline_hours);
+  put("budget_usd_per_hour", w.budget_usd_per_hour);
+  put("budget_usd", w.budget_usd);
+  Json clouds = Json::array();
+  for (auto c : w.clouds) clouds.push_back(std::string(catalog::to_string(c)));
+  j["cloud"] = clouds;
+  if (w.region) j["region"] = *w.region;
+  if (w.spot) j["spot"] = true;
+  j["framework"] = w.framework;
+  j["priorities"] = w.priorities;
+  j["ops_maturity"] = w.ops_maturity;
+  j["traffic"] = w.traffic;
+  j["assumed"] = w.assumed;
+  return j;
+}
+
+}  // namespace aiadvise::workload
