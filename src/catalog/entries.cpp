@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "aiadvise/rules/rules.hpp"
 #include "aiadvise/util/text.hpp"
 
 namespace aiadvise::catalog {
@@ -312,8 +313,20 @@ Json EntryReaders::rule(const Json& v, const Location& at, const FieldLocations&
   auto r = reader(v, at, fields);
   r.id("id", true);
   r.string("description", true);
-  r.object("when", true);
-  r.object("effect", true);
+  if (const Json* when = r.object("when", true)) {
+    const Location base = r.location_of("when");
+    for (const auto& [pointer, message] : rules::check_condition(*when)) {
+      m_diagnostics.push_back(util::diagnostic_at(Location{base.document, base.pointer + pointer}, message));
+    }
+  }
+  if (const Json* effect = r.object("effect", true)) {
+    ObjectReader e(*effect, r.location_of("effect"), m_diagnostics);
+    const auto exclude = e.boolean("exclude");
+    const auto score = e.number("score", NumberRule::any);
+    e.finish();
+    if (!exclude && !score) r.error("effect", "an effect needs 'exclude': true or a 'score' adjustment");
+    if (score && std::fabs(*score) > 1) e.error("score", "a score adjustment is between -1 and 1");
+  }
   r.string("rationale", true);
   r.string("source", true);
   r.allow("as_of");

@@ -26,6 +26,10 @@ namespace aiadvise::cli {
 namespace {
 
 constexpr const char* k_footer = R"(Examples:
+  aiadvise recommend --model llama-3.1-8b --qps 5 --tpot-ms 50
+  aiadvise recommend --model resnet-50 --phase training --dataset-samples 1.28M --epochs 90 --deadline-hours 24
+  aiadvise estimate --model llama-2-70b --precision fp16 --instance p4d.24xlarge
+  aiadvise rules list
   aiadvise catalog list gpus
   aiadvise catalog list instances --cloud aws --accelerator nvidia-a100-80gb --format json
   aiadvise catalog show p4d.24xlarge --origin
@@ -109,7 +113,9 @@ RunResult dispatch(const std::vector<std::string>& args) {
   app.add_option("--max-depth", global.max_depth, "Cap on JSON nesting depth (default 64)")->check(CLI::PositiveNumber);
 
   setup_catalog(app, global, action);
+  setup_recommend(app, global, action);
   setup_estimate(app, global, action);
+  setup_rules(app, global, action);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   std::ostringstream out, err;

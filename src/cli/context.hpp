@@ -45,5 +45,7 @@ void add_format_option(CLI::App& app, std::string& format, const std::vector<std
 
 void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_rules(CLI::App& app, const GlobalOptions& global, Action& action);
 
 }  // namespace aiadvise::cli

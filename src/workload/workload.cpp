@@ -383,8 +383,10 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   if (!traffic) assume("traffic: steady (default)");
   if (!w.params && w.sizing != SizingMethod::classical) {
     throw util::InputError(std::vector<util::Diagnostic>{util::diagnostic_at(
-        r.location_of("params"), fmt::format("the size of the model is unknown: give --params (family '{}' has no typical size)",
-                                             w.family))});
+        r.location_of("params"),
+        model ? fmt::format("the size of the model is unknown: give --params (the catalog has no parameter count for model '{}')",
+                            model->id)
+              : fmt::format("the size of the model is unknown: give --params (family '{}' has no typical size)", w.family))});
   }
   return w;
 }

@@ -1,0 +1,21 @@
+#pragma once
+/// The recommendation report: one JSON document computed once, which every renderer only reads.
+/// Its shape is published in data/schema/recommendation.schema.json.
+
+#include "aiadvise/scoring/recommend.hpp"
+#include "aiadvise/util/json_document.hpp"
+
+namespace aiadvise::report {
+
+struct ReportOptions {
+  bool explain = false;  ///< include the trace: every fired rule with inputs, excluded groups, score components
+};
+
+util::Json recommendation_report(const workload::Workload& w, const sizing::Requirements& req,
+                                 const scoring::Decision& d, const catalog::Catalog& catalog,
+                                 const ReportOptions& options = {});
+
+/// One candidate in the report's recommendation/alternatives shape.
+util::Json option_json(const scoring::Candidate& cand, const catalog::Catalog& catalog);
+
+}  // namespace aiadvise::report

@@ -1,0 +1,72 @@
+// `aiadvise recommend`: compute kind, instance and count, managed or self-managed, with reasons.
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+
+#include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/render/recommend.hpp"
+#include "aiadvise/report/recommend.hpp"
+#include "cli/context.hpp"
+#include "cli/workload_options.hpp"
+
+namespace aiadvise::cli {
+
+namespace {
+
+struct RecommendOptions {
+  WorkloadOptions workload;
+  std::string format;
+  int top = 5;
+  bool explain = false;
+};
+
+int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io) {
+  const catalog::Catalog c = load_catalog(global);
+  const workload::Workload w = read_workload(o.workload, global, c);
+  const sizing::Requirements req = sizing::requirements(w, c);
+  scoring::Options options;
+  options.top = o.top;
+  const scoring::Decision d = scoring::recommend(w, req, c, options);
+  const util::Json report = report::recommendation_report(w, req, d, c, report::ReportOptions{o.explain});
+  const bool tty = isatty(STDOUT_FILENO) == 1;
+  const std::string format = o.format.empty() ? (tty ? "table" : "json") : o.format;
+  if (format == "json") {
+    io.out = report.dump(2) + "\n";
+  } else if (format == "markdown") {
+    io.out = render::recommendation_markdown(report);
+  } else {
+    render::Style style;
+    style.color = tty && !std::getenv("NO_COLOR");
+    io.out = render::recommendation_table(report, style);
+  }
+  return k_exit_ok;
+}
+
+}  // namespace
+
+void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action) {
+  auto o = std::make_shared<RecommendOptions>();
+  CLI::App* cmd = app.add_subcommand("recommend", "Recommend compute kind, instance and count, and managed or self-managed, with reasons");
+  cmd->footer(R"(Examples:
+  aiadvise recommend --model llama-3.1-8b --qps 5 --tpot-ms 50
+  aiadvise recommend --model llama-2-70b --precision fp16 --latency-ms 20000 --format json
+  aiadvise recommend --model resnet-50 --phase training --dataset-samples 1.28M --epochs 90 --deadline-hours 24
+  aiadvise recommend --model xgboost --phase inference --qps 200 --ops-maturity low --traffic spiky
+  aiadvise recommend --workload workload.json --cloud aws,gcp --explain
+
+Exit codes: 0 with a report (also when no option is feasible: the report says so and names the
+nearest ones), 2 for invalid input, 3 internal error.)");
+  add_workload_options(*cmd, o->workload);
+  cmd->add_option("--format", o->format, "table, json or markdown (default: table on a terminal, json otherwise)")
+      ->check(CLI::IsMember({"table", "json", "markdown"}));
+  cmd->add_option("--top", o->top, "Alternatives to list (at least the best per cloud and per compute kind)")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  cmd->add_flag("--explain", o->explain, "Show the trace: rules with their inputs, excluded groups with numbers, score components");
+  cmd->callback([o, &global, &action] { action = [o, &global](Io& io) { return run_recommend(*o, global, io); }; });
+}
+
+}  // namespace aiadvise::cli

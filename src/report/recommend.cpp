@@ -1,0 +1,125 @@
+#include "aiadvise/report/recommend.hpp"
+
+#include "aiadvise/report/json.hpp"
+
+namespace aiadvise::report {
+
+using util::Json;
+
+Json option_json(const scoring::Candidate& cand, const catalog::Catalog& c) {
+  const auto& e = cand.estimate;
+  Json j = Json::object();
+  const catalog::Instance* i = c.instance(cand.instance);
+  const catalog::Service* s = c.service(cand.service);
+  j["cloud"] = i ? std::string(catalog::to_string(i->cloud)) : (s ? std::string(catalog::to_string(s->cloud)) : "");
+  j["instance"] = i ? i->name : cand.instance;
+  j["instance_id"] = cand.instance;
+  if (i) j["region"] = i->region;
+  j["service"] = cand.service;
+  j["management"] = cand.managed ? "managed" : "self-managed";
+  j["count"] = e.count;
+  j["compute"] = std::string(catalog::to_string(e.compute));
+  if (!e.accelerator.empty() && e.compute != catalog::ComputeKind::cpu) {
+    j["accelerator"] = e.accelerator;
+    j["accelerators_per_instance"] = e.accelerators_per_instance;
+  } else {
+    j["accelerator"] = nullptr;
+    j["accelerators_per_instance"] = 0;
+  }
+  put_number(j, "price_usd_per_hour", e.price_usd_per_hour);
+  put_number(j, "throughput", e.throughput);
+  if (e.throughput) j["throughput_unit"] = e.throughput_unit;
+  put_number(j, "latency_ms", e.latency_ms);
+  put_number(j, "ttft_ms", e.ttft_ms);
+  put_number(j, "tpot_ms", e.tpot_ms);
+  put_number(j, "time_hours", e.time_hours);
+  put_number(j, "cost_usd", e.cost_usd);
+  put_number(j, "cost_usd_per_1m_tokens", e.cost_usd_per_1m_tokens);
+  put_number(j, "cost_usd_per_1k_requests", e.cost_usd_per_1k_requests);
+  put_number(j, "memory_needed_gib", e.memory_needed_gib);
+  put_number(j, "memory_available_gib", e.memory_available_gib);
+  j["parallelism"] = {{"tensor_parallel", e.tensor_parallel},
+                      {"replicas_per_instance", e.replicas_per_instance},
+                      {"instances", e.count}};
+  put_number(j, "batch_size", e.batch_size);
+  put_number(j, "score", cand.score);
+  Json components = Json::object();
+  for (const auto& [name, value] : cand.components) put_number(components, name.c_str(), value);
+  j["score_components"] = components;
+  j["notes"] = e.notes;
+  if (!e.unknowns.empty()) j["unknowns"] = e.unknowns;
+  if (cand.excluded()) j["excluded_by"] = cand.exclusions;
+  return j;
+}
+
+Json recommendation_report(const workload::Workload& w, const sizing::Requirements& req, const scoring::Decision& d,
+                           const catalog::Catalog& c, const ReportOptions& options) {
+  Json r = Json::object();
+  r["schema_version"] = k_schema_version;
+  r["catalog_as_of"] = c.meta.as_of;
+  r["workload"] = workload::to_json(w);
+  r["estimate"] = requirements_json(req);
+  const bool feasible = !d.ranked.empty();
+  r["verdict"] = feasible ? "ok" : "no-feasible-option";
+  r["compute"] = {{"choice", feasible ? Json(d.compute_choice) : Json(nullptr)}, {"reasons", d.compute_reasons}};
+  r["recommendation"] = feasible ? option_json(d.ranked.front(), c) : Json(nullptr);
+  Json alternatives = Json::array();
+  for (const auto& a : d.alternatives) alternatives.push_back(option_json(a, c));
+  r["alternatives"] = alternatives;
+  r["deployment"] = {{"choice", feasible ? Json(d.deployment_choice) : Json(nullptr)},
+                     {"service", feasible ? Json(d.deployment_service) : Json(nullptr)},
+                     {"reasons", d.deployment_reasons}};
+  Json nearest = Json::array();
+  for (const auto& n : d.nearest) nearest.push_back(option_json(n, c));
+  r["nearest"] = nearest;
+  Json api = Json::array();
+  for (const auto& a : d.api) {
+    Json j = {{"service", a.service}, {"model", a.model}, {"cheaper_at_stated_load", a.cheaper}, {"source", a.source}, {"as_of", a.as_of}};
+    put_number(j, "input_usd_per_1m_tokens", a.input_usd_per_1m_tokens);
+    put_number(j, "output_usd_per_1m_tokens", a.output_usd_per_1m_tokens);
+    put_number(j, "api_usd_per_hour", a.api_usd_per_hour);
+    put_number(j, "self_host_usd_per_hour", a.self_host_usd_per_hour);
+    put_number(j, "tokens_per_day_at_load", a.tokens_per_day_at_load);
+    put_number(j, "break_even_tokens_per_day", a.break_even_tokens_per_day);
+    api.push_back(j);
+  }
+  r["api_vs_self_host"] = api;
+  Json fired = Json::array();
+  for (const auto& f : d.rules_fired) {
+    Json j = {{"id", f.id}, {"description", f.description}, {"effect", f.effect}, {"candidates", f.candidates}, {"for_pick", f.for_pick}};
+    if (options.explain) {
+      j["rationale"] = f.rationale;
+      j["inputs"] = f.inputs;
+    }
+    fired.push_back(j);
+  }
+  r["rules_fired"] = fired;
+  Json excluded = Json::object();
+  for (const auto& [rule, count] : d.excluded_by_rule) excluded[rule] = count;
+  r["excluded"] = excluded;
+  r["candidates_considered"] = d.candidates_considered;
+  r["warnings"] = d.warnings;
+  if (options.explain) {
+    Json trace = Json::object();
+    Json groups = Json::array();
+    for (const auto& [rule, count] : d.excluded_by_rule) {
+      groups.push_back({{"rule", rule}, {"candidates", count}, {"examples", d.excluded_examples.at(rule)}});
+    }
+    trace["excluded_groups"] = groups;
+    Json top = Json::array();
+    for (std::size_t k = 0; k < d.ranked.size() && k < 5; ++k) {
+      Json t = {{"id", d.ranked[k].id}};
+      put_number(t, "score", d.ranked[k].score);
+      Json components = Json::object();
+      for (const auto& [name, value] : d.ranked[k].components) put_number(components, name.c_str(), value);
+      t["components"] = components;
+      put_number(t, "cost_for_work_usd", d.ranked[k].cost_for_work);
+      top.push_back(t);
+    }
+    trace["top_scores"] = top;
+    r["trace"] = trace;
+  }
+  return r;
+}
+
+}  // namespace aiadvise::report
