@@ -115,6 +115,7 @@ RunResult dispatch(const std::vector<std::string>& args) {
   setup_catalog(app, global, action);
   setup_recommend(app, global, action);
   setup_estimate(app, global, action);
+  setup_check(app, global, action);
   setup_rules(app, global, action);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());

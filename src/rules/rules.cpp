@@ -53,6 +53,7 @@ const std::map<std::string, std::string>& known_fields() {
       {"candidate.price_usd_per_hour", "price of the fleet"},
       {"candidate.latency_ms", "latency per request at the load"},
       {"candidate.fits", "the model fits in memory"},
+      {"candidate.performance_known", "the catalog has the figures to estimate speed (peak compute for the precision)"},
       {"candidate.meets_targets", "latency, TTFT and TPOT targets met"},
       {"candidate.meets_deadline", "finishes before the deadline"},
       {"candidate.within_hourly_budget", "price per hour within the budget"},

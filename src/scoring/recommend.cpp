@@ -67,7 +67,7 @@ void reprice(sizing::Estimate& e, std::optional<double> per_instance, double fee
   e.cost_usd_per_1k_requests.reset();
   if (!per_instance) return;
   e.price_usd_per_hour = *per_instance * e.count + fee_per_hour;
-  if (e.time_hours) e.cost_usd = *e.price_usd_per_hour * *e.time_hours;
+  if (e.time_hours) e.cost_usd = *e.price_usd_per_hour * sizing::billed_hours(*e.time_hours);
   if (e.throughput && *e.throughput > 0) {
     const bool llm = e.throughput_unit == "output tokens/s";
     const double out = w.output_tokens.value_or(1);
@@ -86,6 +86,34 @@ struct Context {
   Facts workload_facts;
 };
 
+Facts workload_facts(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c) {
+  Facts wf;
+  wf.set("workload.family", w.family);
+  wf.set("workload.sizing", std::string(catalog::to_string(w.sizing)));
+  if (w.model) wf.set("workload.model", *w.model);
+  wf.set("workload.phase", std::string(workload::to_string(w.phase)));
+  if (w.phase == Phase::fine_tuning) wf.set("workload.method", std::string(workload::to_string(w.method)));
+  if (w.phase == Phase::inference) wf.set("workload.mode", std::string(workload::to_string(w.mode)));
+  if (w.params) wf.set("workload.params", *w.params);
+  wf.set("workload.precision", std::string(catalog::to_string(w.precision)));
+  wf.set("workload.optimizations", w.optimizations);
+  wf.set("workload.priorities", w.priorities);
+  wf.set("workload.ops_maturity", w.ops_maturity);
+  wf.set("workload.traffic", w.traffic);
+  if (w.qps) wf.set("workload.qps", *w.qps);
+  wf.set("workload.framework", w.framework);
+  if (w.dataset_samples) wf.set("workload.dataset_samples", *w.dataset_samples);
+  wf.set("workload.memory_gib", req.memory.total_gib());
+  (void)c;
+  return wf;
+}
+
+// Whether some CPU instance in the allowed clouds fits the workload and meets its latency target.
+bool cpu_feasible(const sizing::Estimate& e, const Workload& w) {
+  if (e.compute != ComputeKind::cpu || !e.fits) return false;
+  return !(w.latency_ms && e.latency_ms && *e.latency_ms > *w.latency_ms);
+}
+
 Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::Instance& i, const catalog::Service* s,
                       std::vector<std::string>& limit_reasons) {
   Facts f = ctx.workload_facts;
@@ -102,7 +130,9 @@ Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::
   f.set("candidate.count", static_cast<double>(e.count));
   if (e.price_usd_per_hour) f.set("candidate.price_usd_per_hour", *e.price_usd_per_hour);
   if (e.latency_ms) f.set("candidate.latency_ms", *e.latency_ms);
-  f.set("candidate.fits", e.fits);
+  // A candidate whose speed cannot be estimated is reported by performance-unknown, not as a misfit.
+  f.set("candidate.performance_known", e.performance_known);
+  f.set("candidate.fits", e.fits || !e.performance_known);
   // Targets are judged only where the model fits; fit-memory reports the rest.
   bool meets = true;
   if (e.fits && w.phase == Phase::inference) {
@@ -154,6 +184,9 @@ std::string exclusion_reason(const rules::Rule& r, const Context& ctx, const Can
   const Workload& w = ctx.w;
   const std::string who = fmt::format("{} on {}", i.name, cand.service);
   if (r.id == "fit-memory") return fmt::format("{}: {}", who, e.fit_reason);
+  if (r.id == "performance-unknown") {
+    return fmt::format("{}: {}{}", who, e.fit_reason, e.unknowns.empty() ? "" : " (" + util::join(e.unknowns, "; ") + ")");
+  }
   if (r.id == "latency-targets") {
     std::vector<std::string> misses;
     if (w.latency_ms && e.latency_ms && *e.latency_ms > *w.latency_ms)
@@ -293,52 +326,65 @@ double cost_for_work(const Workload& w, const sizing::Estimate& e) {
 
 }  // namespace
 
+struct Evaluator::Impl {
+  Context ctx;
+  std::vector<rules::Rule> rules;
+  std::map<std::string, FiredRule> fired;
+};
+
+Evaluator::Evaluator(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c)
+    : m_impl(new Impl{Context{w, req, c, workload_facts(w, req, c)}, rules::compile(c.rules), {}}) {
+  bool any_cpu = false;
+  for (const auto& i : c.instances) {
+    if (any_cpu) break;
+    if (i.accelerator || std::find(w.clouds.begin(), w.clouds.end(), i.cloud) == w.clouds.end()) continue;
+    any_cpu = cpu_feasible(sizing::estimate(w, req, c, i), w);
+  }
+  m_impl->ctx.workload_facts.set("workload.needs_accelerator", !any_cpu);
+}
+
+Evaluator::~Evaluator() { delete m_impl; }
+
+const std::map<std::string, FiredRule>& Evaluator::fired() const { return m_impl->fired; }
+
+Candidate Evaluator::evaluate(const catalog::Instance& i, const catalog::Service& s, const sizing::Estimate& base) {
+  const Workload& w = m_impl->ctx.w;
+  Candidate cand;
+  cand.instance = i.id;
+  cand.service = s.id;
+  cand.service_kind = s.kind;
+  cand.managed = s.managed;
+  cand.id = i.id + "@" + s.id;
+  cand.estimate = base;
+  std::string how;
+  const auto per_instance = service_price(s, i, how);
+  reprice(cand.estimate, per_instance, s.cluster_usd_per_hour.value_or(0), w);
+  if (!per_instance) cand.estimate.unknowns.push_back(how);
+  else cand.estimate.notes.push_back("priced at " + how);
+  apply_rules(m_impl->ctx, m_impl->rules, cand, i, &s, m_impl->fired);
+  if (!cand.excluded()) cand.cost_for_work = cost_for_work(w, cand.estimate);
+  return cand;
+}
+
+Candidate Evaluator::evaluate(const catalog::Instance& i, const catalog::Service& s, int count) {
+  sizing::EstimateOptions o;
+  o.count = count;
+  return evaluate(i, s, sizing::estimate(m_impl->ctx.w, m_impl->ctx.req, m_impl->ctx.c, i, o));
+}
+
+std::optional<Candidate> Evaluator::serverless(const catalog::Service& s) {
+  return serverless_candidate(m_impl->ctx, s, m_impl->rules, m_impl->fired);
+}
+
+bool service_applies(const catalog::Service& s, const Workload& w, ComputeKind kind) { return service_serves(s, w, kind); }
+
 Decision recommend(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Options& options) {
   Decision d;
-  Context ctx{w, req, c, {}};
-  Facts& wf = ctx.workload_facts;
-  wf.set("workload.family", w.family);
-  wf.set("workload.sizing", std::string(catalog::to_string(w.sizing)));
-  if (w.model) wf.set("workload.model", *w.model);
-  wf.set("workload.phase", std::string(workload::to_string(w.phase)));
-  if (w.phase == Phase::fine_tuning) wf.set("workload.method", std::string(workload::to_string(w.method)));
-  if (w.phase == Phase::inference) wf.set("workload.mode", std::string(workload::to_string(w.mode)));
-  if (w.params) wf.set("workload.params", *w.params);
-  wf.set("workload.precision", std::string(catalog::to_string(w.precision)));
-  wf.set("workload.optimizations", w.optimizations);
-  wf.set("workload.priorities", w.priorities);
-  wf.set("workload.ops_maturity", w.ops_maturity);
-  wf.set("workload.traffic", w.traffic);
-  if (w.qps) wf.set("workload.qps", *w.qps);
-  wf.set("workload.framework", w.framework);
-  if (w.dataset_samples) wf.set("workload.dataset_samples", *w.dataset_samples);
-  wf.set("workload.memory_gib", req.memory.total_gib());
-
-  const std::vector<rules::Rule> rules = rules::compile(c.rules);
-  std::map<std::string, FiredRule> fired;
-
-  // One estimate per instance; services only change the price.
-  struct Base {
-    const catalog::Instance* instance;
-    sizing::Estimate estimate;
-  };
-  std::vector<Base> bases;
-  bool cpu_feasible = false;
   std::set<catalog::Cloud> region_missing;
-  for (const auto& i : c.instances) {
-    if (std::find(w.clouds.begin(), w.clouds.end(), i.cloud) == w.clouds.end()) continue;
-    bases.push_back(Base{&i, sizing::estimate(w, req, c, i)});
-    const auto& e = bases.back().estimate;
-    if (e.compute == ComputeKind::cpu && e.fits) {
-      bool meets = true;
-      if (w.latency_ms && e.latency_ms && *e.latency_ms > *w.latency_ms) meets = false;
-      cpu_feasible = cpu_feasible || meets;
-    }
-  }
   if (w.region) {
     for (const auto& cloud : w.clouds) {
       bool any = false;
-      for (const auto& b : bases) any = any || (b.instance->cloud == cloud && b.instance->region == *w.region);
+      for (const auto& i : c.instances) any = any || (i.cloud == cloud && i.region == *w.region);
       if (!any) region_missing.insert(cloud);
     }
     for (auto cloud : region_missing) {
@@ -346,32 +392,21 @@ Decision recommend(const Workload& w, const sizing::Requirements& req, const cat
                                        *w.region));
     }
   }
-  wf.set("workload.needs_accelerator", !cpu_feasible);
-
+  Evaluator evaluator(w, req, c);
   std::vector<Candidate> all;
-  for (const auto& b : bases) {
+  for (const auto& i : c.instances) {
+    if (std::find(w.clouds.begin(), w.clouds.end(), i.cloud) == w.clouds.end()) continue;
+    const sizing::Estimate base = sizing::estimate(w, req, c, i);
     for (const auto& s : c.services) {
-      if (s.cloud != b.instance->cloud || !service_serves(s, w, b.estimate.compute)) continue;
-      Candidate cand;
-      cand.instance = b.instance->id;
-      cand.service = s.id;
-      cand.service_kind = s.kind;
-      cand.managed = s.managed;
-      cand.id = b.instance->id + "@" + s.id;
-      cand.estimate = b.estimate;
-      std::string how;
-      const auto per_instance = service_price(s, *b.instance, how);
-      reprice(cand.estimate, per_instance, s.cluster_usd_per_hour.value_or(0), w);
-      if (!per_instance) cand.estimate.unknowns.push_back(how);
-      else cand.estimate.notes.push_back("priced at " + how);
-      apply_rules(ctx, rules, cand, *b.instance, &s, fired);
-      all.push_back(std::move(cand));
+      if (s.cloud != i.cloud || !service_serves(s, w, base.compute)) continue;
+      all.push_back(evaluator.evaluate(i, s, base));
     }
   }
   for (const auto& s : c.services) {
     if (s.kind != "serverless-inference" || std::find(w.clouds.begin(), w.clouds.end(), s.cloud) == w.clouds.end()) continue;
-    if (auto cand = serverless_candidate(ctx, s, rules, fired)) all.push_back(std::move(*cand));
+    if (auto cand = evaluator.serverless(s)) all.push_back(std::move(*cand));
   }
+  const std::map<std::string, FiredRule>& fired = evaluator.fired();
   d.candidates_considered = all.size();
 
   // Score the feasible ones.

@@ -95,6 +95,14 @@ inline constexpr double k_tree_depth = 8;
 // k-means clusters when not given.
 inline constexpr double k_kmeans_clusters = 8;
 
+// Per request in real-time serving: model server, serialisation and network inside the region.
+// An assumption (not calibrated): 1 ms.
+inline constexpr double k_request_overhead_ms = 1;
+
+// Runs are billed per second with a one-minute minimum per instance (AWS EC2 and GCE on-demand
+// Linux; see docs/sizing.md).
+inline constexpr double k_minimum_billed_hours = 1.0 / 60;
+
 // The largest batch tried per replica, and the most instances sized automatically.
 inline constexpr double k_max_batch = 256;
 inline constexpr int k_max_instances = 512;

@@ -161,6 +161,7 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
     rate_per_device = d.peak.value_or(0) * u;
   }
   if (rate_per_device <= 0) {
+    e.performance_known = false;
     e.fit_reason = "peak compute of this hardware at this precision is unknown";
     return;
   }
@@ -209,7 +210,7 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
                                   devices_for(count), dp_efficiency(count)));
   }
   price(w, i, o, e);
-  if (e.price_usd_per_hour) e.cost_usd = *e.price_usd_per_hour * *e.time_hours;
+  if (e.price_usd_per_hour) e.cost_usd = *e.price_usd_per_hour * billed_hours(*e.time_hours);
 }
 
 struct Timing {
@@ -253,6 +254,7 @@ double batch_time(const Workload& w, const Requirements& r, const Device& d, int
 void estimate_inference(const Workload& w, const Requirements& r, const Device& d, const catalog::Instance& i,
                         const EstimateOptions& o, Estimate& e) {
   if (!d.peak || *d.peak <= 0) {
+    e.performance_known = false;
     e.fit_reason = "peak compute of this hardware at this precision is unknown";
     return;
   }
@@ -313,7 +315,9 @@ void estimate_inference(const Workload& w, const Requirements& r, const Device& 
     return;
   }
 
-  auto latency_s = [&](double b) { return llm ? llm_timing(w, r, d, t, b).request_s : batch_time(w, r, d, t, b); };
+  // Every request also pays the model server and network overhead.
+  const double overhead_s = w.mode == Mode::realtime ? k::k_request_overhead_ms / 1000 : 0;
+  auto latency_s = [&](double b) { return (llm ? llm_timing(w, r, d, t, b).request_s : batch_time(w, r, d, t, b)) + overhead_s; };
   auto rps = [&](double b) { return llm ? llm_timing(w, r, d, t, b).rps : b / batch_time(w, r, d, t, b); };
 
   const bool offline = w.mode == Mode::batch;
@@ -378,7 +382,7 @@ void estimate_inference(const Workload& w, const Requirements& r, const Device& 
   e.latency_ms = latency_s(b) * 1000;
   if (llm) {
     const Timing timing = llm_timing(w, r, d, t, b);
-    e.ttft_ms = timing.ttft_s * 1000;
+    e.ttft_ms = (timing.ttft_s + overhead_s) * 1000;
     e.tpot_ms = timing.step_s * 1000;
     e.throughput = capacity_rps * out;
     e.throughput_unit = "output tokens/s";
@@ -400,12 +404,14 @@ void estimate_inference(const Workload& w, const Requirements& r, const Device& 
     if (llm) e.cost_usd_per_1m_tokens = per_request / out * 1e6;
     if (offline) {
       e.time_hours = w.dataset_samples.value_or(1e6) / capacity_rps / 3600;
-      e.cost_usd = *e.price_usd_per_hour * *e.time_hours;
+      e.cost_usd = *e.price_usd_per_hour * billed_hours(*e.time_hours);
     }
   }
 }
 
 }  // namespace
+
+double billed_hours(double hours) { return std::max(hours, k::k_minimum_billed_hours); }
 
 Estimate estimate(const Workload& w, const Requirements& r, const catalog::Catalog& c, const catalog::Instance& i,
                   const EstimateOptions& o) {

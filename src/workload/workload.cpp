@@ -138,18 +138,23 @@ const std::vector<WorkloadFlag>& workload_flags() {
   return flags;
 }
 
-Workload normalise(const util::JsonDocument* file, const FlagValues& flags, const catalog::Catalog& catalog) {
+Workload normalise(const util::JsonDocument* file, const FlagValues& flags, const catalog::Catalog& catalog, const std::string& at) {
   std::vector<util::Diagnostic> diagnostics;
   Json merged = Json::object();
   std::map<std::string, Location> where;
   if (file) {
-    if (!file->value().is_object()) {
-      throw util::InputError(std::vector<util::Diagnostic>{
-          file->diagnostic("", fmt::format("expected a workload object, got {}", util::describe_value(file->value())))});
+    const Json* object = &file->value();
+    if (!at.empty()) {
+      const Json::json_pointer pointer(at);
+      object = file->value().contains(pointer) ? &file->value().at(pointer) : nullptr;
     }
-    for (const auto& [key, value] : file->value().items()) {
+    if (!object || !object->is_object()) {
+      throw util::InputError(std::vector<util::Diagnostic>{file->diagnostic(
+          at, fmt::format("expected a workload object, got {}", object ? util::describe_value(*object) : std::string("nothing")))});
+    }
+    for (const auto& [key, value] : object->items()) {
       merged[key] = value;
-      where[key] = Location{file, util::pointer_append("", key)};
+      where[key] = Location{file, util::pointer_append(at, key)};
     }
   }
   for (const auto& field : fields()) {
@@ -160,7 +165,7 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
     merged[field.key] = std::move(v);
     where[field.key] = Location{nullptr, flag_name(field.key)};
   }
-  const Location root = file ? Location{file, ""} : Location{nullptr, "workload"};
+  const Location root = file ? Location{file, at} : Location{nullptr, "workload"};
   util::ObjectReader r(merged, root, diagnostics, [&](std::string_view key) {
     auto it = where.find(std::string(key));
     return it != where.end() ? it->second : Location{root.document, util::pointer_append(root.pointer, key)};
@@ -335,6 +340,23 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   if (w.family == "diffusion" && !w.denoising_steps) {
     w.denoising_steps = 50;
     assume("denoising_steps: 50 (default num_inference_steps of the diffusers Stable Diffusion pipelines)");
+  }
+  // Real-time serving with no target at all would accept any latency; state the interactive
+  // defaults instead, so a minute-long answer is never proposed silently.
+  if (w.phase == Phase::inference && w.mode == Mode::realtime && !w.latency_ms && !w.ttft_ms && !w.tpot_ms) {
+    if (w.is_llm() || w.sizing == SizingMethod::transformer_encoder_decoder) {
+      if (w.is_llm()) {
+        w.tpot_ms = 150;
+        w.ttft_ms = 2000;
+        assume("tpot_ms: 150 and ttft_ms: 2000 (default interactive targets: about reading speed, and a first token within 2 s)");
+      } else {
+        w.latency_ms = 5000;
+        assume("latency_ms: 5000 (default interactive target)");
+      }
+    } else {
+      w.latency_ms = 1000;
+      assume("latency_ms: 1000 (default interactive target)");
+    }
   }
   if (w.phase == Phase::inference && w.mode == Mode::realtime && !w.qps) {
     w.qps = 1;

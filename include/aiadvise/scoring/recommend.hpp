@@ -66,6 +66,33 @@ struct Options {
   int top = 5;
 };
 
+/// Evaluates candidates one at a time with the rules `recommend` applies; `check` uses it for the
+/// proposed choice. Construction computes the workload's facts once.
+class Evaluator {
+ public:
+  Evaluator(const workload::Workload& w, const sizing::Requirements& req, const catalog::Catalog& catalog);
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  /// One instance under one service, from an estimate made for that instance (the service only
+  /// changes the price).
+  Candidate evaluate(const catalog::Instance& i, const catalog::Service& s, const sizing::Estimate& base);
+  /// The same, estimating first; count 0 sizes the fleet to the targets.
+  Candidate evaluate(const catalog::Instance& i, const catalog::Service& s, int count);
+  /// Serverless inference under `s`; nothing when the workload is not real-time inference.
+  std::optional<Candidate> serverless(const catalog::Service& s);
+  /// Every rule that fired so far, by id.
+  const std::map<std::string, FiredRule>& fired() const;
+
+ private:
+  struct Impl;
+  Impl* m_impl;
+};
+
+/// Whether a service can run the workload on a compute kind (phase, mode, accelerators).
+bool service_applies(const catalog::Service& s, const workload::Workload& w, catalog::ComputeKind kind);
+
 Decision recommend(const workload::Workload& w, const sizing::Requirements& req, const catalog::Catalog& catalog,
                    const Options& options = {});
 

@@ -13,6 +13,9 @@ namespace aiadvise::sizing {
 
 inline constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
 
+/// Billed hours of a run: clouds bill per second with a one-minute minimum per instance.
+double billed_hours(double hours);
+
 /// Memory of one replica of the model (one copy, before it is split over accelerators).
 struct Memory {
   double weights_gib = 0;
@@ -51,6 +54,7 @@ struct Estimate {
   int accelerators_per_instance = 0;
 
   bool fits = false;
+  bool performance_known = true;  ///< false when the catalog lacks the peak compute to estimate speed
   std::string fit_reason;  ///< why it does not fit, with the numbers compared
   double memory_needed_gib = 0;     ///< per device (accelerator, or the host for CPU)
   double memory_available_gib = 0;  ///< per device

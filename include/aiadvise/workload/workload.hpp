@@ -72,7 +72,9 @@ const std::vector<WorkloadFlag>& workload_flags();
 
 /// Reads a --workload document (may be null) and the flags (which override its fields), then
 /// normalises against the catalog. Throws util::InputError listing every problem.
-Workload normalise(const util::JsonDocument* file, const FlagValues& flags, const catalog::Catalog& catalog);
+/// `at` is the JSON pointer of the workload object inside `file` (a project file holds several).
+Workload normalise(const util::JsonDocument* file, const FlagValues& flags, const catalog::Catalog& catalog,
+                   const std::string& at = "");
 
 /// The normalised workload as JSON: a valid --workload file that gives the same answer.
 util::Json to_json(const Workload& w);

@@ -1,0 +1,201 @@
+#include "aiadvise/check/check.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "aiadvise/report/recommend.hpp"
+#include "aiadvise/scoring/recommend.hpp"
+#include "aiadvise/sizing/sizing.hpp"
+#include "aiadvise/util/text.hpp"
+
+namespace aiadvise::check {
+
+using util::Json;
+
+std::string_view to_string(Severity s) {
+  switch (s) {
+    case Severity::pass: return "pass";
+    case Severity::warn: return "warn";
+    case Severity::fail: return "fail";
+  }
+  return "fail";
+}
+
+namespace {
+
+std::string money(double usd) { return usd >= 100 ? fmt::format("${:.0f}", usd) : fmt::format("${:.3g}", usd); }
+
+std::string describe_option(const scoring::Candidate& cand, const catalog::Catalog& c) {
+  const catalog::Instance* i = c.instance(cand.instance);
+  return fmt::format("{} x {} on {}", cand.estimate.count, i ? i->name : cand.instance, cand.service);
+}
+
+const catalog::Service* default_service(const catalog::Catalog& c, catalog::Cloud cloud) {
+  switch (cloud) {
+    case catalog::Cloud::aws: return c.service("ec2");
+    case catalog::Cloud::gcp: return c.service("gce");
+    case catalog::Cloud::azure: return c.service("azure-vm");
+  }
+  return nullptr;
+}
+
+// Findings from the rules that exclude a candidate: a missing price only warns (nothing is known
+// to be wrong); every other exclusion means the choice cannot do the job.
+Severity severity_of(const std::string& rule) { return rule == "price-unknown" ? Severity::warn : Severity::fail; }
+
+}  // namespace
+
+WorkloadCheck check_workload(const std::string& name, const workload::Workload& w, const Proposed& proposed,
+                             const catalog::Catalog& c, const Options& options) {
+  WorkloadCheck out;
+  out.name = name;
+  out.proposed = proposed;
+  out.workload = workload::to_json(w);
+  out.proposed_option = nullptr;
+  out.best = nullptr;
+  auto add = [&](std::string rule, Severity severity, std::string message) {
+    out.findings.push_back(Finding{std::move(rule), severity, std::move(message)});
+  };
+
+  const sizing::Requirements req = sizing::requirements(w, c);
+  const scoring::Decision decision = scoring::recommend(w, req, c);
+  const scoring::Candidate* best = decision.ranked.empty() ? nullptr : &decision.ranked.front();
+  if (best) out.best = report::option_json(*best, c);
+
+  std::string instance_name = proposed.instance;
+  if (instance_name.rfind("ml.", 0) == 0) instance_name = instance_name.substr(3);  // SageMaker's names
+  const catalog::Instance* instance = instance_name.empty() ? nullptr : c.instance(instance_name);
+  const catalog::Service* service = nullptr;
+  if (!proposed.service.empty()) {
+    service = c.service(proposed.service);
+    if (!service) {
+      add("check-unknown-service", Severity::fail,
+          fmt::format("unknown service '{}'{}", proposed.service, util::did_you_mean(proposed.service, c.ids("services"))));
+    }
+  }
+  const bool serverless = service && service->kind == "serverless-inference";
+  if (!instance && !serverless) {
+    add("check-unknown-instance", Severity::fail,
+        proposed.instance.empty()
+            ? std::string("no instance type given")
+            : fmt::format("instance '{}' is not in the catalog{}", proposed.instance, util::did_you_mean(instance_name, c.ids("instances"))));
+  }
+  if (instance && !proposed.cloud.empty() && proposed.cloud != catalog::to_string(instance->cloud)) {
+    add("check-cloud-mismatch", Severity::fail,
+        fmt::format("{} is a {} instance, not {}", instance->name, catalog::to_string(instance->cloud), proposed.cloud));
+  }
+  if (instance && std::find(w.clouds.begin(), w.clouds.end(), instance->cloud) == w.clouds.end()) {
+    add("check-cloud-not-allowed", Severity::fail,
+        fmt::format("{} is on {}, which the workload's cloud list excludes", instance->name, catalog::to_string(instance->cloud)));
+  }
+  if (!service && instance && proposed.service.empty()) service = default_service(c, instance->cloud);
+
+  std::optional<scoring::Candidate> chosen;
+  if (service && (instance || serverless)) {
+    scoring::Evaluator evaluator(w, req, c);
+    if (serverless) {
+      chosen = evaluator.serverless(*service);
+      if (!chosen) {
+        add("service-limits", Severity::fail,
+            fmt::format("{} serves real-time inference only; this workload is {}", service->name, workload::to_string(w.phase)));
+      }
+    } else {
+      sizing::EstimateOptions o;
+      o.count = proposed.count;
+      const sizing::Estimate base = sizing::estimate(w, req, c, *instance, o);
+      if (service->cloud != instance->cloud) {
+        add("check-service-cloud", Severity::fail,
+            fmt::format("{} runs on {}, but {} is a {} instance", service->name, catalog::to_string(service->cloud), instance->name,
+                        catalog::to_string(instance->cloud)));
+      } else if (!scoring::service_applies(*service, w, base.compute)) {
+        add("check-service-cannot-run", Severity::fail,
+            fmt::format("{} does not run {} {} on {}", service->name, workload::to_string(w.phase),
+                        w.phase == workload::Phase::inference ? std::string(workload::to_string(w.mode)) : std::string(),
+                        catalog::to_string(base.compute)));
+      }
+      chosen = evaluator.evaluate(*instance, *service, base);
+    }
+  }
+  if (chosen) {
+    out.proposed_option = report::option_json(*chosen, c);
+    for (const auto& why : chosen->exclusions) {
+      const auto colon = why.find(':');
+      const std::string rule = why.substr(0, colon);
+      add(rule, severity_of(rule), why.substr(colon + 2));
+    }
+    const bool feasible = !chosen->excluded();
+    if (feasible && best) {
+      const double mine = chosen->cost_for_work, theirs = best->cost_for_work;
+      const std::string basis = (w.trains() || w.mode == workload::Mode::batch) ? "for the run" : "per hour";
+      if (theirs > 0 && mine / theirs > options.max_cost_ratio) {
+        add("check-cost-ratio", Severity::fail,
+            fmt::format("{} costs {} {}, {:.2f}x the best feasible option ({} at {}); the limit is {:.2f}x", describe_option(*chosen, c),
+                        money(mine), basis, mine / theirs, describe_option(*best, c), money(theirs), options.max_cost_ratio));
+      }
+    }
+    if (feasible && chosen->estimate.compute != catalog::ComputeKind::cpu) {
+      auto cpu = std::find_if(decision.ranked.begin(), decision.ranked.end(),
+                              [](const scoring::Candidate& x) { return x.estimate.compute == catalog::ComputeKind::cpu; });
+      if (cpu != decision.ranked.end()) {
+        add("check-cpu-would-do", Severity::warn,
+            fmt::format("{} uses {} accelerators, but a CPU option meets the targets: {} at {} (this choice: {})",
+                        describe_option(*chosen, c), catalog::to_string(chosen->estimate.compute), describe_option(*cpu, c),
+                        money(cpu->cost_for_work), money(chosen->cost_for_work)));
+      }
+    }
+    if (feasible && best && best->managed != chosen->managed) {
+      std::vector<std::string> why;
+      for (const auto& id : best->rules_fired) {
+        if (id.rfind("deploy-", 0) == 0) why.push_back(id);
+      }
+      if (!why.empty()) {
+        add("check-deployment", Severity::warn,
+            fmt::format("{} is {}, but the workload's priorities, team and traffic favour {} ({}): aiadvise would pick {}", chosen->service,
+                        chosen->managed ? "managed" : "self-managed", best->managed ? "managed" : "self-managed", util::join(why, ", "),
+                        describe_option(*best, c)));
+      }
+    }
+  }
+  if (!best) {
+    add("check-no-feasible-option", Severity::warn,
+        "aiadvise finds no feasible option for this workload in the catalog; the choice cannot be compared");
+  }
+  for (const auto& f : out.findings) out.verdict = std::max(out.verdict, f.severity);
+  return out;
+}
+
+Json check_report(const std::vector<WorkloadCheck>& checks, const std::vector<SkippedResource>& skipped, const std::vector<std::string>& warnings,
+                  const Options& options, Severity fail_on) {
+  Json r = Json::object();
+  r["schema_version"] = 1;
+  int counts[3] = {0, 0, 0};
+  bool failing = false;
+  Json workloads = Json::array();
+  for (const auto& ch : checks) {
+    ++counts[static_cast<int>(ch.verdict)];
+    Json findings = Json::array();
+    for (const auto& f : ch.findings) {
+      findings.push_back({{"rule", f.rule}, {"severity", std::string(to_string(f.severity))}, {"message", f.message}});
+      failing = failing || f.severity >= fail_on;
+    }
+    workloads.push_back({{"name", ch.name},
+                         {"verdict", std::string(to_string(ch.verdict))},
+                         {"proposed", {{"cloud", ch.proposed.cloud}, {"instance", ch.proposed.instance}, {"count", ch.proposed.count},
+                                       {"service", ch.proposed.service}, {"origin", ch.proposed.origin}}},
+                         {"estimate", ch.proposed_option},
+                         {"findings", findings},
+                         {"best", ch.best},
+                         {"workload", ch.workload}});
+  }
+  Json skipped_json = Json::array();
+  for (const auto& s : skipped) skipped_json.push_back({{"address", s.address}, {"type", s.type}, {"reason", s.reason}});
+  r["summary"] = {{"workloads", checks.size()}, {"pass", counts[0]}, {"warn", counts[1]}, {"fail", counts[2]},
+                  {"fail_on", std::string(to_string(fail_on))}, {"max_cost_ratio", options.max_cost_ratio}, {"failed", failing}};
+  r["workloads"] = workloads;
+  r["skipped"] = skipped_json;
+  r["warnings"] = warnings;
+  return r;
+}
+
+}  // namespace aiadvise::check

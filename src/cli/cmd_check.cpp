@@ -1,0 +1,170 @@
+// `aiadvise check`: the CI gate. Fails when a proposed infrastructure choice does not fit its ML
+// workload.
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+#include <set>
+
+#include "aiadvise/check/check.hpp"
+#include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/util/file_io.hpp"
+#include "aiadvise/util/text.hpp"
+#include "cli/context.hpp"
+#include "cli/workload_options.hpp"
+
+namespace aiadvise::cli {
+
+namespace {
+
+struct CheckOptions {
+  WorkloadOptions workload;
+  std::string proposed;
+  std::string service;
+  std::string project;
+  std::string terraform_plan;
+  double max_cost_ratio = 1.5;
+  std::string fail_on = "fail";
+  std::string format = "table";
+};
+
+check::Proposed parse_proposed(const std::string& text) {
+  check::Proposed p;
+  p.origin = "flags";
+  const auto colon = text.rfind(':');
+  p.instance = text.substr(0, colon);
+  if (colon != std::string::npos) {
+    const std::string count = text.substr(colon + 1);
+    const auto n = util::parse_count(count);
+    if (!n || *n < 1 || *n != static_cast<double>(static_cast<int>(*n)) || *n > 100000) {
+      throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{
+          "", 0, 0, "--proposed", fmt::format("expected INSTANCE[:COUNT] with a whole count of at least 1, got '{}'",
+                                               util::escape_for_terminal(text))}});
+    }
+    p.count = static_cast<int>(*n);
+  }
+  if (p.instance.empty()) {
+    throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{"", 0, 0, "--proposed", "expected INSTANCE[:COUNT]"}});
+  }
+  return p;
+}
+
+util::JsonDocument read_json(const std::string& path, const GlobalOptions& global) {
+  std::vector<util::Diagnostic> diagnostics;
+  auto doc = util::JsonDocument::parse(util::display_name(path), util::read_input(path, global.max_input_bytes), global.limits(), diagnostics);
+  if (!doc.ok()) throw util::InputError(std::move(diagnostics));
+  return doc;
+}
+
+int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
+  const catalog::Catalog c = load_catalog(global);
+  check::Options options;
+  options.max_cost_ratio = o.max_cost_ratio;
+  const check::Severity fail_on = o.fail_on == "warn" ? check::Severity::warn : check::Severity::fail;
+
+  std::vector<check::WorkloadCheck> checks;
+  std::vector<check::SkippedResource> skipped;
+  std::vector<std::string> warnings;
+
+  if (!o.proposed.empty()) {
+    const workload::Workload w = read_workload(o.workload, global, c);
+    check::Proposed p = parse_proposed(o.proposed);
+    p.service = o.service;
+    if (w.clouds.size() == 1) p.cloud = std::string(catalog::to_string(w.clouds.front()));
+    checks.push_back(check::check_workload("workload", w, p, c, options));
+  } else {
+    std::string project_path = o.project;
+    if (project_path.empty() && std::filesystem::exists("aiadvise.json")) project_path = "aiadvise.json";
+    if (project_path.empty() && o.terraform_plan.empty()) {
+      throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{
+          "", 0, 0, "", "nothing to check: give --proposed INSTANCE[:COUNT] with a workload, --project FILE, or --terraform-plan PLAN.json "
+                        "(with a project file naming the workloads)"}});
+    }
+    check::Project project;
+    std::unique_ptr<util::JsonDocument> project_doc;
+    if (!project_path.empty()) {
+      project_doc = std::make_unique<util::JsonDocument>(read_json(project_path, global));
+      project = check::read_project(*project_doc, c);
+    }
+    std::map<std::string, const check::ProjectWorkload*> by_name;
+    for (const auto& pw : project.workloads) by_name[pw.name] = &pw;
+    std::set<std::string> covered;
+    if (!o.terraform_plan.empty()) {
+      const util::JsonDocument plan_doc = read_json(o.terraform_plan, global);
+      const check::TerraformPlan plan = check::read_terraform_plan(plan_doc, c);
+      skipped = plan.skipped;
+      for (const auto& r : plan.resources) {
+        std::string name = r.workload;
+        if (auto it = project.terraform_resources.find(r.address); it != project.terraform_resources.end()) name = it->second;
+        if (name.empty()) {
+          skipped.push_back({r.address, r.type, fmt::format("no '{}' tag or label, and no mapping in the project file", check::workload_tag)});
+          continue;
+        }
+        auto pw = by_name.find(name);
+        if (pw == by_name.end()) {
+          skipped.push_back({r.address, r.type, fmt::format("tagged for workload '{}', which the project file does not define", name)});
+          continue;
+        }
+        check::Proposed p;
+        p.cloud = r.cloud;
+        p.instance = r.instance.empty() ? r.instance_as_written : r.instance;
+        p.count = r.count;
+        p.service = r.service;
+        p.origin = "terraform: " + r.address;
+        checks.push_back(check::check_workload(name + " (" + r.address + ")", pw->second->workload, p, c, options));
+        covered.insert(name);
+      }
+    }
+    for (const auto& pw : project.workloads) {
+      if (pw.proposed) {
+        checks.push_back(check::check_workload(pw.name, pw.workload, *pw.proposed, c, options));
+      } else if (!covered.count(pw.name)) {
+        warnings.push_back(fmt::format("workload '{}' has no proposed choice and no Terraform resource: nothing to check", pw.name));
+      }
+    }
+  }
+
+  const util::Json report = check::check_report(checks, skipped, warnings, options, fail_on);
+  if (o.format == "json") io.out = report.dump(2) + "\n";
+  else if (o.format == "markdown") io.out = check::render_markdown(report);
+  else if (o.format == "github") io.out = check::render_github(report);
+  else io.out = check::render_table(report);
+  return report["summary"]["failed"].get<bool>() ? k_exit_findings : k_exit_ok;
+}
+
+}  // namespace
+
+void setup_check(CLI::App& app, const GlobalOptions& global, Action& action) {
+  auto o = std::make_shared<CheckOptions>();
+  CLI::App* cmd = app.add_subcommand("check", "CI gate: fail when a proposed instance or service does not fit its ML workload");
+  cmd->footer(R"(Examples:
+  aiadvise check --model llama-2-70b --precision fp16 --qps 1 --proposed g5.xlarge:2
+  aiadvise check --model resnet-50 --qps 20 --proposed ml.g5.xlarge --service sagemaker-realtime --cloud aws
+  aiadvise check --project aiadvise.json --format markdown > comment.md
+  aiadvise check --project aiadvise.json --terraform-plan plan.json --format github --fail-on warn
+
+Exit codes: 0 when no finding is at or above --fail-on, 1 when one is, 2 for invalid input or usage,
+3 internal error. Findings: fit-memory, latency-targets, deadline, budget-*, accelerator-framework,
+accelerator-family, service-limits, serverless-needs-cpu-model (fail); check-cost-ratio (fail);
+check-cpu-would-do, check-deployment, price-unknown (warn). See docs/ci.md.)");
+  add_workload_options(*cmd, o->workload);
+  cmd->add_option("--proposed", o->proposed, "The choice to check: INSTANCE[:COUNT] (count default: as many as the targets need)")
+      ->type_name("INSTANCE[:COUNT]");
+  cmd->add_option("--service", o->service, "Service the instance runs under (default: the cloud's VMs: ec2, gce, azure-vm)");
+  cmd->add_option("--project", o->project, "Project file with workloads and proposed choices (default: ./aiadvise.json if present)")
+      ->type_name("FILE");
+  cmd->add_option("--terraform-plan", o->terraform_plan, "JSON from `terraform show -json PLAN`; resources tagged aiadvise-workload=NAME")
+      ->type_name("FILE");
+  cmd->add_option("--max-cost-ratio", o->max_cost_ratio, "Fail when the choice costs more than this times the best feasible option")
+      ->check(CLI::Range(1.0, 1000.0))
+      ->capture_default_str();
+  cmd->add_option("--fail-on", o->fail_on, "Lowest severity that fails the run: fail or warn")
+      ->check(CLI::IsMember({"fail", "warn"}))
+      ->capture_default_str();
+  add_format_option(*cmd, o->format, {"table", "json", "markdown", "github"});
+  cmd->callback([o, &global, &action] { action = [o, &global](Io& io) { return run_check(*o, global, io); }; });
+}
+
+}  // namespace aiadvise::cli

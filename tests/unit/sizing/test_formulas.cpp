@@ -1,0 +1,381 @@
+// The sizing formulas pinned on hand-computed examples. Each test states the arithmetic in a
+// comment, so a change to a formula or a constant shows up here with the numbers to re-check
+// against docs/sizing.md.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "aiadvise/report/json.hpp"
+#include "aiadvise/sizing/sizing.hpp"
+#include "aiadvise/util/diagnostics.hpp"
+#include "aiadvise/workload/workload.hpp"
+#include "support/helpers.hpp"
+
+using aiadvise::sizing::Estimate;
+using aiadvise::sizing::EstimateOptions;
+using aiadvise::sizing::Requirements;
+using aiadvise::sizing::k_gib;
+using aiadvise::test::default_catalog;
+using aiadvise::workload::Workload;
+using nlohmann::json;
+
+namespace {
+
+Workload make(const json& workload, const aiadvise::workload::FlagValues& flags = {}) {
+  std::vector<aiadvise::util::Diagnostic> diagnostics;
+  const auto doc = aiadvise::util::JsonDocument::parse("workload.json", workload.dump(), {}, diagnostics);
+  REQUIRE(doc.ok());
+  return aiadvise::workload::normalise(&doc, flags, default_catalog());
+}
+
+Requirements needs(const json& workload) { return aiadvise::sizing::requirements(make(workload), default_catalog()); }
+
+Estimate on(const json& workload, const char* instance, const EstimateOptions& options = {}) {
+  const auto& c = default_catalog();
+  const Workload w = make(workload);
+  const Requirements r = aiadvise::sizing::requirements(w, c);
+  const auto* i = c.instance(instance);
+  REQUIRE(i != nullptr);
+  return aiadvise::sizing::estimate(w, r, c, *i, options);
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("sizing: weights take params x bytes per value of the precision", "[sizing]") {
+  // llama-2-7b: 6.74e9 parameters.
+  //   fp32: 6.74e9 x 4   / 2^30 = 25.1085 GiB
+  //   bf16: 6.74e9 x 2   / 2^30 = 12.5542 GiB
+  //   int8: 6.74e9 x 1   / 2^30 =  6.2771 GiB
+  //   int4: 6.74e9 x 0.5 / 2^30 =  3.1386 GiB
+  CHECK(needs({{"model", "llama-2-7b"}, {"precision", "fp32"}}).memory.weights_gib == Approx(25.1085).epsilon(1e-5));
+  CHECK(needs({{"model", "llama-2-7b"}, {"precision", "bf16"}}).memory.weights_gib == Approx(12.5542).epsilon(1e-5));
+  CHECK(needs({{"model", "llama-2-7b"}, {"precision", "int8"}}).memory.weights_gib == Approx(6.27711).epsilon(1e-5));
+  CHECK(needs({{"model", "llama-2-7b"}, {"precision", "int4"}}).memory.weights_gib == Approx(3.13856).epsilon(1e-5));
+  // Inference holds no gradients or optimizer states.
+  const auto r = needs({{"model", "llama-2-7b"}, {"precision", "bf16"}});
+  CHECK(r.memory.gradients_gib == 0);
+  CHECK(r.memory.optimizer_gib == 0);
+}
+
+TEST_CASE("sizing: KV cache counts only the KV heads", "[sizing]") {
+  // llama-2-70b, GQA with 8 KV heads (of 64 query heads), head_dim 128, 80 layers, fp16:
+  //   2 (K and V) x 80 x 8 x 128 x 2 bytes = 327,680 bytes per token.
+  CHECK(needs({{"model", "llama-2-70b"}, {"precision", "fp16"}}).kv_bytes_per_token == 327680);
+  // With all 64 heads it would be 8x as much; the formula must not use the query heads.
+  CHECK(needs({{"model", "llama-2-70b"}, {"precision", "fp16"}}).kv_bytes_per_token < 2.0 * 80 * 64 * 128 * 2);
+  // llama-2-7b, MHA (32 KV heads): 2 x 32 x 32 x 128 x 2 = 524,288 bytes per token.
+  CHECK(needs({{"model", "llama-2-7b"}, {"precision", "fp16"}}).kv_bytes_per_token == 524288);
+  // Weight-only int8/int4 keep a 16-bit cache; fp8 serving stores fp8 (1 byte); fp32 stores 4 bytes.
+  CHECK(needs({{"model", "llama-2-7b"}, {"precision", "int4"}}).kv_bytes_per_token == 524288);
+  CHECK(needs({{"model", "llama-2-7b"}, {"precision", "fp8"}}).kv_bytes_per_token == 262144);
+  CHECK(needs({{"model", "llama-2-7b"}, {"precision", "fp32"}}).kv_bytes_per_token == 1048576);
+}
+
+TEST_CASE("sizing: KV cache uses the explicit head_dim, not hidden / heads", "[sizing]") {
+  // gemma-7b: 28 layers, 16 KV heads, head_dim 256 (16 x 256 = 4096, not the hidden size 3072):
+  //   2 x 28 x 16 x 256 x 2 bytes = 458,752 bytes per token.
+  // hidden / heads would give 3072 / 16 = 192 and 344,064 bytes: wrong.
+  const auto r = needs({{"model", "gemma-7b"}, {"precision", "bf16"}});
+  CHECK(r.kv_bytes_per_token == 458752);
+  CHECK(r.kv_bytes_per_token != 2.0 * 28 * 16 * 192 * 2);
+}
+
+TEST_CASE("sizing: KV cache total is bytes per token x context x batch", "[sizing]") {
+  // llama-2-7b fp16, 1000 tokens in + 24 out = 1024 tokens of context, batch 4:
+  //   524,288 x 1024 x 4 = 2^19 x 2^10 x 2^2 = 2^31 bytes = 2 GiB exactly.
+  const auto r = needs({{"model", "llama-2-7b"}, {"precision", "fp16"}, {"input_tokens", 1000}, {"output_tokens", 24},
+                        {"batch_size", 4}});
+  CHECK(r.reference_batch == 4);
+  CHECK(r.memory.kv_cache_gib == Approx(2.0));
+  // Batch 1 is a quarter of it.
+  const auto one = needs({{"model", "llama-2-7b"}, {"precision", "fp16"}, {"input_tokens", 1000}, {"output_tokens", 24}});
+  CHECK(one.memory.kv_cache_gib == Approx(0.5));
+}
+
+TEST_CASE("sizing: full training with Adam takes 16 bytes per parameter in bf16 and in fp32", "[sizing]") {
+  // llama-2-7b full fine-tuning.
+  // Mixed precision (bf16): weights 2 + gradients 2 + fp32 master, momentum, variance 12 = 16 bytes:
+  //   weights 6.74e9 x 2 / 2^30 = 12.5542, gradients 12.5542, optimizer 6.74e9 x 12 / 2^30 = 75.3254,
+  //   total states 6.74e9 x 16 / 2^30 = 100.434 GiB.
+  const auto bf16 = needs({{"model", "llama-2-7b"}, {"phase", "fine-tuning"}, {"precision", "bf16"}});
+  CHECK(bf16.trainable_params == 6.74e9);
+  CHECK(bf16.memory.weights_gib == Approx(12.5542).epsilon(1e-5));
+  CHECK(bf16.memory.gradients_gib == Approx(12.5542).epsilon(1e-5));
+  CHECK(bf16.memory.optimizer_gib == Approx(75.3254).epsilon(1e-5));
+  CHECK(bf16.memory.weights_gib + bf16.memory.gradients_gib + bf16.memory.optimizer_gib == Approx(100.434).epsilon(1e-5));
+  // Pure fp32: weights 4 + gradients 4 + momentum and variance 8 = 16 bytes:
+  //   weights 25.1085, gradients 25.1085, optimizer 50.2169, total 100.434 GiB.
+  const auto fp32 = needs({{"model", "llama-2-7b"}, {"phase", "fine-tuning"}, {"precision", "fp32"}});
+  CHECK(fp32.memory.weights_gib == Approx(25.1085).epsilon(1e-5));
+  CHECK(fp32.memory.gradients_gib == Approx(25.1085).epsilon(1e-5));
+  CHECK(fp32.memory.optimizer_gib == Approx(50.2169).epsilon(1e-5));
+  CHECK(fp32.memory.weights_gib + fp32.memory.gradients_gib + fp32.memory.optimizer_gib == Approx(100.434).epsilon(1e-5));
+  // Overhead is 10% of everything allocated.
+  const double allocated = bf16.memory.total_gib() - bf16.memory.overhead_gib;
+  CHECK(bf16.memory.overhead_gib == Approx(0.10 * allocated));
+}
+
+TEST_CASE("sizing: LoRA rank 16 on llama-2-7b trains 39,976,960 adapter parameters", "[sizing]") {
+  // llama-2-7b: 32 layers, hidden 4096, 32 heads and 32 KV heads of 128, MLP 11008.
+  // Per layer, r x (in + out) for each adapted projection:
+  //   q: 4096 + 4096, k: 4096 + 4096, v: 4096 + 4096, o: 4096 + 4096  -> 32,768
+  //   gate, up, down: 3 x (4096 + 11008)                                -> 45,312
+  //   16 x (32,768 + 45,312) = 1,249,280 per layer; x 32 layers = 39,976,960
+  // (the count PEFT prints for r=16 on all linear layers of Llama-2-7B).
+  const auto r = needs({{"model", "llama-2-7b"}, {"phase", "fine-tuning"}, {"method", "lora"}, {"precision", "bf16"}});
+  CHECK(r.trainable_params == 39976960);
+  // Frozen weights in bf16 (12.5542 GiB) plus 16-bit adapters (39,976,960 x 2 / 2^30 = 0.0744629 GiB);
+  // gradients and Adam states for the adapters only: 0.0744629 and 39,976,960 x 12 / 2^30 = 0.446777 GiB.
+  CHECK(r.memory.weights_gib == Approx(12.5542 + 0.0744629).epsilon(1e-5));
+  CHECK(r.memory.gradients_gib == Approx(0.0744629).epsilon(1e-5));
+  CHECK(r.memory.optimizer_gib == Approx(0.446777).epsilon(1e-5));
+}
+
+TEST_CASE("sizing: QLoRA keeps 4-bit weights plus quantisation constants and 16-bit adapters", "[sizing]") {
+  // 6.74e9 x (0.5 + 0.127 / 8) bytes = 3.4769975e9 (NF4 + double-quantised constants)
+  // + 39,976,960 x 2 bytes of adapters = 79,953,920
+  // = 3.5569514e9 bytes / 2^30 = 3.31267 GiB.
+  const auto w = make({{"model", "llama-2-7b"}, {"phase", "fine-tuning"}, {"method", "qlora"}});
+  CHECK(w.precision == aiadvise::catalog::Precision::int4);
+  const auto r = aiadvise::sizing::requirements(w, default_catalog());
+  CHECK(r.trainable_params == 39976960);
+  CHECK(r.memory.weights_gib == Approx(3.31267).epsilon(1e-5));
+  CHECK(r.memory.gradients_gib == Approx(0.0744629).epsilon(1e-5));
+  CHECK(r.memory.optimizer_gib == Approx(0.446777).epsilon(1e-5));
+  // A quarter of the bf16 LoRA footprint or less.
+  const auto lora = needs({{"model", "llama-2-7b"}, {"phase", "fine-tuning"}, {"method", "lora"}, {"precision", "bf16"}});
+  CHECK(r.memory.weights_gib < lora.memory.weights_gib / 3.5);
+}
+
+TEST_CASE("sizing: training activations are 34 s h L bytes, 2 s h L with gradient checkpointing", "[sizing]") {
+  // llama-2-7b bf16, sequence 2048, hidden 4096, 32 layers, batch 1:
+  //   34 x 2048 x 4096 x 32 = 34 x 2^28 bytes = 8.5 GiB
+  //    2 x 2048 x 4096 x 32 =  2 x 2^28 bytes = 0.5 GiB with checkpointing.
+  const json base = {{"model", "llama-2-7b"}, {"phase", "fine-tuning"}, {"precision", "bf16"}, {"input_tokens", 2048}};
+  const auto plain = needs(base);
+  CHECK(plain.activation_bytes_per_unit == 34.0 * 2048 * 4096 * 32);
+  CHECK(plain.memory.activations_gib == Approx(8.5));
+  json checkpointed = base;
+  checkpointed["gradient_checkpointing"] = true;
+  const auto ckpt = needs(checkpointed);
+  CHECK(ckpt.memory.activations_gib == Approx(0.5));
+  // Batch 4 is four times as much.
+  json batch = base;
+  batch["batch_size"] = 4;
+  CHECK(needs(batch).memory.activations_gib == Approx(34.0));
+  // Checkpointing recomputes the forward pass: 4 passes instead of 3 (training FLOPs x 4/3).
+  CHECK(ckpt.training_flops == Approx(plain.training_flops * 4 / 3));
+}
+
+TEST_CASE("sizing: mixture of experts computes with active parameters and holds all of them", "[sizing]") {
+  // mixtral-8x7b: 46.7e9 total, 12.9e9 active; 32 layers, 32 heads of 128 (attention width 4096).
+  // Inference defaults: 512 tokens in + 256 out = 768 context, 384 attended on average (causal).
+  //   forward FLOPs per token = 2 x 12.9e9 + 4 x 32 x 384 x 4096 = 25.8e9 + 201,326,592 = 26,001,326,592
+  //   weights = 46.7e9 x 2 bytes (bf16) / 2^30 = 86.9855 GiB
+  const auto r = needs({{"model", "mixtral-8x7b"}, {"precision", "bf16"}});
+  CHECK(r.forward_flops_per_unit == Approx(26001326592.0));
+  CHECK(r.memory.weights_gib == Approx(86.9855).epsilon(1e-5));
+  // KV cache: GQA with 8 KV heads: 2 x 32 x 8 x 128 x 2 = 131,072 bytes per token.
+  CHECK(r.kv_bytes_per_token == 131072);
+}
+
+TEST_CASE("sizing: transformer training FLOPs are 3 x forward = 6 x P x tokens plus the attention term", "[sizing]") {
+  // llama-2-7b, 1e9 tokens of 2048, one epoch.
+  //   forward per token = 2 x 6.74e9 + 4 x 32 layers x 1024 attended x 4096 = 13.48e9 + 536,870,912
+  //                     = 14,016,870,912
+  //   training = 3 x 14,016,870,912 x 1e9 = 4.2050612736e19
+  //   (6 x P x tokens = 4.044e19; the attention adds 3 x 5.36870912e17 = 1.610612736e18)
+  const auto r = needs({{"model", "llama-2-7b"}, {"phase", "training"}, {"precision", "bf16"}, {"input_tokens", 2048},
+                        {"dataset_tokens", 1e9}});
+  CHECK(r.forward_flops_per_unit == Approx(14016870912.0));
+  CHECK(r.training_flops == Approx(4.2050612736e19));
+  CHECK(r.training_flops > 6 * 6.74e9 * 1e9);
+  CHECK(r.training_flops < 1.05 * 6 * 6.74e9 * 1e9);
+  // Two epochs double it.
+  const auto two = needs({{"model", "llama-2-7b"}, {"phase", "training"}, {"precision", "bf16"}, {"input_tokens", 2048},
+                          {"dataset_tokens", 1e9}, {"epochs", 2}});
+  CHECK(two.training_flops == Approx(2 * 4.2050612736e19));
+  // LoRA skips the weight gradients of the frozen model: 2 x forward instead of 3.
+  const auto lora = needs({{"model", "llama-2-7b"}, {"phase", "fine-tuning"}, {"method", "lora"}, {"precision", "bf16"},
+                           {"input_tokens", 2048}, {"dataset_tokens", 1e9}});
+  CHECK(lora.training_flops == Approx(2 * 14016870912.0 * 1e9));
+}
+
+TEST_CASE("sizing: dense training FLOPs are 3 x forward FLOPs per sample x samples x epochs", "[sizing]") {
+  // resnet-50: 8.18 GFLOPs per 224x224 image; 1.28M images x 10 epochs:
+  //   3 x 8.18e9 x 1.28e6 x 10 = 3.14112e17
+  const auto r = needs({{"model", "resnet-50"}, {"phase", "training"}, {"dataset_samples", 1.28e6}, {"epochs", 10}});
+  CHECK(r.unit == "sample");
+  CHECK(r.forward_flops_per_unit == Approx(8.18e9));
+  CHECK(r.training_flops == Approx(3.14112e17));
+  CHECK(r.trainable_params == 25557032);
+}
+
+TEST_CASE("sizing: diffusion inference FLOPs are one step x denoising steps x 2 for guidance", "[sizing]") {
+  // stable-diffusion-1.5: 888.9 GFLOPs per UNet step; 50 steps (default) x 2 (CFG):
+  //   888.9e9 x 50 x 2 = 8.889e13 FLOPs per image
+  const auto r = needs({{"model", "stable-diffusion-1.5"}});
+  CHECK(r.unit == "image");
+  CHECK(r.forward_flops_per_unit == Approx(8.889e13));
+  // 20 steps: 888.9e9 x 20 x 2 = 3.5556e13
+  CHECK(needs({{"model", "stable-diffusion-1.5"}, {"denoising_steps", 20}}).forward_flops_per_unit == Approx(3.5556e13));
+  // Training runs one denoising step per sample: 3 x 888.9e9 x 1e6 samples (default) x 10 epochs (default).
+  const auto t = needs({{"model", "stable-diffusion-1.5"}, {"phase", "training"}});
+  CHECK(t.training_flops == Approx(3 * 888.9e9 * 1e6 * 10));
+}
+
+TEST_CASE("sizing: gradient-boosted trees cost rows x features x rounds cell-rounds", "[sizing]") {
+  // xgboost, 1e7 rows x 50 features x 100 rounds = 5e10 cell-rounds; 100 rounds x depth 8 = 800
+  // comparisons per row at inference.
+  const auto r = needs({{"model", "xgboost"}, {"phase", "training"}, {"dataset_samples", 1e7}, {"features", 50},
+                        {"iterations", 100}});
+  CHECK(r.unit == "row");
+  CHECK(r.training_flops == Approx(5e10));
+  CHECK(r.forward_flops_per_unit == Approx(800));
+  // The data in memory: 5 bytes per cell (4-byte value + 1-byte quantised copy): 5e8 x 5 / 2^30 = 2.32831 GiB.
+  CHECK(r.memory.activations_gib == Approx(2.32831).epsilon(1e-5));
+  // k-means: 3 x rows x features x 8 clusters x iterations = 3 x 1e6 x 10 x 8 x 20 = 4.8e9.
+  const auto k = needs({{"family", "classical-clustering"}, {"phase", "training"}, {"dataset_samples", 1e6},
+                        {"features", 10}, {"iterations", 20}});
+  CHECK(k.training_flops == Approx(4.8e9));
+}
+
+TEST_CASE("sizing: decode at batch 1 on one H100 reads the weights at 75% of the bandwidth", "[sizing]") {
+  // llama-2-7b fp16 on p5.4xlarge (one H100 SXM: 989 TFLOP/s fp16, 3350 GB/s), batch 1, 512 in, 256 out.
+  //   compute per step: (2 x 6.74e9 + 4 x 32 x 384 x 4096) / (989e12 x 0.5) = 13,681,326,592 / 4.945e14 = 0.0277 ms
+  //   memory per step:  (13.48e9 weights + 524,288 x (512 + 128) KV) / (3350e9 x 0.75) = 5.4987 ms
+  //   time per output token = 5.5264 ms; the rule of thumb weights / (bandwidth x 0.75) = 5.3652 ms.
+  const auto e = on({{"model", "llama-2-7b"}, {"precision", "fp16"}, {"mode", "batch"}, {"batch_size", 1}}, "p5.4xlarge");
+  INFO(e.fit_reason);
+  REQUIRE(e.fits);
+  REQUIRE(e.tpot_ms);
+  CHECK(*e.tpot_ms == Approx(5.52639).epsilon(1e-4));
+  CHECK(*e.tpot_ms == Approx(5.36517).epsilon(0.05));
+  CHECK(e.bottleneck == "memory bandwidth");
+  CHECK(e.tensor_parallel == 1);
+}
+
+TEST_CASE("sizing: tensor parallelism costs 10% of step time per extra device", "[sizing]") {
+  // llama-2-70b fp16 on p4d.24xlarge (8 x A100 40GB: 312 TFLOP/s, 1555 GB/s), 512 tokens in.
+  //   forward per token = 2 x 68.98e9 + 4 x 80 x 384 x 8192 = 138,966,632,960
+  //   TTFT(t) = (512 x 138,966,632,960 / (312e12 x t x 0.5) + 137.96e9 / (1555e9 x t x 0.75)) x (1 + 0.1 (t - 1))
+  //   TTFT(4) = (114.024 + 29.574) ms x 1.3 = 186.677 ms
+  //   TTFT(8) = ( 57.012 + 14.787) ms x 1.7 = 122.058 ms (not half of TTFT(4): 1.7 / 1.3 of it)
+  const json w = {{"model", "llama-2-70b"}, {"precision", "fp16"}, {"mode", "batch"}, {"batch_size", 1}};
+  EstimateOptions four;
+  four.tensor_parallel = 4;
+  EstimateOptions eight;
+  eight.tensor_parallel = 8;
+  const auto e4 = on(w, "p4d.24xlarge", four);
+  const auto e8 = on(w, "p4d.24xlarge", eight);
+  REQUIRE(e4.fits);
+  REQUIRE(e8.fits);
+  CHECK(e4.tensor_parallel == 4);
+  CHECK(e8.tensor_parallel == 8);
+  CHECK(e4.replicas_per_instance == 2);
+  CHECK(*e4.ttft_ms == Approx(186.677).epsilon(1e-4));
+  CHECK(*e8.ttft_ms == Approx(122.058).epsilon(1e-4));
+  CHECK(*e8.ttft_ms / *e4.ttft_ms == Approx(0.5 * 1.7 / 1.3));
+  // Left to choose, the smallest split that holds 128.5 GiB of weights on 40 GB devices is 4.
+  const auto chosen = on(w, "p4d.24xlarge");
+  CHECK(chosen.tensor_parallel == 4);
+}
+
+TEST_CASE("sizing: more requests per second need more instances", "[sizing]") {
+  const json base = {{"model", "llama-3.1-8b"}, {"precision", "bf16"}, {"output_tokens", 200}};
+  json low = base;
+  low["qps"] = 1;
+  json high = base;
+  high["qps"] = 50;
+  const auto e1 = on(low, "g6e.xlarge");
+  const auto e50 = on(high, "g6e.xlarge");
+  REQUIRE(e1.fits);
+  REQUIRE(e50.fits);
+  CHECK(e1.count == 1);
+  CHECK(e50.count > e1.count);
+  // The fleet keeps up with the load: 50 requests/s x 200 output tokens.
+  CHECK(*e50.throughput >= 50 * 200 * 0.999);
+  CHECK(*e50.price_usd_per_hour == Approx(*e1.price_usd_per_hour / e1.count * e50.count));
+}
+
+TEST_CASE("sizing: a tight training deadline needs more instances", "[sizing]") {
+  const json base = {{"model", "llama-3.1-8b"}, {"phase", "training"}, {"dataset_tokens", 1e10}};
+  json tight = base;
+  tight["deadline_hours"] = 4;
+  const auto relaxed = on(base, "p5.48xlarge");
+  const auto rushed = on(tight, "p5.48xlarge");
+  REQUIRE(relaxed.fits);
+  REQUIRE(rushed.fits);
+  CHECK(relaxed.count == 1);
+  CHECK(rushed.count > relaxed.count);
+  CHECK(*rushed.time_hours <= 4);
+  CHECK(*relaxed.time_hours > 4);
+  // The whole run costs more with the scaling loss, never less.
+  CHECK(*rushed.cost_usd >= *relaxed.cost_usd);
+}
+
+TEST_CASE("sizing: a 70B fp16 model does not fit one 24 GB GPU and the reason gives the numbers", "[sizing]") {
+  // llama-2-70b fp16 weights: 68.98e9 x 2 / 2^30 = 128.5 GiB; the A10G of g5.xlarge has 22.35 GiB.
+  const auto e = on({{"model", "llama-2-70b"}, {"precision", "fp16"}}, "g5.xlarge");
+  CHECK_FALSE(e.fits);
+  INFO(e.fit_reason);
+  CHECK(contains(e.fit_reason, "128."));
+  CHECK(contains(e.fit_reason, "22.4 GiB"));
+  CHECK(contains(e.fit_reason, "g5.xlarge"));
+  CHECK(e.memory_needed_gib > e.memory_available_gib);
+  CHECK_FALSE(e.throughput);
+  // The JSON form still renders (no NaN), and says why.
+  const auto j = aiadvise::report::estimate_json(e, default_catalog());
+  CHECK(j.at("fits") == false);
+  CHECK(j.at("fit_reason") == e.fit_reason);
+}
+
+TEST_CASE("sizing: xgboost inference is sized on a CPU instance", "[sizing]") {
+  const auto e = on({{"model", "xgboost"}, {"qps", 100}}, "m7i.2xlarge");
+  INFO(e.fit_reason);
+  REQUIRE(e.fits);
+  CHECK(e.compute == aiadvise::catalog::ComputeKind::cpu);
+  CHECK(e.accelerator.empty());
+  REQUIRE(e.throughput);
+  CHECK(*e.throughput >= 100);
+  CHECK(e.throughput_unit == "rows/s");
+  REQUIRE(e.latency_ms);
+  CHECK(*e.latency_ms > 0);
+  REQUIRE(e.price_usd_per_hour);
+  CHECK(*e.price_usd_per_hour > 0);
+}
+
+TEST_CASE("sizing: the spot price is used with --spot where the instance has one", "[sizing]") {
+  const auto& c = default_catalog();
+  const auto* i = c.instance("n2-standard-16");
+  REQUIRE(i != nullptr);
+  REQUIRE(i->spot_price_usd_per_hour);
+  REQUIRE(i->price_usd_per_hour);
+  const json w = {{"model", "xgboost"}, {"phase", "training"}, {"dataset_samples", 1e6}};
+  const auto on_demand = on(w, "n2-standard-16");
+  CHECK(*on_demand.price_usd_per_hour == Approx(*i->price_usd_per_hour));
+  // Through the workload's own spot field ...
+  json spot = w;
+  spot["spot"] = true;
+  const auto from_workload = on(spot, "n2-standard-16");
+  CHECK(*from_workload.price_usd_per_hour == Approx(*i->spot_price_usd_per_hour));
+  CHECK(*from_workload.price_usd_per_hour < *on_demand.price_usd_per_hour);
+  CHECK(std::find(from_workload.notes.begin(), from_workload.notes.end(), "spot price") != from_workload.notes.end());
+  CHECK(*from_workload.cost_usd == Approx(*i->spot_price_usd_per_hour * *from_workload.time_hours));
+  // ... and through the estimate options.
+  EstimateOptions options;
+  options.spot = true;
+  CHECK(*on(w, "n2-standard-16", options).price_usd_per_hour == Approx(*i->spot_price_usd_per_hour));
+  // An instance without a spot price keeps its on-demand price.
+  const auto* aws = c.instance("m7i.2xlarge");
+  REQUIRE(aws != nullptr);
+  REQUIRE_FALSE(aws->spot_price_usd_per_hour);
+  CHECK(*on(spot, "m7i.2xlarge").price_usd_per_hour == Approx(*aws->price_usd_per_hour));
+}
