@@ -27,6 +27,7 @@ namespace {
 std::string money(double usd) { return usd >= 100 ? fmt::format("${:.0f}", usd) : fmt::format("${:.3g}", usd); }
 
 std::string describe_option(const scoring::Candidate& cand, const catalog::Catalog& c) {
+  if (cand.instance == "serverless") return cand.service;
   const catalog::Instance* i = c.instance(cand.instance);
   return fmt::format("{} x {} on {}", cand.estimate.count, i ? i->name : cand.instance, cand.service);
 }
@@ -95,6 +96,11 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   if (service && (instance || serverless)) {
     scoring::Evaluator evaluator(w, req, c);
     if (serverless) {
+      if (instance && instance->accelerator) {
+        add("check-service-cannot-run", Severity::fail,
+            fmt::format("{} has no accelerators; the {} of {} is not available there", service->name, *instance->accelerator,
+                        instance->name));
+      }
       chosen = evaluator.serverless(*service);
       if (!chosen) {
         add("service-limits", Severity::fail,
@@ -134,9 +140,16 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
                         money(mine), basis, mine / theirs, describe_option(*best, c), money(theirs), options.max_cost_ratio));
       }
     }
-    if (feasible && chosen->estimate.compute != catalog::ComputeKind::cpu) {
-      auto cpu = std::find_if(decision.ranked.begin(), decision.ranked.end(),
-                              [](const scoring::Candidate& x) { return x.estimate.compute == catalog::ComputeKind::cpu; });
+    const catalog::Instance* ci = c.instance(chosen->instance);
+    if (feasible && chosen->estimate.compute == catalog::ComputeKind::cpu && ci && ci->accelerator) {
+      add("check-cpu-would-do", Severity::warn,
+          fmt::format("{} pays for {} x {} that {} does not use; the work runs on the host CPUs", describe_option(*chosen, c),
+                      ci->accelerator_count, *ci->accelerator, w.framework));
+    } else if (feasible && chosen->estimate.compute != catalog::ComputeKind::cpu) {
+      // Only a CPU option that is no dearer than this choice is worth pointing at.
+      auto cpu = std::find_if(decision.ranked.begin(), decision.ranked.end(), [&](const scoring::Candidate& x) {
+        return x.estimate.compute == catalog::ComputeKind::cpu && x.cost_for_work <= chosen->cost_for_work;
+      });
       if (cpu != decision.ranked.end()) {
         add("check-cpu-would-do", Severity::warn,
             fmt::format("{} uses {} accelerators, but a CPU option meets the targets: {} at {} (this choice: {})",

@@ -13,6 +13,48 @@ namespace aiadvise::check {
 using util::Json;
 using util::Location;
 
+ProjectWorkload read_project_entry(const util::JsonDocument& doc, const std::string& at, const catalog::Catalog& catalog,
+                                   const std::string& fallback_name) {
+  std::vector<util::Diagnostic> diagnostics;
+  const Json& entry = at.empty() ? doc.value() : doc.value().at(Json::json_pointer(at));
+  if (!entry.is_object()) {
+    throw util::InputError(std::vector<util::Diagnostic>{doc.diagnostic(at, fmt::format("expected an object, got {}", util::describe_value(entry)))});
+  }
+  util::ObjectReader r(entry, Location{&doc, at}, diagnostics);
+  ProjectWorkload pw;
+  pw.name = r.string("name", fallback_name.empty()).value_or(fallback_name);
+  const Json* w = r.object("workload", true);
+  if (const Json* p = r.object("proposed")) {
+    util::ObjectReader pr(*p, Location{&doc, util::pointer_append(at, "proposed")}, diagnostics);
+    Proposed proposed;
+    proposed.cloud = pr.one_of("cloud", catalog::cloud_names()).value_or("");
+    proposed.instance = pr.string("instance").value_or("");
+    proposed.count = static_cast<int>(pr.integer("count", 1).value_or(0));
+    proposed.service = pr.string("service").value_or("");
+    if (!proposed.service.empty() && !catalog.service(proposed.service)) {
+      pr.error("service", fmt::format("unknown service '{}'{}", proposed.service, util::did_you_mean(proposed.service, catalog.ids("services"))));
+    }
+    if (proposed.instance.empty() && proposed.service.empty()) pr.error("instance", "give an instance (or a serverless service)");
+    proposed.origin = "project";
+    pr.finish();
+    pw.proposed = proposed;
+  }
+  // NOTE: keys starting with "x-" are the user's own extensions and are kept out of validation.
+  for (const auto& [key, value] : entry.items()) {
+    if (key.rfind("x-", 0) == 0 || key == "description" || key == "owner") r.allow(key);
+  }
+  r.finish();
+  if (w) {
+    try {
+      pw.workload = workload::normalise(&doc, {}, catalog, util::pointer_append(at, "workload"));
+    } catch (const util::InputError& e) {
+      diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+  }
+  if (!diagnostics.empty()) throw util::InputError(std::move(diagnostics));
+  return pw;
+}
+
 Project read_project(const util::JsonDocument& doc, const catalog::Catalog& catalog) {
   std::vector<util::Diagnostic> diagnostics;
   Project project;
@@ -39,46 +81,20 @@ Project read_project(const util::JsonDocument& doc, const catalog::Catalog& cata
         diagnostics.push_back(doc.diagnostic(at, fmt::format("expected an object, got {}", util::describe_value(entry))));
         continue;
       }
-      util::ObjectReader r(entry, Location{&doc, at}, diagnostics);
-      ProjectWorkload pw;
-      pw.name = r.string("name", true).value_or("");
-      if (!pw.name.empty()) {
+      try {
+        ProjectWorkload pw = read_project_entry(doc, at, catalog);
         if (auto seen = names.find(pw.name); seen != names.end()) {
           const auto first = doc.locate(seen->second);
-          r.error("name", fmt::format("duplicate workload name '{}' (first defined at line {}, column {})", pw.name, first.line, first.column));
-        } else {
-          names.emplace(pw.name, util::pointer_append(at, "name"));
-        }
-      }
-      const Json* w = r.object("workload", true);
-      if (const Json* p = r.object("proposed")) {
-        util::ObjectReader pr(*p, Location{&doc, util::pointer_append(at, "proposed")}, diagnostics);
-        Proposed proposed;
-        proposed.cloud = pr.one_of("cloud", catalog::cloud_names()).value_or("");
-        proposed.instance = pr.string("instance", true).value_or("");
-        proposed.count = static_cast<int>(pr.integer("count", 1).value_or(0));
-        proposed.service = pr.string("service").value_or("");
-        if (!proposed.service.empty() && !catalog.service(proposed.service)) {
-          pr.error("service", fmt::format("unknown service '{}'{}", proposed.service,
-                                          util::did_you_mean(proposed.service, catalog.ids("services"))));
-        }
-        proposed.origin = "project";
-        pr.finish();
-        pw.proposed = proposed;
-      }
-      for (const auto& [key, value] : entry.items()) {
-        if (key.rfind("x-", 0) == 0 || key == "description" || key == "owner") r.allow(key);
-      }
-      r.finish();
-      if (w) {
-        try {
-          pw.workload = workload::normalise(&doc, {}, catalog, util::pointer_append(at, "workload"));
-        } catch (const util::InputError& e) {
-          diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
+          diagnostics.push_back(doc.diagnostic(util::pointer_append(at, "name"),
+                                               fmt::format("duplicate workload name '{}' (first defined at line {}, column {})", pw.name,
+                                                           first.line, first.column)));
           continue;
         }
+        names.emplace(pw.name, util::pointer_append(at, "name"));
+        project.workloads.push_back(std::move(pw));
+      } catch (const util::InputError& e) {
+        diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
       }
-      project.workloads.push_back(std::move(pw));
     }
   }
   if (terraform) {

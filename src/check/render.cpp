@@ -27,6 +27,7 @@ std::string best_text(const Json& w) {
   if (b.is_null()) return "none feasible";
   std::string price = b.contains("price_usd_per_hour") ? fmt::format(" at ${:.4g}/h", b["price_usd_per_hour"].get<double>()) : "";
   if (b.contains("cost_usd")) price += fmt::format(" (${:.4g} for the run)", b["cost_usd"].get<double>());
+  if (b["instance"] == "serverless") return b["service"].get<std::string>() + price;  // no instances to count
   return fmt::format("{} x {} on {}{}", b["count"].get<int>(), b["instance"].get<std::string>(), b["service"].get<std::string>(), price);
 }
 

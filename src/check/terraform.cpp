@@ -170,7 +170,7 @@ class Reader {
   std::vector<util::Diagnostic> m_errors;
   std::vector<RawResource> m_raw;
   std::map<std::string, Change, std::less<>> m_changes;  ///< by address, non-deposed
-  std::set<std::string, std::less<>> m_used_templates;   ///< addresses of launch templates in use
+  std::map<std::string, std::string, std::less<>> m_used_templates;  ///< launch template -> its user
   TerraformPlan m_out;
 };
 
@@ -361,10 +361,10 @@ TerraformPlan Reader::read() {
         const Json* lt = first_block(mixed, "launch_template");
         spec = first_block(lt, "launch_template_specification");
       }
-      if (const RawResource* t = launch_template_of(r, spec)) m_used_templates.insert(t->address);
+      if (const RawResource* t = launch_template_of(r, spec)) m_used_templates.emplace(t->address, r.address);
     } else if (r.type == "aws_eks_node_group") {
       if (const RawResource* t = launch_template_of(r, first_block(r.values, "launch_template")))
-        m_used_templates.insert(t->address);
+        m_used_templates.emplace(t->address, r.address);
     }
   }
   for (const auto& r : m_raw) map(r);
@@ -635,7 +635,8 @@ const RawResource* Reader::launch_template_of(const RawResource& user, const Jso
 }
 
 void Reader::launch_template(const RawResource& r) {
-  if (m_used_templates.count(r.address) != 0) return;  // reported through its group
+  if (auto user = m_used_templates.find(r.address); user != m_used_templates.end())
+    return skip(r, fmt::format("launch template of {} (checked there)", user->second));
   PlannedResource p = start(r, Cloud::aws, "ec2");
   p.notes.push_back("launch template used by no autoscaling group or node group in this plan: "
                     "checked as one instance");

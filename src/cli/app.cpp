@@ -9,7 +9,9 @@
 #include <csignal>
 #include <optional>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -79,7 +81,7 @@ std::optional<std::string> unknown_command(const CLI::App& app, const std::vecto
     const std::string& arg = args[i];
     if (arg.rfind("-", 0) == 0) {
       // Global options that take a value in the next argument.
-      if (arg == "--catalog" || arg == "--max-input-bytes" || arg == "--max-depth") ++i;
+      if (arg == "--catalog" || arg == "--max-input-bytes" || arg == "--max-depth" || arg == "--max-line-bytes") ++i;
       continue;
     }
     if (std::find(commands.begin(), commands.end(), arg) != commands.end()) return std::nullopt;
@@ -89,7 +91,7 @@ std::optional<std::string> unknown_command(const CLI::App& app, const std::vecto
   return std::nullopt;
 }
 
-RunResult dispatch(const std::vector<std::string>& args) {
+RunResult dispatch(const std::vector<std::string>& args, const std::function<int(std::string_view)>& stream) {
   RunResult result;
   GlobalOptions global;
   Action action;
@@ -111,6 +113,8 @@ RunResult dispatch(const std::vector<std::string>& args) {
   app.add_option("--max-input-bytes", global.max_input_bytes, "Cap on the size of any JSON input (default 64 MiB)")
       ->check(CLI::PositiveNumber);
   app.add_option("--max-depth", global.max_depth, "Cap on JSON nesting depth (default 64)")->check(CLI::PositiveNumber);
+  app.add_option("--max-line-bytes", global.max_line_bytes, "Cap on one line of a --batch JSON Lines input (default 1 MiB)")
+      ->check(CLI::PositiveNumber);
 
   setup_catalog(app, global, action);
   setup_recommend(app, global, action);
@@ -148,6 +152,7 @@ RunResult dispatch(const std::vector<std::string>& args) {
     return result;
   }
   Io io;
+  io.stream = stream;
   try {
     result.code = action(io);
     result.out = std::move(io.out);
@@ -179,9 +184,11 @@ void add_format_option(CLI::App& app, std::string& format, const std::vector<std
       ->capture_default_str();
 }
 
-RunResult run_captured(const std::vector<std::string>& args) {
+RunResult run_captured(const std::vector<std::string>& args) { return run_streaming(args, {}); }
+
+RunResult run_streaming(const std::vector<std::string>& args, const std::function<int(std::string_view)>& stream) {
   try {
-    return dispatch(args);
+    return dispatch(args, stream);
   } catch (const std::exception& e) {
     return RunResult{k_exit_internal, "", fmt::format("aiadvise: internal error: {}\n", util::escape_for_terminal(e.what()))};
   } catch (...) {
@@ -195,7 +202,13 @@ int run(int argc, const char* const* argv) {
   std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-  RunResult result = run_captured(args);
+  bool pipe_closed = false;
+  RunResult result = run_streaming(args, [&pipe_closed](std::string_view text) {
+    if (pipe_closed) return -1;
+    const int error = util::write_stdout(text);
+    if (error == 0 && std::ferror(stdout)) return EIO;
+    return error;
+  });
   if (!result.err.empty()) std::fputs(result.err.c_str(), stderr);
   if (const int error = util::write_stdout(result.out); error != 0) {
     std::fprintf(stderr, "aiadvise: error: cannot write the result to standard output: %s\n", std::strerror(error));

@@ -28,6 +28,7 @@ struct CheckOptions {
   double max_cost_ratio = 1.5;
   std::string fail_on = "fail";
   std::string format = "table";
+  std::string batch;
 };
 
 check::Proposed parse_proposed(const std::string& text) {
@@ -63,6 +64,22 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
   check::Options options;
   options.max_cost_ratio = o.max_cost_ratio;
   const check::Severity fail_on = o.fail_on == "warn" ? check::Severity::warn : check::Severity::fail;
+
+  if (!o.batch.empty()) {
+    // One {name, workload, proposed} per line, one workload result per line.
+    return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t number, int& worst) {
+      const check::ProjectWorkload entry = check::read_project_entry(line, "", c, fmt::format("line {}", number));
+      if (!entry.proposed) {
+        throw util::InputError(std::vector<util::Diagnostic>{line.diagnostic("", "a check line needs a \"proposed\" choice")});
+      }
+      const check::WorkloadCheck result = check::check_workload(entry.name, entry.workload, *entry.proposed, c, options);
+      const util::Json report = check::check_report({result}, {}, {}, options, fail_on);
+      if (report["summary"]["failed"].get<bool>()) worst = k_exit_findings;
+      util::Json out = report["workloads"][0];
+      out["line"] = number;
+      return out;
+    });
+  }
 
   std::vector<check::WorkloadCheck> checks;
   std::vector<check::SkippedResource> skipped;
@@ -144,6 +161,7 @@ void setup_check(CLI::App& app, const GlobalOptions& global, Action& action) {
   aiadvise check --model resnet-50 --qps 20 --proposed ml.g5.xlarge --service sagemaker-realtime --cloud aws
   aiadvise check --project aiadvise.json --format markdown > comment.md
   aiadvise check --project aiadvise.json --terraform-plan plan.json --format github --fail-on warn
+  aiadvise check --batch proposals.jsonl > results.jsonl
 
 Exit codes: 0 when no finding is at or above --fail-on, 1 when one is, 2 for invalid input or usage,
 3 internal error. Findings: fit-memory, latency-targets, deadline, budget-*, accelerator-framework,
@@ -164,6 +182,8 @@ check-cpu-would-do, check-deployment, price-unknown (warn). See docs/ci.md.)");
       ->check(CLI::IsMember({"fail", "warn"}))
       ->capture_default_str();
   add_format_option(*cmd, o->format, {"table", "json", "markdown", "github"});
+  cmd->add_option("--batch", o->batch, "JSON Lines of {name, workload, proposed} (a file, or - for stdin): one JSON result per line")
+      ->type_name("FILE.jsonl");
   cmd->callback([o, &global, &action] { action = [o, &global](Io& io) { return run_check(*o, global, io); }; });
 }
 

@@ -21,9 +21,23 @@ struct RecommendOptions {
   std::string format;
   int top = 5;
   bool explain = false;
+  std::string batch;
 };
 
+int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, Io& io) {
+  const catalog::Catalog c = load_catalog(global);
+  const workload::FlagValues flags = workload_flags_given(o.workload);
+  scoring::Options options;
+  options.top = o.top;
+  return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t, int&) {
+    const workload::Workload w = workload::normalise(&line, flags, c);
+    const sizing::Requirements req = sizing::requirements(w, c);
+    return report::recommendation_report(w, req, scoring::recommend(w, req, c, options), c, report::ReportOptions{o.explain});
+  });
+}
+
 int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io) {
+  if (!o.batch.empty()) return run_recommend_batch(o, global, io);
   const catalog::Catalog c = load_catalog(global);
   const workload::Workload w = read_workload(o.workload, global, c);
   const sizing::Requirements req = sizing::requirements(w, c);
@@ -56,15 +70,20 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   aiadvise recommend --model resnet-50 --phase training --dataset-samples 1.28M --epochs 90 --deadline-hours 24
   aiadvise recommend --model xgboost --phase inference --qps 200 --ops-maturity low --traffic spiky
   aiadvise recommend --workload workload.json --cloud aws,gcp --explain
+  aiadvise recommend --batch fleet.jsonl > reports.jsonl
 
 Exit codes: 0 with a report (also when no option is feasible: the report says so and names the
-nearest ones), 2 for invalid input, 3 internal error.)");
+nearest ones), 2 for invalid input (with --batch: if any line was bad; the other lines are still
+answered), 3 internal error, 4 output could not be written.)");
   add_workload_options(*cmd, o->workload);
   cmd->add_option("--format", o->format, "table, json or markdown (default: table on a terminal, json otherwise)")
       ->check(CLI::IsMember({"table", "json", "markdown"}));
   cmd->add_option("--top", o->top, "Alternatives to list (at least the best per cloud and per compute kind)")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
+  cmd->add_option("--batch", o->batch, "JSON Lines of workloads (a file, or - for stdin): one JSON report per line, streaming")
+      ->type_name("FILE.jsonl")
+      ->excludes("--workload");
   cmd->add_flag("--explain", o->explain, "Show the trace: rules with their inputs, excluded groups with numbers, score components");
   cmd->callback([o, &global, &action] { action = [o, &global](Io& io) { return run_recommend(*o, global, io); }; });
 }

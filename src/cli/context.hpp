@@ -2,6 +2,7 @@
 // What every subcommand shares: global options, the buffered output, and catalog loading.
 
 #include <functional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct GlobalOptions {
   bool quiet = false;
   std::size_t max_input_bytes = util::JsonLimits{}.max_bytes;
   std::size_t max_depth = util::JsonLimits{}.max_depth;
+  std::size_t max_line_bytes = 1u << 20;  ///< JSON Lines (--batch)
 
   util::JsonLimits limits() const { return util::JsonLimits{max_input_bytes, max_depth}; }
 };
@@ -31,7 +33,22 @@ struct GlobalOptions {
 struct Io {
   std::string out;
   std::string err;
+  /// Set by `run` for streaming commands (batch): writes straight to stdout and returns 0, an
+  /// errno, or -1 when the reader closed the pipe. Unset: output collects in `out`.
+  std::function<int(std::string_view)> stream;
+
+  int emit(std::string_view text) {
+    if (stream) return stream(text);
+    out += text;
+    return 0;
+  }
 };
+
+/// --batch: runs `handle` on each JSON Lines record of `path` ("-": stdin) and writes one JSON
+/// result per line, in order, streaming. A bad line yields {"line": N, "error": ...} and the run
+/// goes on. Returns 2 if any line was bad, else `worst` as updated by `handle` (0 or 1).
+int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
+              const std::function<util::Json(const util::JsonDocument& line, std::size_t number, int& worst)>& handle);
 
 /// A subcommand's work, chosen while parsing and run afterwards.
 using Action = std::function<int(Io&)>;

@@ -27,13 +27,18 @@ void add_workload_options(CLI::App& app, WorkloadOptions& options) {
   }
 }
 
-workload::Workload read_workload(const WorkloadOptions& options, const GlobalOptions& global,
-                                 const catalog::Catalog& catalog) {
+workload::FlagValues workload_flags_given(const WorkloadOptions& options) {
   workload::FlagValues flags;
   for (std::size_t i = 0; i < options.options.size(); ++i) {
     const auto& [key, opt] = options.options[i];
     if (opt->count() > 0) flags[key] = options.values[i];
   }
+  return flags;
+}
+
+workload::Workload read_workload(const WorkloadOptions& options, const GlobalOptions& global,
+                                 const catalog::Catalog& catalog) {
+  const workload::FlagValues flags = workload_flags_given(options);
   if (options.workload_file.empty()) return workload::normalise(nullptr, flags, catalog);
   std::vector<util::Diagnostic> diagnostics;
   const auto doc = util::JsonDocument::parse(util::display_name(options.workload_file),

@@ -19,6 +19,9 @@ struct WorkloadOptions {
 /// Adds --workload and every workload flag to `app`.
 void add_workload_options(CLI::App& app, WorkloadOptions& options);
 
+/// The workload flags given on the command line.
+workload::FlagValues workload_flags_given(const WorkloadOptions& options);
+
 /// Reads --workload (if any) and the flags, and normalises against the catalog.
 workload::Workload read_workload(const WorkloadOptions& options, const GlobalOptions& global,
                                  const catalog::Catalog& catalog);

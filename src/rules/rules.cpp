@@ -76,7 +76,10 @@ std::vector<std::pair<std::string, std::string>> check_condition(const Json& whe
       return;
     }
     if (c.size() == 1) {
-      const auto& [key, value] = *c.items().begin();
+      // NOTE: items() returns a proxy; keep the iterator alive while its key and value are used.
+      const auto item = c.items().begin();
+      const std::string& key = item.key();
+      const Json& value = item.value();
       if (key == "all" || key == "any") {
         if (!value.is_array() || value.empty()) {
           problems.emplace_back(util::pointer_append(at, key), "expected a non-empty array of conditions");
@@ -148,7 +151,7 @@ std::string describe(const Value& v) {
     std::string operator()(double d) const { return fmt::format("{:g}", d); }
     std::string operator()(bool b) const { return b ? "true" : "false"; }
     std::string operator()(const std::string& s) const { return s; }
-    std::string operator()(const std::vector<std::string>& l) const { return "[" + util::join(l, ", ") + "]"; }
+    std::string operator()(const std::vector<std::string>& l) const { return fmt::format("[{}]", util::join(l, ", ")); }
   };
   return std::visit(Visitor{}, v);
 }
@@ -207,7 +210,7 @@ bool evaluate(const Json& when, const Facts& facts, std::vector<std::string>* in
   const std::string field = when.value("field", "");
   const Value& v = facts.get(field);
   if (inputs) {
-    std::string entry = field + " = " + describe(v);
+    std::string entry = fmt::format("{} = {}", field, describe(v));
     if (std::find(inputs->begin(), inputs->end(), entry) == inputs->end()) inputs->push_back(std::move(entry));
   }
   for (const auto& [op, operand] : when.items()) {

@@ -269,9 +269,8 @@ std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog:
   cand.service_kind = s.kind;
   cand.managed = true;
   cand.id = "serverless@" + s.id;
-  sizing::EstimateOptions o;
-  o.count = 1;
-  cand.estimate = sizing::estimate(ctx.w, ctx.req, ctx.c, *proxy, o);
+  // Serverless scales out per request: size the stand-in fleet to the load, then bill by duration.
+  cand.estimate = sizing::estimate(ctx.w, ctx.req, ctx.c, *proxy);
   auto& e = cand.estimate;
   e.instance = "serverless";
   e.count = 1;

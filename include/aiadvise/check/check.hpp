@@ -66,6 +66,11 @@ struct Project {
   std::map<std::string, std::string> terraform_resources;  ///< Terraform address -> workload name
 };
 
+/// Reads one workload entry ({name, workload, proposed}) at `at` in `doc`; `fallback_name` names an
+/// entry without a name. Throws util::InputError listing every problem.
+ProjectWorkload read_project_entry(const util::JsonDocument& doc, const std::string& at, const catalog::Catalog& catalog,
+                                   const std::string& fallback_name = "");
+
 /// Reads a project file (data/schema/project.schema.json). Throws util::InputError listing every
 /// problem, each located in the file.
 Project read_project(const util::JsonDocument& doc, const catalog::Catalog& catalog);

@@ -1,0 +1,97 @@
+// JSON Lines batch mode shared by `recommend --batch` and `check --batch`.
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/util/diagnostics.hpp"
+#include "aiadvise/util/file_io.hpp"
+#include "aiadvise/util/line_reader.hpp"
+#include "cli/context.hpp"
+
+namespace aiadvise::cli {
+
+namespace {
+
+util::Json diagnostics_json(const std::vector<util::Diagnostic>& diagnostics) {
+  util::Json out = util::Json::array();
+  for (const auto& d : diagnostics) {
+    out.push_back({{"line", d.line}, {"column", d.column}, {"pointer", d.pointer}, {"message", d.message}});
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
+              const std::function<util::Json(const util::JsonDocument&, std::size_t, int&)>& handle) {
+  std::FILE* file = stdin;
+  const std::string name = util::display_name(path);
+  if (path != "-") {
+    // Reuse the checks of read_input for a clear message on a missing path or a directory.
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{name, 0, 0, "", "cannot read: is a directory, expected a file"}});
+    }
+    file = std::fopen(path.c_str(), "rb");
+    if (!file) {
+      throw util::InputError(std::vector<util::Diagnostic>{
+          util::Diagnostic{name, 0, 0, "", fmt::format("cannot read: {}", errno == ENOENT ? "no such file" : std::strerror(errno))}});
+    }
+  }
+  util::LineReader reader(file, global.max_line_bytes);
+  bool bad = false;
+  int worst = k_exit_ok;
+  std::string line;
+  int status = 0;
+  for (;;) {
+    const auto got = reader.next(line);
+    if (got == util::LineReader::Status::end) break;
+    if (got == util::LineReader::Status::error) {
+      if (file != stdin) std::fclose(file);
+      throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{name, reader.line_number() + 1, 0, "", "read error"}});
+    }
+    const std::size_t number = reader.line_number();
+    util::Json result;
+    std::vector<util::Diagnostic> diagnostics;
+    if (got == util::LineReader::Status::too_long) {
+      diagnostics.push_back(util::Diagnostic{name, number, 1, "",
+                                             fmt::format("line longer than the cap of {} bytes (raise it with --max-line-bytes)",
+                                                         global.max_line_bytes)});
+    } else if (line.find_first_not_of(" \t") == std::string::npos) {
+      continue;  // blank lines separate nothing and are skipped
+    } else {
+      const util::JsonDocument doc = util::JsonDocument::parse(name, line, global.limits(), diagnostics);
+      if (doc.ok()) {
+        try {
+          result = handle(doc, number, worst);
+        } catch (const util::InputError& e) {
+          diagnostics = e.diagnostics();
+        }
+      }
+      // Positions inside the line become positions in the stream.
+      for (auto& d : diagnostics) {
+        d.file = name;
+        if (d.line <= 1) d.line = number;
+      }
+    }
+    if (!diagnostics.empty()) {
+      bad = true;
+      for (const auto& d : diagnostics) io.err += util::format_diagnostic(d) + "\n";
+      result = {{"line", number}, {"error", diagnostics_json(diagnostics)}};
+    }
+    status = io.emit(result.dump() + "\n");
+    if (status != 0) break;
+  }
+  if (file != stdin) std::fclose(file);
+  if (status > 0) {
+    io.err += fmt::format("aiadvise: error: cannot write the result to standard output: {}\n", std::strerror(status));
+    return k_exit_io;
+  }
+  return bad ? k_exit_invalid : worst;
+}
+
+}  // namespace aiadvise::cli
