@@ -134,10 +134,11 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
     if (feasible && best) {
       const double mine = chosen->cost_for_work, theirs = best->cost_for_work;
       const std::string basis = (w.trains() || w.mode == workload::Mode::batch) ? "for the run" : "per hour";
-      if (theirs > 0 && mine / theirs > options.max_cost_ratio) {
+      if (theirs > 0 && mine / theirs > options.max_cost_ratio && mine - theirs > options.min_cost_difference_usd) {
         add("check-cost-ratio", Severity::fail,
-            fmt::format("{} costs {} {}, {:.2f}x the best feasible option ({} at {}); the limit is {:.2f}x", describe_option(*chosen, c),
-                        money(mine), basis, mine / theirs, describe_option(*best, c), money(theirs), options.max_cost_ratio));
+            fmt::format("{} costs {} {}, {:.2f}x the best feasible option ({} at {}); the limit is {:.2f}x (and {} more)",
+                        describe_option(*chosen, c), money(mine), basis, mine / theirs, describe_option(*best, c), money(theirs),
+                        options.max_cost_ratio, money(options.min_cost_difference_usd)));
       }
     }
     const catalog::Instance* ci = c.instance(chosen->instance);
@@ -204,7 +205,8 @@ Json check_report(const std::vector<WorkloadCheck>& checks, const std::vector<Sk
   Json skipped_json = Json::array();
   for (const auto& s : skipped) skipped_json.push_back({{"address", s.address}, {"type", s.type}, {"reason", s.reason}});
   r["summary"] = {{"workloads", checks.size()}, {"pass", counts[0]}, {"warn", counts[1]}, {"fail", counts[2]},
-                  {"fail_on", std::string(to_string(fail_on))}, {"max_cost_ratio", options.max_cost_ratio}, {"failed", failing}};
+                  {"fail_on", std::string(to_string(fail_on))}, {"max_cost_ratio", options.max_cost_ratio},
+                  {"min_cost_difference_usd", options.min_cost_difference_usd}, {"failed", failing}};
   r["workloads"] = workloads;
   r["skipped"] = skipped_json;
   r["warnings"] = warnings;

@@ -26,6 +26,7 @@ struct CheckOptions {
   std::string project;
   std::string terraform_plan;
   double max_cost_ratio = 1.5;
+  double min_cost_difference = 0.5;
   std::string fail_on = "fail";
   std::string format = "table";
   std::string batch;
@@ -63,6 +64,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
   const catalog::Catalog c = load_catalog(global);
   check::Options options;
   options.max_cost_ratio = o.max_cost_ratio;
+  options.min_cost_difference_usd = o.min_cost_difference;
   const check::Severity fail_on = o.fail_on == "warn" ? check::Severity::warn : check::Severity::fail;
 
   if (!o.batch.empty()) {
@@ -177,6 +179,10 @@ check-cpu-would-do, check-deployment, price-unknown (warn). See docs/ci.md.)");
       ->type_name("FILE");
   cmd->add_option("--max-cost-ratio", o->max_cost_ratio, "Fail when the choice costs more than this times the best feasible option")
       ->check(CLI::Range(1.0, 1000.0))
+      ->capture_default_str();
+  cmd->add_option("--min-cost-difference", o->min_cost_difference,
+                  "...and costs at least this many USD more (per hour for serving, per run for jobs)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_option("--fail-on", o->fail_on, "Lowest severity that fails the run: fail or warn")
       ->check(CLI::IsMember({"fail", "warn"}))

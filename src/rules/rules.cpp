@@ -46,6 +46,7 @@ const std::map<std::string, std::string>& known_fields() {
       {"candidate.instance", "instance id"},
       {"candidate.accelerator", "hardware id of the accelerator, absent for CPU"},
       {"candidate.has_accelerator", "the instance has an accelerator, used or not"},
+      {"candidate.accelerators_per_instance", "accelerators per instance (0 for CPU instances)"},
       {"candidate.service", "service id"},
       {"candidate.service_kind", "training, realtime-inference, serverless-inference, async-inference, batch-inference, model-api, vm, kubernetes"},
       {"candidate.management", "managed or self-managed"},

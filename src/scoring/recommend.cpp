@@ -111,7 +111,9 @@ Facts workload_facts(const Workload& w, const sizing::Requirements& req, const c
 // Whether some CPU instance in the allowed clouds fits the workload and meets its latency target.
 bool cpu_feasible(const sizing::Estimate& e, const Workload& w) {
   if (e.compute != ComputeKind::cpu || !e.fits) return false;
-  return !(w.latency_ms && e.latency_ms && *e.latency_ms > *w.latency_ms);
+  if (w.latency_ms && e.latency_ms && *e.latency_ms > *w.latency_ms) return false;
+  if (w.ttft_ms && e.ttft_ms && *e.ttft_ms > *w.ttft_ms) return false;
+  return !(w.tpot_ms && e.tpot_ms && *e.tpot_ms > *w.tpot_ms);
 }
 
 Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::Instance& i, const catalog::Service* s,
@@ -124,6 +126,7 @@ Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::
   f.set("candidate.instance", i.id);
   if (i.accelerator) f.set("candidate.accelerator", *i.accelerator);
   f.set("candidate.has_accelerator", i.accelerator.has_value());
+  f.set("candidate.accelerators_per_instance", static_cast<double>(i.accelerator_count));
   f.set("candidate.service", cand.service);
   f.set("candidate.service_kind", cand.service_kind);
   f.set("candidate.management", std::string(cand.managed ? "managed" : "self-managed"));

@@ -68,6 +68,10 @@ inline Efficiency efficiency(catalog::ComputeKind kind) {
   return {0.3, 0.15, 0.3, 0.5, 0.25, 8, 0};
 }
 
+// The work of one ResNet-50 image (2 x 4.09 GMACs at 224x224, torchvision): the unit in which
+// half_batch above is counted.
+inline constexpr double k_reference_pass_flops = 8.18e9;
+
 // Tensor parallelism: each extra device in a group costs this fraction of step time in
 // collectives (fits TensorRT-LLM's Llama-2-70B TP4 time to first token).
 inline constexpr double k_tp_overhead_per_device = 0.10;

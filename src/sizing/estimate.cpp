@@ -246,8 +246,15 @@ double batch_time(const Workload& w, const Requirements& r, const Device& d, int
     // Tree traversal and small dot products are branch and latency bound: ~2 cycles per operation.
     return b * work * 2 / (d.cpu_cores * d.clock_ghz * 1e9);
   }
-  const double u = eff.dense_inference * b / (b + eff.half_batch);
-  return (b * work / (d.peak.value_or(0) * t * u) + r.memory.weights_gib * k_gib / (d.bandwidth * t * eff.decode_bandwidth)) *
+  // Utilisation grows with the work one pass gives the device: half of its ceiling at
+  // half_batch x 8.18 GFLOPs (ResNet-50 images), so a batch of small images and one large
+  // denoising step are treated alike.
+  const double passes = w.family == "diffusion" ? w.denoising_steps.value_or(50) * k::k_cfg_factor : 1;
+  const double pass_work = b * work / passes;
+  const double half_work = eff.half_batch * k::k_reference_pass_flops;
+  const double u = eff.dense_inference * pass_work / (pass_work + half_work);
+  return (b * work / (d.peak.value_or(0) * t * u) +
+          passes * r.memory.weights_gib * k_gib / (d.bandwidth * t * eff.decode_bandwidth)) *
          tp_factor(t);
 }
 
@@ -261,9 +268,10 @@ void estimate_inference(const Workload& w, const Requirements& r, const Device& 
   const double context = d.kind == ComputeKind::cpu ? 1.0 : k::k_device_context_gib;
   const bool llm = w.is_llm() || w.sizing == SizingMethod::transformer_encoder_decoder;
   const double in = w.input_tokens.value_or(512), out = w.output_tokens.value_or(256);
-  const double per_sequence = llm ? r.kv_bytes_per_token * (in + out) + r.activation_bytes_per_unit
-                                  : r.activation_bytes_per_unit;
-  const double weights = r.memory.weights_gib * k_gib;
+  // LLM serving keeps a KV cache per sequence; the activations of a prefill are a workspace used
+  // by one chunk at a time, so they count once, with the weights.
+  const double per_sequence = llm ? r.kv_bytes_per_token * (in + out) : r.activation_bytes_per_unit;
+  const double weights = r.memory.weights_gib * k_gib + (llm ? r.activation_bytes_per_unit : 0);
 
   // Smallest split (tensor parallel degree) whose memory holds the weights and one sequence and,
   // for realtime serving, meets the latency targets at batch 1; a forced degree is used as given.

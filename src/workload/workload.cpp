@@ -353,6 +353,9 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
         w.latency_ms = 5000;
         assume("latency_ms: 5000 (default interactive target)");
       }
+    } else if (w.family == "diffusion") {
+      w.latency_ms = 30000;
+      assume("latency_ms: 30000 (default interactive target for image generation)");
     } else {
       w.latency_ms = 1000;
       assume("latency_ms: 1000 (default interactive target)");

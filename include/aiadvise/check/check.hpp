@@ -35,6 +35,9 @@ struct Proposed {
 
 struct Options {
   double max_cost_ratio = 1.5;
+  /// The cost finding also needs this absolute difference (USD per hour for serving, per run for
+  /// training and batch jobs), so a 2x ratio on a few cents does not fail a pipeline.
+  double min_cost_difference_usd = 0.5;
 };
 
 struct WorkloadCheck {
