@@ -8,6 +8,6 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target aiadvise
 echo "+ build/release/aiadvise $*" >&2
 if (($# == 0)); then
-  set -- catalog list gpus
+  set -- recommend --model llama-3.1-8b --qps 5 --tpot-ms 50
 fi
 exec build/release/aiadvise "$@"

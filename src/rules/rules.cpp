@@ -16,12 +16,6 @@ const std::vector<std::string> k_combinators{"all", "any", "not"};
 const std::vector<std::string> k_operators{"equals", "in", "not_in", "contains", "not_empty", "gt", "gte", "lt", "lte"};
 }  // namespace
 
-const Value& Facts::get(const std::string& name) const {
-  static const Value k_absent;
-  auto it = m_values.find(name);
-  return it == m_values.end() ? k_absent : it->second;
-}
-
 const std::map<std::string, std::string>& known_fields() {
   static const std::map<std::string, std::string> fields{
       {"workload.family", "family id"},
@@ -65,6 +59,36 @@ const std::map<std::string, std::string>& known_fields() {
       {"candidate.within_service_limits", "the service's limits allow the workload"},
   };
   return fields;
+}
+
+namespace {
+const std::map<std::string, int, std::less<>>& slots() {
+  static const std::map<std::string, int, std::less<>> table = [] {
+    std::map<std::string, int, std::less<>> t;
+    int next = 0;
+    for (const auto& [name, meaning] : known_fields()) t.emplace(name, next++);
+    return t;
+  }();
+  return table;
+}
+}  // namespace
+
+int field_slot(std::string_view name) {
+  auto it = slots().find(name);
+  return it == slots().end() ? -1 : it->second;
+}
+
+Facts::Facts() : m_values(slots().size()) {}
+
+void Facts::set(const std::string& name, Value value) {
+  const int slot = field_slot(name);
+  if (slot >= 0) m_values[static_cast<std::size_t>(slot)] = std::move(value);
+}
+
+const Value& Facts::get(const std::string& name) const {
+  static const Value k_absent;
+  const int slot = field_slot(name);
+  return slot < 0 ? k_absent : m_values[static_cast<std::size_t>(slot)];
 }
 
 std::vector<std::pair<std::string, std::string>> check_condition(const Json& when) {
@@ -137,6 +161,7 @@ std::vector<Rule> compile(const std::vector<Json>& raw) {
     rule.rationale = r.value("rationale", "");
     rule.source = r.value("source", "");
     rule.when = r.value("when", Json::object());
+    rule.condition = compile_condition(rule.when);
     const Json effect = r.value("effect", Json::object());
     rule.exclude = effect.value("exclude", false);
     rule.score = effect.value("score", 0.0);
@@ -159,65 +184,111 @@ std::string describe(const Value& v) {
 
 namespace {
 
-bool equal(const Value& v, const Json& expected) {
-  if (const auto* d = std::get_if<double>(&v)) return expected.is_number() && *d == expected.get<double>();
-  if (const auto* b = std::get_if<bool>(&v)) return expected.is_boolean() && *b == expected.get<bool>();
-  if (const auto* s = std::get_if<std::string>(&v)) return expected.is_string() && *s == expected.get<std::string>();
-  return false;
+Value to_value(const Json& j) {
+  if (j.is_boolean()) return j.get<bool>();
+  if (j.is_number()) return j.get<double>();
+  if (j.is_string()) return j.get<std::string>();
+  return std::monostate{};
 }
 
-bool compare(const Value& v, const std::string& op, const Json& operand) {
-  if (op == "equals") return equal(v, operand);
-  if (op == "in" || op == "not_in") {
-    bool found = false;
-    for (const auto& item : operand) found = found || equal(v, item);
-    return op == "in" ? found : !found;
-  }
-  if (op == "contains") {
-    const auto* list = std::get_if<std::vector<std::string>>(&v);
-    return list && operand.is_string() && std::find(list->begin(), list->end(), operand.get<std::string>()) != list->end();
-  }
-  if (op == "not_empty") {
-    const auto* list = std::get_if<std::vector<std::string>>(&v);
-    const bool not_empty = list && !list->empty();
-    return not_empty == operand.get<bool>();
+bool same(const Value& a, const Value& b) {
+  if (a.index() != b.index() || std::holds_alternative<std::monostate>(a)) return false;
+  return a == b;
+}
+
+bool compare(const Value& v, const Condition& c) {
+  using Op = Condition::Op;
+  switch (c.op) {
+    case Op::equals: return same(v, c.operands.front());
+    case Op::in:
+    case Op::not_in: {
+      bool found = false;
+      for (const auto& item : c.operands) found = found || same(v, item);
+      return c.op == Op::in ? found : !found;
+    }
+    case Op::contains: {
+      const auto* list = std::get_if<std::vector<std::string>>(&v);
+      const auto* word = std::get_if<std::string>(&c.operands.front());
+      return list && word && std::find(list->begin(), list->end(), *word) != list->end();
+    }
+    case Op::not_empty: {
+      const auto* list = std::get_if<std::vector<std::string>>(&v);
+      return (list && !list->empty()) == c.flag;
+    }
+    default: break;
   }
   const auto* d = std::get_if<double>(&v);
   if (!d) return false;  // an absent number satisfies no comparison
-  const double x = operand.get<double>();
-  if (op == "gt") return *d > x;
-  if (op == "gte") return *d >= x;
-  if (op == "lt") return *d < x;
-  if (op == "lte") return *d <= x;
-  return false;
+  switch (c.op) {
+    case Op::gt: return *d > c.number;
+    case Op::gte: return *d >= c.number;
+    case Op::lt: return *d < c.number;
+    case Op::lte: return *d <= c.number;
+    default: return false;
+  }
 }
 
 }  // namespace
 
-bool evaluate(const Json& when, const Facts& facts, std::vector<std::string>* inputs) {
-  if (when.contains("all")) {
-    for (const auto& c : when["all"]) {
-      if (!evaluate(c, facts, inputs)) return false;
-    }
-    return true;
+Condition compile_condition(const Json& when) {
+  using Op = Condition::Op;
+  Condition c;
+  if (when.contains("all") || when.contains("any")) {
+    c.op = when.contains("all") ? Op::all : Op::any;
+    for (const auto& child : when.contains("all") ? when["all"] : when["any"]) c.children.push_back(compile_condition(child));
+    return c;
   }
-  if (when.contains("any")) {
-    for (const auto& c : when["any"]) {
-      if (evaluate(c, facts, inputs)) return true;
-    }
-    return false;
+  if (when.contains("not")) {
+    c.op = Op::negate;
+    c.children.push_back(compile_condition(when["not"]));
+    return c;
   }
-  if (when.contains("not")) return !evaluate(when["not"], facts, inputs);
-  const std::string field = when.value("field", "");
-  const Value& v = facts.get(field);
+  c.field = field_slot(when.value("field", ""));
+  static const std::map<std::string, Op, std::less<>> ops{{"equals", Op::equals}, {"in", Op::in}, {"not_in", Op::not_in},
+                                                          {"contains", Op::contains}, {"not_empty", Op::not_empty},
+                                                          {"gt", Op::gt}, {"gte", Op::gte}, {"lt", Op::lt}, {"lte", Op::lte}};
+  for (const auto& [key, operand] : when.items()) {
+    auto it = ops.find(key);
+    if (it == ops.end()) continue;
+    c.op = it->second;
+    if (operand.is_array()) {
+      for (const auto& item : operand) c.operands.push_back(to_value(item));
+    } else {
+      c.operands.push_back(to_value(operand));
+    }
+    if (operand.is_number()) c.number = operand.get<double>();
+    if (operand.is_boolean()) c.flag = operand.get<bool>();
+  }
+  return c;
+}
+
+bool evaluate(const Condition& c, const Facts& facts, std::vector<std::string>* inputs) {
+  using Op = Condition::Op;
+  switch (c.op) {
+    case Op::all:
+      for (const auto& child : c.children) {
+        if (!evaluate(child, facts, inputs)) return false;
+      }
+      return true;
+    case Op::any:
+      for (const auto& child : c.children) {
+        if (evaluate(child, facts, inputs)) return true;
+      }
+      return false;
+    case Op::negate: return !evaluate(c.children.front(), facts, inputs);
+    default: break;
+  }
+  if (c.field < 0) return false;
+  const Value& v = facts.get(c.field);
   if (inputs) {
-    std::string entry = fmt::format("{} = {}", field, describe(v));
+    std::string name;
+    for (const auto& [n, slot] : slots()) {
+      if (slot == c.field) name = n;
+    }
+    std::string entry = fmt::format("{} = {}", name, describe(v));
     if (std::find(inputs->begin(), inputs->end(), entry) == inputs->end()) inputs->push_back(std::move(entry));
   }
-  for (const auto& [op, operand] : when.items()) {
-    if (op != "field") return compare(v, op, operand);
-  }
-  return false;
+  return compare(v, c);
 }
 
 }  // namespace aiadvise::rules

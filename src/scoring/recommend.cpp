@@ -230,15 +230,16 @@ void apply_rules(const Context& ctx, const std::vector<rules::Rule>& rules, Cand
   std::vector<std::string> limit_reasons;
   const Facts facts = candidate_facts(ctx, cand, i, s, limit_reasons);
   for (const auto& r : rules) {
-    std::vector<std::string> inputs;
-    if (!rules::evaluate(r.when, facts, &inputs)) continue;
+    if (!rules::evaluate(r.condition, facts)) continue;
     auto& f = fired[r.id];
     if (f.id.empty()) {
+      // The inputs are recorded once per rule, for the trace; evaluating again is cheaper than
+      // recording them for every candidate.
       f.id = r.id;
       f.description = r.description;
       f.rationale = r.rationale;
       f.effect = r.exclude ? "exclude" : fmt::format("score {:+g}", r.score);
-      f.inputs = inputs;
+      rules::evaluate(r.condition, facts, &f.inputs);
     }
     ++f.candidates;
     if (r.exclude) {
@@ -299,15 +300,16 @@ std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog:
   facts.set("candidate.has_accelerator", false);
   facts.set("candidate.within_service_limits", within);
   for (const auto& r : rules) {
-    std::vector<std::string> inputs;
-    if (!rules::evaluate(r.when, facts, &inputs)) continue;
+    if (!rules::evaluate(r.condition, facts)) continue;
     auto& f = fired[r.id];
     if (f.id.empty()) {
+      // The inputs are recorded once per rule, for the trace; evaluating again is cheaper than
+      // recording them for every candidate.
       f.id = r.id;
       f.description = r.description;
       f.rationale = r.rationale;
       f.effect = r.exclude ? "exclude" : fmt::format("score {:+g}", r.score);
-      f.inputs = inputs;
+      rules::evaluate(r.condition, facts, &f.inputs);
     }
     ++f.candidates;
     if (r.exclude) {
