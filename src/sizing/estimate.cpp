@@ -85,7 +85,12 @@ Device host_device(const Workload& w, const catalog::Catalog& c, const catalog::
     else e.unknowns.push_back(fmt::format("clock of {} unknown; assumed {} GHz", cpu->id, clock));
     if (!cpu->flops_per_cycle_per_core.empty()) fpc = cpu->flops_per_cycle_per_core;
     if (cpu->memory_bandwidth_gb_per_s) socket_bw = *cpu->memory_bandwidth_gb_per_s * 1e9;
-    if (cpu->cores_per_socket) vcpus_per_socket = *cpu->cores_per_socket * threads;
+    if (cpu->cores_per_socket) {
+      vcpus_per_socket = *cpu->cores_per_socket * threads;
+    } else if (socket_bw > 0) {
+      e.unknowns.push_back(fmt::format("cores per socket of {} unknown; its socket bandwidth is assumed shared by {:.0f} vCPUs",
+                                       cpu->id, vcpus_per_socket));
+    }
   } else {
     e.unknowns.push_back(fmt::format("host CPU of {} not in the catalog; assumed a generic AVX2 CPU at {} GHz", i.name, clock));
   }

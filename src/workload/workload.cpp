@@ -302,7 +302,10 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   if (w.phase == Phase::inference && !mode) assume("mode: realtime (default)");
 
   // Precision: explicit, else what the weights are published in, else bf16 (fp32 for classical).
-  if (precision) {
+  if (w.method == Method::qlora) {
+    if (!precision || *precision != "int4") assume("precision: int4 (QLoRA keeps the frozen weights in 4-bit NF4)");
+    w.precision = catalog::Precision::int4;
+  } else if (precision) {
     w.precision = *catalog::parse_precision(*precision);
   } else if (w.sizing == SizingMethod::classical) {
     w.precision = catalog::Precision::fp32;
@@ -314,9 +317,7 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
     w.precision = catalog::Precision::bf16;
     assume(w.trains() ? "precision: bf16 (mixed-precision training)" : "precision: bf16 (default)");
   }
-  if (w.method == Method::qlora) {
-    w.precision = catalog::Precision::int4;  // QLoRA keeps the frozen weights in 4 bits by definition
-  }
+
 
   if (w.is_transformer()) {
     if (!w.input_tokens) {

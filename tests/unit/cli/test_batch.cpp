@@ -1,0 +1,116 @@
+// --batch: JSON Lines in, one JSON result per line out, in order; bad lines become error objects
+// and the run goes on; exit 2 when any line was bad.
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "aiadvise/cli/app.hpp"
+#include "aiadvise/cli/exit_codes.hpp"
+
+using aiadvise::cli::run_captured;
+using nlohmann::json;
+
+namespace {
+
+struct TempFile {
+  std::string path;
+  TempFile(const std::string& name, const std::string& bytes) : path("aiadvise-test-batch-" + name) {
+    std::ofstream(path, std::ios::binary) << bytes;
+  }
+  ~TempFile() { std::remove(path.c_str()); }
+};
+
+std::vector<json> lines_of(const std::string& out) {
+  std::vector<json> lines;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(json::parse(line));
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("batch: one report per line, in order, CRLF and a last line without newline accepted", "[batch]") {
+  const TempFile f("ok.jsonl", "{\"model\":\"llama-3.1-8b\",\"qps\":2}\r\n\n{\"model\":\"xgboost\",\"qps\":50}\n{\"model\":\"resnet-50\",\"qps\":5}");
+  const auto r = run_captured({"recommend", "--batch", f.path});
+  INFO(r.err);
+  CHECK(r.code == aiadvise::cli::k_exit_ok);
+  const auto lines = lines_of(r.out);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0].at("workload").at("model") == "llama-3.1-8b");
+  CHECK(lines[1].at("workload").at("model") == "xgboost");
+  CHECK(lines[2].at("workload").at("model") == "resnet-50");
+  for (const auto& l : lines) CHECK(l.at("verdict") == "ok");
+}
+
+TEST_CASE("batch: a bad line yields an error object with its line number and the run goes on", "[batch]") {
+  const TempFile f("bad.jsonl", "{\"model\":\"llama-3.1-8b\"}\n{\"model\":\"nope\"}\n[1,2\n{\"model\":\"bert-base\",\"qps\":\"12\"}\n{\"model\":\"xgboost\"}\n");
+  const auto r = run_captured({"recommend", "--batch", f.path});
+  CHECK(r.code == aiadvise::cli::k_exit_invalid);
+  const auto lines = lines_of(r.out);
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[0].contains("verdict"));
+  CHECK(lines[1].at("line") == 2);
+  CHECK(lines[1].at("error").at(0).at("pointer") == "/model");
+  CHECK(lines[2].at("line") == 3);
+  CHECK(lines[2].at("error").at(0).at("message").get<std::string>().find("invalid JSON") == 0);
+  CHECK(lines[3].at("error").at(0).at("message").get<std::string>().find("expected a positive number, got \"12\"") != std::string::npos);
+  CHECK(lines[4].contains("verdict"));
+  // Each bad line is also reported on stderr with the stream's line number.
+  CHECK(r.err.find(f.path + ":2:") != std::string::npos);
+  CHECK(r.err.find(f.path + ":3:") != std::string::npos);
+}
+
+TEST_CASE("batch: a stream truncated at every byte offset never crashes and answers every complete line", "[batch]") {
+  const std::string stream = "{\"model\":\"xgboost\",\"qps\":5}\n{\"model\":\"mobilenet-v2\",\"qps\":1}\n";
+  for (std::size_t cut = 0; cut <= stream.size(); cut += 3) {
+    const TempFile f("cut.jsonl", stream.substr(0, cut));
+    const auto r = run_captured({"recommend", "--batch", f.path});
+    INFO("cut at " << cut << "\n" << r.err);
+    CHECK((r.code == aiadvise::cli::k_exit_ok || r.code == aiadvise::cli::k_exit_invalid));
+    const auto lines = lines_of(r.out);
+    const std::size_t complete = cut >= stream.find('\n') + 1 ? (cut == stream.size() ? 2 : 1) : 0;
+    CHECK(lines.size() >= complete);
+  }
+}
+
+TEST_CASE("batch: lines longer than the cap are reported without being held in memory", "[batch]") {
+  const TempFile f("long.jsonl", "{\"model\":\"xgboost\",\"qps\":5,\"region\":\"" + std::string(5000, 'x') + "\"}\n{\"model\":\"xgboost\"}\n");
+  const auto r = run_captured({"--max-line-bytes", "1000", "recommend", "--batch", f.path});
+  CHECK(r.code == aiadvise::cli::k_exit_invalid);
+  const auto lines = lines_of(r.out);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].at("error").at(0).at("message").get<std::string>().find("longer than the cap of 1000 bytes") != std::string::npos);
+  CHECK(lines[1].contains("verdict"));
+}
+
+TEST_CASE("batch: check --batch gives one verdict per line and exit 1 on a failing choice", "[batch][check]") {
+  const TempFile f("check.jsonl",
+                   "{\"name\":\"big\",\"workload\":{\"model\":\"llama-2-70b\",\"precision\":\"fp16\"},\"proposed\":{\"instance\":\"g5.xlarge\"}}\n"
+                   "{\"workload\":{\"model\":\"xgboost\",\"qps\":50},\"proposed\":{\"instance\":\"c7i.large\"}}\n");
+  const auto r = run_captured({"check", "--batch", f.path});
+  CHECK(r.code == aiadvise::cli::k_exit_findings);
+  const auto lines = lines_of(r.out);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].at("name") == "big");
+  CHECK(lines[0].at("verdict") == "fail");
+  CHECK(lines[1].at("name") == "line 2");
+  CHECK(lines[1].at("line") == 2);
+  const TempFile missing("check-missing.jsonl", "{\"workload\":{\"model\":\"xgboost\"}}\n");
+  const auto bad = run_captured({"check", "--batch", missing.path});
+  CHECK(bad.code == aiadvise::cli::k_exit_invalid);
+  CHECK(lines_of(bad.out).at(0).at("error").at(0).at("message").get<std::string>().find("proposed") != std::string::npos);
+}
+
+TEST_CASE("batch: a missing file or a directory is an input error", "[batch]") {
+  const auto r = run_captured({"recommend", "--batch", "no-such-file.jsonl"});
+  CHECK(r.code == aiadvise::cli::k_exit_invalid);
+  CHECK(r.out.empty());
+  CHECK(r.err == "aiadvise: error: no-such-file.jsonl: cannot read: no such file\n");
+  const auto dir = run_captured({"recommend", "--batch", "."});
+  CHECK(dir.code == aiadvise::cli::k_exit_invalid);
+}
