@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "aiadvise/util/text.hpp"
@@ -225,10 +226,10 @@ std::string exclusion_reason(const rules::Rule& r, const Context& ctx, const Can
   return fmt::format("{}: {}", who, r.description);
 }
 
-void apply_rules(const Context& ctx, const std::vector<rules::Rule>& rules, Candidate& cand, const catalog::Instance& i,
-                 const catalog::Service* s, std::map<std::string, FiredRule>& fired) {
-  std::vector<std::string> limit_reasons;
-  const Facts facts = candidate_facts(ctx, cand, i, s, limit_reasons);
+// Applies every rule to a candidate's facts: exclusions record their reason with numbers, score
+// rules their adjustment. `reason` words an exclusion.
+void fire_rules(const std::vector<rules::Rule>& rules, const Facts& facts, Candidate& cand, std::map<std::string, FiredRule>& fired,
+                const std::function<std::string(const rules::Rule&)>& reason) {
   for (const auto& r : rules) {
     if (!rules::evaluate(r.condition, facts)) continue;
     auto& f = fired[r.id];
@@ -243,12 +244,19 @@ void apply_rules(const Context& ctx, const std::vector<rules::Rule>& rules, Cand
     }
     ++f.candidates;
     if (r.exclude) {
-      cand.exclusions.push_back(r.id + ": " + exclusion_reason(r, ctx, cand, i, limit_reasons));
+      cand.exclusions.push_back(r.id + ": " + reason(r));
     } else {
       cand.rules_fired.push_back(r.id);
       cand.components["rule:" + r.id] = r.score;
     }
   }
+}
+
+void apply_rules(const Context& ctx, const std::vector<rules::Rule>& rules, Candidate& cand, const catalog::Instance& i,
+                 const catalog::Service* s, std::map<std::string, FiredRule>& fired) {
+  std::vector<std::string> limit_reasons;
+  const Facts facts = candidate_facts(ctx, cand, i, s, limit_reasons);
+  fire_rules(rules, facts, cand, fired, [&](const rules::Rule& r) { return exclusion_reason(r, ctx, cand, i, limit_reasons); });
 }
 
 // Serverless inference: priced per GB-second of memory while requests run. AWS does not publish
@@ -299,27 +307,10 @@ std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog:
   facts.set("candidate.instance", std::string("serverless"));
   facts.set("candidate.has_accelerator", false);
   facts.set("candidate.within_service_limits", within);
-  for (const auto& r : rules) {
-    if (!rules::evaluate(r.condition, facts)) continue;
-    auto& f = fired[r.id];
-    if (f.id.empty()) {
-      // The inputs are recorded once per rule, for the trace; evaluating again is cheaper than
-      // recording them for every candidate.
-      f.id = r.id;
-      f.description = r.description;
-      f.rationale = r.rationale;
-      f.effect = r.exclude ? "exclude" : fmt::format("score {:+g}", r.score);
-      rules::evaluate(r.condition, facts, &f.inputs);
-    }
-    ++f.candidates;
-    if (r.exclude) {
-      cand.exclusions.push_back(r.id + ": " + (r.id == "service-limits" ? fmt::format("serverless on {}: {}", s.id, util::join(reasons, "; "))
-                                                                        : exclusion_reason(r, ctx, cand, *proxy, reasons)));
-    } else {
-      cand.rules_fired.push_back(r.id);
-      cand.components["rule:" + r.id] = r.score;
-    }
-  }
+  fire_rules(rules, facts, cand, fired, [&](const rules::Rule& r) {
+    return r.id == "service-limits" ? fmt::format("serverless on {}: {}", s.id, util::join(reasons, "; "))
+                                    : exclusion_reason(r, ctx, cand, *proxy, reasons);
+  });
   return cand;
 }
 
