@@ -47,6 +47,11 @@ class Merger {
                                                              util::describe_value(root))));
       return;
     }
+    if (root.empty()) {
+      m_diagnostics.push_back(doc.diagnostic("", fmt::format("a catalog file needs at least one section ({})",
+                                                             util::join(all_sections(), ", "))));
+      return;
+    }
     for (const auto& [section, value] : root.items()) {
       const std::string pointer = util::pointer_append("", section);
       if (section == "catalog") {

@@ -83,7 +83,8 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
       for (const auto& d : diagnostics) io.err += util::format_diagnostic(d) + "\n";
       result = {{"line", number}, {"error", diagnostics_json(diagnostics)}};
     }
-    status = io.emit(result.dump() + "\n");
+    // Replace, never throw on, invalid UTF-8: one odd line must not end the stream.
+    status = io.emit(result.dump(-1, ' ', false, util::Json::error_handler_t::replace) + "\n");
     if (status != 0) break;
   }
   if (file != stdin) std::fclose(file);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "aiadvise/util/text.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -281,7 +283,9 @@ std::string clean_parse_message(const std::string& what) {
   if (auto colon = message.find(": "); colon != std::string::npos && message.rfind("parse error", 0) == 0) {
     message = message.substr(colon + 2);
   }
-  return "invalid JSON: " + message;
+  // The parser quotes what it read, which may be invalid UTF-8: escape it so the message itself is
+  // valid text (it ends up in JSON output in batch mode).
+  return "invalid JSON: " + escape_for_terminal(message);
 }
 
 bool is_blank(std::string_view text) {

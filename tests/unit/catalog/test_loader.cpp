@@ -33,6 +33,7 @@ std::vector<BadCase> bad_cases() {
   "models")"),
        "", "invalid JSON", "]"},
       {"empty file", "", "", "empty input", ""},
+      {"empty object", "{}", "", "a catalog file needs at least one section", "{}"},
       {"whitespace only", "  \n\t ", "", "empty input", ""},
       {"top level is an array", "[1, 2]", "", "expected an object of catalog sections", "[1, 2]"},
       {"unknown section", replace_once(base, R"("services": [)", R"("service": [)"), "/service",
