@@ -166,7 +166,7 @@ void sort_by_id(std::vector<T>& items) {
 
 std::vector<SourceText> embedded_sources() {
   std::vector<SourceText> out;
-  for (const auto& file : embedded_catalog_files()) out.push_back(SourceText{std::string(file.name), std::string(file.text)});
+  for (const auto& file : embedded_catalog_files()) out.push_back(SourceText{std::string(file.name), std::string(file.text), true});
   return out;
 }
 
@@ -196,7 +196,7 @@ Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::J
   std::vector<Diagnostic> diagnostics;
   std::deque<JsonDocument> documents;
   for (const auto& source : sources) {
-    JsonDocument doc = JsonDocument::parse(source.name, source.text, limits, diagnostics);
+    JsonDocument doc = JsonDocument::parse(source.name, source.text, source.embedded ? util::JsonLimits{} : limits, diagnostics);
     if (doc.ok()) documents.push_back(std::move(doc));
   }
 

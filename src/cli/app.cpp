@@ -91,6 +91,27 @@ std::optional<std::string> unknown_command(const CLI::App& app, const std::vecto
   return std::nullopt;
 }
 
+// CLI11 lists unexpected arguments in reverse; name the first unknown option and the nearest one.
+std::optional<std::string> unknown_option(const CLI::App& app, const std::vector<std::string>& args) {
+  std::vector<std::string> known;
+  std::function<void(const CLI::App&)> collect = [&](const CLI::App& a) {
+    for (const CLI::Option* o : a.get_options()) {
+      for (const auto& name : o->get_lnames()) known.push_back("--" + name);
+      for (const auto& name : o->get_snames()) known.push_back("-" + name);
+    }
+    for (const CLI::App* sub : a.get_subcommands()) collect(*sub);  // the parsed ones
+  };
+  collect(app);
+  for (const auto& arg : args) {
+    if (arg.size() < 2 || arg[0] != '-' || arg == "-") continue;
+    const std::string name = arg.substr(0, arg.find('='));
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return fmt::format("unknown option '{}'{}", name, util::did_you_mean(name, known));
+    }
+  }
+  return std::nullopt;
+}
+
 RunResult dispatch(const std::vector<std::string>& args, const std::function<int(std::string_view)>& stream) {
   RunResult result;
   GlobalOptions global;
@@ -142,6 +163,7 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
     result.code = k_exit_invalid;
     std::string message = e.what();
     if (auto unknown = unknown_command(app, args)) message = *unknown;
+    else if (auto option = unknown_option(app, args)) message = *option;
     result.err = fmt::format("aiadvise: error: {}\nRun 'aiadvise --help' for usage.\n", util::escape_for_terminal(message));
     return result;
   }

@@ -314,13 +314,16 @@ JsonDocument JsonDocument::parse(std::string name, std::string text, const JsonL
                                                  limits.max_bytes));
   }
   if (is_blank(view)) return fail_at(view.size(), "empty input: expected a JSON value");
-  if (auto nul = view.find('\0'); nul != std::string_view::npos) {
-    return fail_at(nul, "NUL byte in input");
-  }
-  // NOTE: UTF-16 and UTF-32 inputs start with a NUL or a byte-order mark; name the encoding rather
-  // than report a syntax error at column 1.
+  // NOTE: UTF-16 input starts with a byte-order mark, or has a NUL beside every ASCII character;
+  // name the encoding rather than report a stray byte.
   if (view.size() >= 2 && ((view[0] == '\xFF' && view[1] == '\xFE') || (view[0] == '\xFE' && view[1] == '\xFF'))) {
     return fail_at(0, "input is UTF-16 (byte-order mark); expected UTF-8");
+  }
+  if (view.size() >= 2 && (view[0] == '\0') != (view[1] == '\0')) {
+    return fail_at(0, "input looks like UTF-16 or UTF-32 (NUL bytes between characters); expected UTF-8");
+  }
+  if (auto nul = view.find('\0'); nul != std::string_view::npos) {
+    return fail_at(nul, "NUL byte in input");
   }
 
   StrictBuilder builder(limits.max_depth);

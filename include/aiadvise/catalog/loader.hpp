@@ -21,6 +21,9 @@ struct LoadOptions {
 struct SourceText {
   std::string name;
   std::string text;
+  /// The embedded default: read with the built-in caps, since --max-depth and --max-input-bytes
+  /// guard the user's inputs, not the catalog aiadvise ships.
+  bool embedded = false;
 };
 
 /// Loads, merges and validates. Throws util::InputError with every diagnostic on bad input.
