@@ -142,6 +142,7 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   setup_estimate(app, global, action);
   setup_check(app, global, action);
   setup_rules(app, global, action);
+  setup_completion(app, global, action);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   std::ostringstream out, err;

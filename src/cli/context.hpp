@@ -65,5 +65,6 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_rules(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_check(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_completion(CLI::App& app, const GlobalOptions& global, Action& action);
 
 }  // namespace aiadvise::cli

@@ -1,0 +1,43 @@
+// `aiadvise completion`: scripts generated from the command-line definition and the catalog.
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include "aiadvise/cli/app.hpp"
+
+using aiadvise::cli::run_captured;
+
+TEST_CASE("completion: bash completes subcommands, flags, their values and catalog ids", "[cli][completion]") {
+  const auto r = run_captured({"completion", "bash"});
+  REQUIRE(r.code == 0);
+  for (const char* expected : {"complete -F _aiadvise aiadvise", "recommend", "--tpot-ms", "llama-3.1-8b", "p4d.24xlarge",
+                               "\"recommend|--format\") COMPREPLY=($(compgen -W \"table json markdown\"",
+                               "\"catalog list\") echo \"families models hardware gpus accelerators cpus instances services rules\"",
+                               "fp32 tf32 fp16 bf16 fp8 int8 int4", "sagemaker-serverless"}) {
+    INFO(expected);
+    CHECK(r.out.find(expected) != std::string::npos);
+  }
+  // The script is valid bash.
+  const std::string path = "aiadvise-test-completion.bash";
+  std::ofstream(path) << r.out;
+  CHECK(std::system(("bash -n " + path).c_str()) == 0);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("completion: zsh goes through bashcompinit; fish lists flags with their values", "[cli][completion]") {
+  const auto zsh = run_captured({"completion", "zsh"});
+  REQUIRE(zsh.code == 0);
+  CHECK(zsh.out.rfind("#compdef aiadvise", 0) == 0);
+  CHECK(zsh.out.find("bashcompinit") != std::string::npos);
+  const auto fish = run_captured({"completion", "fish"});
+  REQUIRE(fish.code == 0);
+  CHECK(fish.out.find("complete -c aiadvise -n '__fish_use_subcommand' -a 'catalog recommend estimate check rules completion'") !=
+        std::string::npos);
+  CHECK(fish.out.find("-l model -x -a '") != std::string::npos);
+  const auto bad = run_captured({"completion", "powershell"});
+  CHECK(bad.code == 2);
+  CHECK(bad.out.empty());
+}
