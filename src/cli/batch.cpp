@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -15,6 +19,36 @@
 namespace aiadvise::cli {
 
 namespace {
+
+// A progress line on stderr for long runs: only on a terminal (never in pipes or CI logs), or when
+// AIADVISE_PROGRESS=1 asks for it; AIADVISE_PROGRESS=0 turns it off.
+class Progress {
+ public:
+  Progress() {
+    const char* env = std::getenv("AIADVISE_PROGRESS");
+    const char* term = std::getenv("TERM");
+    if (env) m_on = std::string(env) == "1";
+    else m_on = isatty(STDERR_FILENO) == 1 && !std::getenv("CI") && !(term && std::string(term) == "dumb");
+    m_start = m_last = std::chrono::steady_clock::now();
+  }
+  void update(std::size_t lines, std::size_t bad) {
+    if (!m_on) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_last < std::chrono::milliseconds(200)) return;
+    m_last = now;
+    const double seconds = std::chrono::duration<double>(now - m_start).count();
+    std::fprintf(stderr, "\r\x1b[Kaiadvise: %zu lines, %zu bad, %.0f lines/s", lines, bad,
+                 seconds > 0 ? static_cast<double>(lines) / seconds : 0.0);
+    m_shown = true;
+  }
+  ~Progress() {
+    if (m_shown) std::fputs("\r\x1b[K", stderr);
+  }
+
+ private:
+  bool m_on = false, m_shown = false;
+  std::chrono::steady_clock::time_point m_start, m_last;
+};
 
 util::Json diagnostics_json(const std::vector<util::Diagnostic>& diagnostics) {
   util::Json out = util::Json::array();
@@ -43,6 +77,8 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
     }
   }
   util::LineReader reader(file, global.max_line_bytes);
+  Progress progress;
+  std::size_t bad_lines = 0;
   bool bad = false;
   int worst = k_exit_ok;
   std::string line;
@@ -80,12 +116,14 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
     }
     if (!diagnostics.empty()) {
       bad = true;
+      ++bad_lines;
       for (const auto& d : diagnostics) io.err += util::format_diagnostic(d) + "\n";
       result = {{"line", number}, {"error", diagnostics_json(diagnostics)}};
     }
     // Replace, never throw on, invalid UTF-8: one odd line must not end the stream.
     status = io.emit(result.dump(-1, ' ', false, util::Json::error_handler_t::replace) + "\n");
     if (status != 0) break;
+    progress.update(number, bad_lines);
   }
   if (file != stdin) std::fclose(file);
   if (status > 0) {

@@ -68,5 +68,12 @@ else
   echo "FAIL closed-pipe: exit $code"; cat "$work/err"; fail=$((fail + 1))
 fi
 
+# Batch progress: on stderr only when asked (or on a terminal), never in a pipe or a CI log.
+printf '{"model":"xgboost","qps":5}\n%.0s' $(seq 1 40) >"$work/p.jsonl"
+AIADVISE_PROGRESS=1 "$bin" recommend --batch "$work/p.jsonl" >/dev/null 2>"$work/err"
+if grep -q "lines/s" "$work/err"; then pass=$((pass + 1)); else echo "FAIL progress: not shown when asked"; fail=$((fail + 1)); fi
+env -u AIADVISE_PROGRESS "$bin" recommend --batch "$work/p.jsonl" >/dev/null 2>"$work/err"
+if ! grep -q "lines/s" "$work/err"; then pass=$((pass + 1)); else echo "FAIL progress: shown in a pipe"; fail=$((fail + 1)); fi
+
 echo "cli golden: $pass passed, $fail failed"
 ((fail == 0))
