@@ -196,10 +196,8 @@ Instance EntryReaders::instance(const Json& v, const Location& at, const FieldLo
   }
   i.spot_price_usd_per_hour = r.number("spot_price_usd_per_hour", NumberRule::positive);
   i.provenance = provenance(r);
-  const bool has_price = i.price_usd_per_hour || i.spot_price_usd_per_hour;
   i.price_provenance.source = r.string("price_source", false).value_or(i.provenance.source);
   i.price_provenance.as_of = r.date("price_as_of", false).value_or(i.provenance.as_of);
-  (void)has_price;
   r.allow("notes");
   r.finish();
   if (i.accelerator && i.accelerator_count == 0) {

@@ -87,7 +87,7 @@ struct Context {
   Facts workload_facts;
 };
 
-Facts workload_facts(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c) {
+Facts workload_facts(const Workload& w, const sizing::Requirements& req) {
   Facts wf;
   wf.set("workload.family", w.family);
   wf.set("workload.sizing", std::string(catalog::to_string(w.sizing)));
@@ -105,7 +105,6 @@ Facts workload_facts(const Workload& w, const sizing::Requirements& req, const c
   wf.set("workload.framework", w.framework);
   if (w.dataset_samples) wf.set("workload.dataset_samples", *w.dataset_samples);
   wf.set("workload.memory_gib", req.memory.total_gib());
-  (void)c;
   return wf;
 }
 
@@ -328,7 +327,7 @@ struct Evaluator::Impl {
 };
 
 Evaluator::Evaluator(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c)
-    : m_impl(new Impl{Context{w, req, c, workload_facts(w, req, c)}, rules::compile(c.rules), {}}) {
+    : m_impl(new Impl{Context{w, req, c, workload_facts(w, req)}, rules::compile(c.rules), {}}) {
   bool any_cpu = false;
   for (const auto& i : c.instances) {
     if (any_cpu) break;
