@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev catch2
   python3 python3-jsonschema
+  pandoc chromium fonts-dejavu-core
 )
 
 missing=()

@@ -66,7 +66,8 @@ Project read_project(const util::JsonDocument& doc, const catalog::Catalog& cata
   util::ObjectReader top(root, Location{&doc, ""}, diagnostics);
   const Json* workloads = top.array("workloads", true);
   const Json* terraform = top.object("terraform");
-  for (const char* key : {"name", "description", "$schema"}) top.allow(key);
+  // "config" holds the user's defaults (docs/configuration.md); it is read by the command line.
+  for (const char* key : {"name", "description", "$schema", "config"}) top.allow(key);
   // NOTE: keys starting with "x-" are the user's own extensions and are kept out of validation.
   for (const auto& [key, value] : root.items()) {
     if (key.rfind("x-", 0) == 0) top.allow(key);

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <iostream>
 #include <sstream>
 
@@ -36,10 +37,14 @@ constexpr const char* k_footer = R"(Examples:
   aiadvise catalog list instances --cloud aws --accelerator nvidia-a100-80gb --format json
   aiadvise catalog show p4d.24xlarge --origin
   aiadvise catalog validate my-prices.json
+  aiadvise config show
 
 Exit codes: 0 ok, 1 findings (check), 2 usage or invalid input, 3 internal error,
 4 output could not be written. See docs/exit-codes.md.
-Environment: AIADVISE_CATALOG adds user catalog paths (':'-separated); NO_COLOR disables colour.)";
+Environment: AIADVISE_CATALOG adds user catalog paths (':'-separated); NO_COLOR disables colour;
+AIADVISE_CLOUD, AIADVISE_REGION, AIADVISE_SPOT, AIADVISE_MAX_COST_RATIO, AIADVISE_MIN_COST_DIFFERENCE and
+AIADVISE_FAIL_ON override the config files (~/.config/aiadvise/config.json, ./aiadvise.json "config").
+See `aiadvise config show`, docs/configuration.md and aiadvise(1).)";
 
 // The catalog's date from the embedded catalog.json alone, so --version stays as cheap as a
 // process start.
@@ -81,7 +86,7 @@ std::optional<std::string> unknown_command(const CLI::App& app, const std::vecto
     const std::string& arg = args[i];
     if (arg.rfind("-", 0) == 0) {
       // Global options that take a value in the next argument.
-      if (arg == "--catalog" || arg == "--max-input-bytes" || arg == "--max-depth" || arg == "--max-line-bytes") ++i;
+      if (arg == "--catalog" || arg == "--config" || arg == "--max-input-bytes" || arg == "--max-depth" || arg == "--max-line-bytes") ++i;
       continue;
     }
     if (std::find(commands.begin(), commands.end(), arg) != commands.end()) return std::nullopt;
@@ -112,6 +117,56 @@ std::optional<std::string> unknown_option(const CLI::App& app, const std::vector
   return std::nullopt;
 }
 
+// The setting flags of the command that was parsed: check's thresholds, and every setting for
+// `config show`. (Workload flags reach the workload itself through read_workload.)
+const CLI::App* parsed_subcommand(const CLI::App* app, const std::string& name) {
+  if (!app) return nullptr;
+  for (const CLI::App* sub : app->get_subcommands()) {  // the parsed ones
+    if (sub->get_name() == name) return sub;
+  }
+  return nullptr;
+}
+
+std::map<std::string, std::pair<std::string, std::string>> setting_flags(const CLI::App& app) {
+  static const std::vector<std::pair<const char*, const char*>> k_flags{
+      {"--cloud", "cloud"},
+      {"--region", "region"},
+      {"--spot", "spot"},
+      {"--max-cost-ratio", "check.max_cost_ratio"},
+      {"--min-cost-difference", "check.min_cost_difference_usd"},
+      {"--fail-on", "check.fail_on"},
+  };
+  std::map<std::string, std::pair<std::string, std::string>> out;
+  const CLI::App* cmd = nullptr;
+  if (const CLI::App* check = parsed_subcommand(&app, "check")) cmd = check;
+  if (const CLI::App* show = parsed_subcommand(parsed_subcommand(&app, "config"), "show")) cmd = show;
+  if (!cmd) return out;
+  const bool is_check = cmd->get_name() == "check";
+  for (const auto& [flag, setting] : k_flags) {
+    if (is_check && std::string_view(setting).rfind("check.", 0) != 0) continue;
+    const CLI::Option* opt = cmd->get_option_no_throw(flag);
+    if (!opt || opt->count() == 0) continue;
+    out[setting] = {flag, std::string_view(flag) == "--spot" ? std::string("true") : opt->as<std::string>()};
+  }
+  return out;
+}
+
+// Resolves the configuration for every command but `completion`: its scripts are generated at
+// install time and must not depend on the installing user's files.
+void resolve_global_config(const CLI::App& app, GlobalOptions& global) {
+  if (parsed_subcommand(&app, "completion")) return;
+  ConfigInputs inputs;
+  inputs.user_file = global.config_file;
+  inputs.skip_files = global.no_config;
+  inputs.flags = setting_flags(app);
+  inputs.catalog_flags = global.catalog_paths;
+  inputs.limits = global.limits();
+  inputs.max_input_bytes = global.max_input_bytes;
+  global.config = resolve_config(inputs);
+  spdlog::debug("config: {} file(s) consulted, {} setting(s) not at their default", global.config.files.size(),
+                global.config.sources.size() + (global.config.catalog.empty() ? 0 : 1));
+}
+
 RunResult dispatch(const std::vector<std::string>& args, const std::function<int(std::string_view)>& stream) {
   RunResult result;
   GlobalOptions global;
@@ -128,6 +183,10 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   app.add_option("--catalog", global.catalog_paths,
                  "User catalog file or directory merged over the default (repeatable; also $AIADVISE_CATALOG)")
       ->type_name("PATH");
+  app.add_option("--config", global.config_file,
+                 "Config file to read instead of $XDG_CONFIG_HOME/aiadvise/config.json (also $AIADVISE_CONFIG)")
+      ->type_name("FILE");
+  app.add_flag("--no-config", global.no_config, "Read no config file (user or ./aiadvise.json); the environment still applies");
   app.add_flag("--no-default-catalog", global.no_default_catalog, "Do not load the embedded default catalog");
   app.add_flag("-v,--verbose", global.verbose, "Print debug diagnostics on stderr");
   app.add_flag("-q,--quiet", global.quiet, "Print only errors on stderr");
@@ -143,6 +202,7 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   setup_check(app, global, action);
   setup_rules(app, global, action);
   setup_completion(app, global, action);
+  setup_config(app, global, action);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   std::ostringstream out, err;
@@ -177,6 +237,7 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   Io io;
   io.stream = stream;
   try {
+    resolve_global_config(app, global);
     result.code = action(io);
     result.out = std::move(io.out);
     result.err = std::move(io.err);
@@ -193,6 +254,14 @@ catalog::Catalog load_catalog(const GlobalOptions& global) {
   catalog::LoadOptions options;
   options.include_embedded = !global.no_default_catalog;
   options.limits = global.limits();
+  // The config files' "catalog" paths first; then $AIADVISE_CATALOG and --catalog, as always (these
+  // are read here, not from global.config, because `catalog validate` passes its own paths).
+  for (std::size_t i = 0; i < global.config.catalog.size(); ++i) {
+    const auto kind = global.config.catalog_sources[i].kind;
+    if (kind == SettingSource::Kind::user_file || kind == SettingSource::Kind::project_file) {
+      options.paths.push_back(global.config.catalog[i]);
+    }
+  }
   if (const char* env = std::getenv(catalog::k_catalog_env); env && *env) {
     for (auto& path : util::split_list(env, ':')) options.paths.push_back(path);
   }

@@ -29,7 +29,7 @@ class Progress {
     const char* term = std::getenv("TERM");
     if (env) m_on = std::string(env) == "1";
     else m_on = isatty(STDERR_FILENO) == 1 && !std::getenv("CI") && !(term && std::string(term) == "dumb");
-    m_start = m_last = std::chrono::steady_clock::now();
+    m_start = std::chrono::steady_clock::now();  // m_last starts at the epoch: the first line shows at once
   }
   void update(std::size_t lines, std::size_t bad) {
     if (!m_on) return;

@@ -1,14 +1,20 @@
-// `aiadvise catalog list|show|validate`: browse and check the catalog.
+// `aiadvise catalog list|show|validate|import`: browse, check and extend the catalog.
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <ctime>
+#include <filesystem>
 #include <memory>
 
 #include "aiadvise/catalog/loader.hpp"
+#include "aiadvise/catalog/skypilot.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/util/atomic_file.hpp"
 #include "aiadvise/util/diagnostics.hpp"
+#include "aiadvise/util/file_io.hpp"
+#include "aiadvise/util/json_reader.hpp"
 #include "aiadvise/util/table.hpp"
 #include "aiadvise/util/text.hpp"
 #include "cli/context.hpp"
@@ -40,6 +46,16 @@ struct ShowOptions {
 
 struct ValidateOptions {
   std::vector<std::string> paths;
+  std::string format = "table";
+};
+
+struct ImportOptions {
+  std::string source;  ///< the format: skypilot
+  std::string file;
+  std::string cloud;
+  std::string region;
+  std::string as_of;
+  std::string output;
   std::string format = "table";
 };
 
@@ -271,6 +287,117 @@ int run_validate(const ValidateOptions& o, const GlobalOptions& global, Io& io) 
   return k_exit_ok;
 }
 
+std::string today_utc() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+  return buffer;
+}
+
+bool is_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t k : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (!std::isdigit(static_cast<unsigned char>(s[k]))) return false;
+  }
+  const int month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
+  if (!o.as_of.empty() && !is_date(o.as_of)) {
+    throw util::InputError(fmt::format("--as-of: expected a date YYYY-MM-DD, got '{}'", util::escape_for_terminal(o.as_of)));
+  }
+  const Catalog base = load_catalog(global);
+  const std::string text = util::read_input(o.file, global.max_input_bytes);
+  catalog::skypilot::ImportOptions options;
+  options.cloud = o.cloud;
+  options.region = o.region;
+  options.as_of = o.as_of.empty() ? today_utc() : o.as_of;
+  options.file = util::display_name(o.file);
+  options.source_name = o.file == "-" ? "<stdin>" : std::filesystem::path(o.file).filename().string();
+  const auto result = catalog::skypilot::import_vms_csv(text, options, base);
+
+  for (const auto& w : result.warnings) io.err += "aiadvise: warning: " + util::escape_for_terminal(w) + "\n";
+  const std::size_t written = result.catalog.at("instances").size();
+  if (written == 0) {
+    throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{
+        options.file, 0, 0, "",
+        fmt::format("no {} instance could be imported for region {} ({} of {} rows are in that region); {} not written",
+                    o.cloud, result.region, result.rows_in_region, result.rows_read, o.output)}});
+  }
+  // Prove the result merges over the catalog it was made for before replacing anything.
+  {
+    auto sources = catalog::embedded_sources();
+    if (global.no_default_catalog) sources.clear();
+    for (const auto& path : global.catalog_paths) {
+      auto more = catalog::read_catalog_path(path, global.limits());
+      sources.insert(sources.end(), more.begin(), more.end());
+    }
+    sources.push_back(catalog::SourceText{o.output, result.catalog.dump(2) + "\n"});
+    catalog::load_catalog_texts(sources, global.limits());
+  }
+  try {
+    util::write_file_atomic(o.output, result.catalog.dump(2) + "\n");
+  } catch (const util::WriteError& e) {
+    io.err += fmt::format("aiadvise: error: {}\n", util::escape_for_terminal(e.what()));
+    return k_exit_io;
+  }
+
+  std::size_t kept = 0;  // catalog entries of this cloud the file had nothing for
+  for (const auto& i : base.instances) {
+    if (std::string(to_string(i.cloud)) != o.cloud) continue;
+    if (!std::binary_search(result.overridden_ids.begin(), result.overridden_ids.end(), i.id)) ++kept;
+  }
+  std::size_t skipped_rows = 0;
+  for (const auto& s : result.skipped) skipped_rows += s.lines.size();
+  if (o.format == "json") {
+    Json skipped = Json::array();
+    for (const auto& s : result.skipped) skipped.push_back({{"what", s.what}, {"reason", s.reason}, {"lines", s.lines}});
+    Json doc{{"source", "skypilot"},
+             {"file", options.file},
+             {"cloud", o.cloud},
+             {"region", result.region},
+             {"as_of", options.as_of},
+             {"output", o.output},
+             {"rows_read", result.rows_read},
+             {"rows_in_region", result.rows_in_region},
+             {"instances_written", written},
+             {"new", result.new_ids.size()},
+             {"overridden", result.overridden_ids.size()},
+             {"new_ids", result.new_ids},
+             {"overridden_ids", result.overridden_ids},
+             {"catalog_entries_not_in_file", kept},
+             {"skipped", skipped},
+             {"skipped_rows", skipped_rows},
+             {"warnings", result.warnings}};
+    io.out = doc.dump(2) + '\n';
+    return k_exit_ok;
+  }
+  std::string out = fmt::format(
+      "Imported SkyPilot {} prices for {} from {}: read {} rows ({} in {}), wrote {} instances to {} ({} new, {} "
+      "overriding catalog entries).\n",
+      o.cloud, result.region, util::escape_for_terminal(options.file), result.rows_read, result.rows_in_region,
+      result.region, written, util::escape_for_terminal(o.output), result.new_ids.size(), result.overridden_ids.size());
+  out += "Prices are the minimum non-empty price over the region's zones; an empty price is written as unknown.\n";
+  if (kept > 0) {
+    out += fmt::format("{} {} catalog entries are not in the file for {} and keep their own region and prices.\n", kept,
+                       o.cloud, result.region);
+  }
+  if (!result.new_ids.empty()) out += "New: " + util::join(result.new_ids, ", ") + "\n";
+  if (!result.overridden_ids.empty()) out += "Overridden: " + util::join(result.overridden_ids, ", ") + "\n";
+  if (!result.skipped.empty()) {
+    out += fmt::format("Skipped ({} rows):\n", skipped_rows);
+    for (const auto& s : result.skipped) {
+      out += fmt::format("  {}: {} ({} rows)\n", util::escape_for_terminal(s.what), util::escape_for_terminal(s.reason),
+                         s.lines.size());
+    }
+  }
+  io.out = out;
+  return k_exit_ok;
+}
+
 }  // namespace
 
 void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action) {
@@ -308,6 +435,26 @@ void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action) {
   add_format_option(*validate_cmd, validate->format, {"table", "json"});
   validate_cmd->callback(
       [validate, &global, &action] { action = [validate, &global](Io& io) { return run_validate(*validate, global, io); }; });
+
+  auto import = std::make_shared<ImportOptions>();
+  CLI::App* import_cmd = catalog->add_subcommand(
+      "import", "Convert another tool's instance catalog into a user catalog (prices for one region)");
+  import_cmd->add_option("source", import->source, "The format of FILE: skypilot (SkyPilot's vms.csv)")
+      ->required()
+      ->check(CLI::IsMember({"skypilot"}));
+  import_cmd->add_option("file", import->file, "The file to convert ('-' reads standard input)")->required();
+  import_cmd->add_option("--cloud", import->cloud, "The cloud the file is for")
+      ->required()
+      ->check(CLI::IsMember({"aws", "gcp", "azure"}));
+  import_cmd->add_option("--region", import->region,
+                         "Region to import (default: the catalog's reference region: us-east-1, us-central1, eastus)");
+  import_cmd->add_option("--as-of", import->as_of, "Date of the prices, YYYY-MM-DD (default: today, UTC)");
+  import_cmd->add_option("-o,--output", import->output, "User catalog file to write (replaced atomically)")->required();
+  add_format_option(*import_cmd, import->format, {"table", "json"});
+  import_cmd->footer(
+      "Example:\n  aiadvise catalog import skypilot vms.csv --cloud aws --region us-west-2 -o user-catalog.json\n"
+      "  aiadvise --catalog user-catalog.json recommend ... --region us-west-2");
+  import_cmd->callback([import, &global, &action] { action = [import, &global](Io& io) { return run_import(*import, global, io); }; });
 }
 
 }  // namespace aiadvise::cli

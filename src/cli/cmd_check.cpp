@@ -10,6 +10,7 @@
 
 #include "aiadvise/check/check.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/render/html.hpp"
 #include "aiadvise/util/file_io.hpp"
 #include "aiadvise/util/text.hpp"
 #include "cli/context.hpp"
@@ -63,9 +64,10 @@ util::JsonDocument read_json(const std::string& path, const GlobalOptions& globa
 int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
   const catalog::Catalog c = load_catalog(global);
   check::Options options;
-  options.max_cost_ratio = o.max_cost_ratio;
-  options.min_cost_difference_usd = o.min_cost_difference;
-  const check::Severity fail_on = o.fail_on == "warn" ? check::Severity::warn : check::Severity::fail;
+  // The effective thresholds: default < config file < project config < environment < flag.
+  options.max_cost_ratio = global.config.max_cost_ratio;
+  options.min_cost_difference_usd = global.config.min_cost_difference_usd;
+  const check::Severity fail_on = global.config.fail_on == "warn" ? check::Severity::warn : check::Severity::fail;
 
   if (!o.batch.empty()) {
     // One {name, workload, proposed} per line, one workload result per line.
@@ -149,6 +151,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
   if (o.format == "json") io.out = report.dump(2) + "\n";
   else if (o.format == "markdown") io.out = check::render_markdown(report);
   else if (o.format == "github") io.out = check::render_github(report);
+  else if (o.format == "html") io.out = render::check_html(report);
   else io.out = check::render_table(report);
   return report["summary"]["failed"].get<bool>() ? k_exit_findings : k_exit_ok;
 }
@@ -162,6 +165,7 @@ void setup_check(CLI::App& app, const GlobalOptions& global, Action& action) {
   aiadvise check --model llama-2-70b --precision fp16 --qps 1 --proposed g5.xlarge:2
   aiadvise check --model resnet-50 --qps 20 --proposed ml.g5.xlarge --service sagemaker-realtime --cloud aws
   aiadvise check --project aiadvise.json --format markdown > comment.md
+  aiadvise check --project aiadvise.json --format html > check.html
   aiadvise check --project aiadvise.json --terraform-plan plan.json --format github --fail-on warn
   aiadvise check --batch proposals.jsonl > results.jsonl
 
@@ -187,7 +191,7 @@ check-cpu-would-do, check-deployment, price-unknown (warn). See docs/ci.md.)");
   cmd->add_option("--fail-on", o->fail_on, "Lowest severity that fails the run: fail or warn")
       ->check(CLI::IsMember({"fail", "warn"}))
       ->capture_default_str();
-  add_format_option(*cmd, o->format, {"table", "json", "markdown", "github"});
+  add_format_option(*cmd, o->format, {"table", "json", "markdown", "github", "html"});
   cmd->add_option("--batch", o->batch, "JSON Lines of {name, workload, proposed} (a file, or - for stdin): one JSON result per line")
       ->type_name("FILE.jsonl");
   cmd->callback([o, &global, &action] { action = [o, &global](Io& io) { return run_check(*o, global, io); }; });

@@ -7,6 +7,8 @@
 #include <memory>
 
 #include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/render/chart.hpp"
+#include "aiadvise/render/html.hpp"
 #include "aiadvise/render/recommend.hpp"
 #include "aiadvise/report/recommend.hpp"
 #include "cli/context.hpp"
@@ -21,6 +23,7 @@ struct RecommendOptions {
   std::string format;
   int top = 5;
   bool explain = false;
+  bool chart = false;
   std::string batch;
 };
 
@@ -30,7 +33,7 @@ int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, 
   scoring::Options options;
   options.top = o.top;
   return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t, int&) {
-    const workload::Workload w = workload::normalise(&line, flags, c);
+    const workload::Workload w = normalise_with_config(&line, flags, global, c);
     const sizing::Requirements req = sizing::requirements(w, c);
     return report::recommendation_report(w, req, scoring::recommend(w, req, c, options), c, report::ReportOptions{o.explain});
   });
@@ -44,17 +47,30 @@ int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io
   scoring::Options options;
   options.top = o.top;
   const scoring::Decision d = scoring::recommend(w, req, c, options);
-  const util::Json report = report::recommendation_report(w, req, d, c, report::ReportOptions{o.explain});
   const bool tty = isatty(STDOUT_FILENO) == 1;
-  const std::string format = o.format.empty() ? (tty ? "table" : "json") : o.format;
+  // --chart draws after the table, so it implies the table format.
+  const std::string format = o.format.empty() ? (tty || o.chart ? "table" : "json") : o.format;
+  report::ReportOptions report_options;
+  report_options.explain = o.explain;
+  report_options.feasible_points = format == "html";  // the HTML report charts every feasible option
+  const util::Json report = report::recommendation_report(w, req, d, c, report_options);
   if (format == "json") {
     io.out = report.dump(2) + "\n";
   } else if (format == "markdown") {
     io.out = render::recommendation_markdown(report);
+  } else if (format == "html") {
+    io.out = render::recommendation_html(report);
   } else {
     render::Style style;
     style.color = tty && !std::getenv("NO_COLOR");
     io.out = render::recommendation_table(report, style);
+    if (o.chart) {
+      render::ChartStyle chart;
+      chart.unicode = render::utf8_locale();
+      chart.color = style.color;
+      const std::string bars = render::recommendation_chart(report, chart);
+      if (!bars.empty()) io.out += "\n" + bars;
+    }
   }
   return k_exit_ok;
 }
@@ -70,14 +86,18 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   aiadvise recommend --model resnet-50 --phase training --dataset-samples 1.28M --epochs 90 --deadline-hours 24
   aiadvise recommend --model xgboost --phase inference --qps 200 --ops-maturity low --traffic spiky
   aiadvise recommend --workload workload.json --cloud aws,gcp --explain
+  aiadvise recommend --model llama-3.1-8b --qps 5 --chart
+  aiadvise recommend --model llama-3.1-8b --qps 5 --format html > report.html
   aiadvise recommend --batch fleet.jsonl > reports.jsonl
 
 Exit codes: 0 with a report (also when no option is feasible: the report says so and names the
 nearest ones), 2 for invalid input (with --batch: if any line was bad; the other lines are still
 answered), 3 internal error, 4 output could not be written.)");
   add_workload_options(*cmd, o->workload);
-  cmd->add_option("--format", o->format, "table, json or markdown (default: table on a terminal, json otherwise)")
-      ->check(CLI::IsMember({"table", "json", "markdown"}));
+  cmd->add_option("--format", o->format,
+                  "table, json, markdown or html (a self-contained page with a cost chart of every feasible option); "
+                  "default: table on a terminal or with --chart, json otherwise")
+      ->check(CLI::IsMember({"table", "json", "markdown", "html"}));
   cmd->add_option("--top", o->top, "Alternatives to list (at least the best per cloud and per compute kind)")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
@@ -85,7 +105,14 @@ answered), 3 internal error, 4 output could not be written.)");
       ->type_name("FILE.jsonl")
       ->excludes("--workload");
   cmd->add_flag("--explain", o->explain, "Show the trace: rules with their inputs, excluded groups with numbers, score components");
-  cmd->callback([o, &global, &action] { action = [o, &global](Io& io) { return run_recommend(*o, global, io); }; });
+  cmd->add_flag("--chart", o->chart,
+                "After the table, chart the top options as bars: cost for the work, and time (jobs) or throughput (serving); "
+                "Unicode blocks on a UTF-8 locale, else ASCII. Table format only")
+      ->excludes("--batch");
+  cmd->callback([o, &global, &action] {
+    if (o->chart && !o->format.empty() && o->format != "table") {
+      throw CLI::ValidationError("--chart", "draws after the table and needs --format table, not --format " + o->format);
+    } action = [o, &global](Io& io) { return run_recommend(*o, global, io); }; });
 }
 
 }  // namespace aiadvise::cli

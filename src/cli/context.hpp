@@ -8,6 +8,7 @@
 
 #include "aiadvise/catalog/catalog.hpp"
 #include "aiadvise/util/json_document.hpp"
+#include "cli/config.hpp"
 
 namespace CLI {
 class App;
@@ -24,6 +25,15 @@ struct GlobalOptions {
   std::size_t max_input_bytes = util::JsonLimits{}.max_bytes;
   std::size_t max_depth = util::JsonLimits{}.max_depth;
   std::size_t max_line_bytes = 1u << 20;  ///< JSON Lines (--batch)
+  std::string config_file;  ///< --config FILE: the user config file to read instead of the default
+  bool no_config = false;   ///< --no-config: read no config file (the environment and flags still apply)
+
+  /// The effective configuration, resolved after parsing and before the command runs:
+  /// default < user config < project aiadvise.json "config" < environment < flag (docs/configuration.md).
+  /// `config.max_cost_ratio`, `config.min_cost_difference_usd` and `config.fail_on` already include
+  /// check's --max-cost-ratio, --min-cost-difference and --fail-on when they were given.
+  /// cloud/region/spot are workload defaults, applied by read_workload when the workload lacks them.
+  Config config;
 
   util::JsonLimits limits() const { return util::JsonLimits{max_input_bytes, max_depth}; }
 };
@@ -53,7 +63,7 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
 /// A subcommand's work, chosen while parsing and run afterwards.
 using Action = std::function<int(Io&)>;
 
-/// The default catalog plus --catalog paths and $AIADVISE_CATALOG.
+/// The default catalog plus the config files' "catalog" paths, $AIADVISE_CATALOG and --catalog.
 catalog::Catalog load_catalog(const GlobalOptions& global);
 
 enum class Format { table, json, markdown };
@@ -66,5 +76,6 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
 void setup_rules(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_check(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_completion(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_config(CLI::App& app, const GlobalOptions& global, Action& action);
 
 }  // namespace aiadvise::cli

@@ -1,8 +1,12 @@
 #include "cli/workload_options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
 
 #include "aiadvise/util/file_io.hpp"
+#include "aiadvise/util/text.hpp"
 
 namespace aiadvise::cli {
 
@@ -36,16 +40,56 @@ workload::FlagValues workload_flags_given(const WorkloadOptions& options) {
   return flags;
 }
 
+workload::FlagValues with_config_defaults(const workload::FlagValues& flags, const util::Json* workload,
+                                          const GlobalOptions& global, std::vector<std::string>* notes) {
+  workload::FlagValues out = flags;
+  const Config& config = global.config;
+  auto lacks = [&](const char* key) {
+    return !flags.count(key) && !(workload && workload->is_object() && workload->contains(key) && !workload->at(key).is_null());
+  };
+  auto note = [&](const std::string& setting, const std::string& value) {
+    if (!notes) return;
+    auto it = config.sources.find(setting);
+    const std::string from = it != config.sources.end() ? it->second.describe() : "config";
+    notes->push_back(fmt::format("{}: {} (from {})", setting, value, from));
+  };
+  if (!config.cloud.empty() && lacks("cloud")) {
+    out["cloud"] = util::join(config.cloud, ",");
+    note("cloud", util::join(config.cloud, ", "));
+  }
+  if (config.region && lacks("region")) {
+    out["region"] = *config.region;
+    note("region", *config.region);
+  }
+  if (config.spot && lacks("spot")) {
+    out["spot"] = "true";
+    note("spot", "true");
+  }
+  return out;
+}
+
+workload::Workload normalise_with_config(const util::JsonDocument* doc, const workload::FlagValues& flags,
+                                         const GlobalOptions& global, const catalog::Catalog& catalog) {
+  std::vector<std::string> notes;
+  workload::Workload w =
+      workload::normalise(doc, with_config_defaults(flags, doc ? &doc->value() : nullptr, global, &notes), catalog);
+  // Say which defaults came from the configuration, like the built-in ones.
+  for (auto& n : notes) {
+    if (std::find(w.assumed.begin(), w.assumed.end(), n) == w.assumed.end()) w.assumed.push_back(std::move(n));
+  }
+  return w;
+}
+
 workload::Workload read_workload(const WorkloadOptions& options, const GlobalOptions& global,
                                  const catalog::Catalog& catalog) {
-  const workload::FlagValues flags = workload_flags_given(options);
-  if (options.workload_file.empty()) return workload::normalise(nullptr, flags, catalog);
+  const workload::FlagValues given = workload_flags_given(options);
+  if (options.workload_file.empty()) return normalise_with_config(nullptr, given, global, catalog);
   std::vector<util::Diagnostic> diagnostics;
   const auto doc = util::JsonDocument::parse(util::display_name(options.workload_file),
                                              util::read_input(options.workload_file, global.max_input_bytes),
                                              global.limits(), diagnostics);
   if (!doc.ok()) throw util::InputError(std::move(diagnostics));
-  return workload::normalise(&doc, flags, catalog);
+  return normalise_with_config(&doc, given, global, catalog);
 }
 
 }  // namespace aiadvise::cli

@@ -22,7 +22,19 @@ void add_workload_options(CLI::App& app, WorkloadOptions& options);
 /// The workload flags given on the command line.
 workload::FlagValues workload_flags_given(const WorkloadOptions& options);
 
-/// Reads --workload (if any) and the flags, and normalises against the catalog.
+/// `flags` plus the configured workload defaults (cloud, region, spot from global.config) that
+/// neither the flags nor `workload` (the workload's JSON object; may be null) set. `notes`, if
+/// given, receives one "assumed" line per default applied.
+workload::FlagValues with_config_defaults(const workload::FlagValues& flags, const util::Json* workload,
+                                          const GlobalOptions& global, std::vector<std::string>* notes = nullptr);
+
+/// Normalises `doc` (may be null) with `flags` and the configured defaults, which are listed in
+/// the workload's `assumed` like the built-in ones.
+workload::Workload normalise_with_config(const util::JsonDocument* doc, const workload::FlagValues& flags,
+                                         const GlobalOptions& global, const catalog::Catalog& catalog);
+
+/// Reads --workload (if any) and the flags, and normalises against the catalog. The configured
+/// workload defaults apply where both lack a field: default < config < workload file < flag.
 workload::Workload read_workload(const WorkloadOptions& options, const GlobalOptions& global,
                                  const catalog::Catalog& catalog);
 

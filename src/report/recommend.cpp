@@ -2,6 +2,8 @@
 
 #include "aiadvise/report/json.hpp"
 
+#include <optional>
+
 namespace aiadvise::report {
 
 using util::Json;
@@ -52,6 +54,57 @@ Json option_json(const scoring::Candidate& cand, const catalog::Catalog& c) {
   return j;
 }
 
+namespace {
+
+/// Every feasible candidate as {id, instance, service, cloud, compute, count, cost, time_hours |
+/// throughput, pareto, recommended}. `cost` is the cost for the work: USD for the run (training,
+/// batch) or USD per hour (real-time serving). A point is on the Pareto front when no other point
+/// costs no more and is no worse on the other axis (less time, or more throughput), being strictly
+/// better on one of them.
+Json feasible_points(const workload::Workload& w, const scoring::Decision& d, const catalog::Catalog& c) {
+  const bool job = w.trains() || w.mode == workload::Mode::batch;
+  struct Point {
+    double cost = 0;
+    std::optional<double> y;  // oriented so that lower is better
+  };
+  std::vector<Point> points;
+  Json out = Json::array();
+  for (const auto& cand : d.ranked) {
+    const auto& e = cand.estimate;
+    const catalog::Instance* i = c.instance(cand.instance);
+    const catalog::Service* s = c.service(cand.service);
+    Json p = Json::object();
+    p["id"] = cand.id;
+    p["instance"] = i ? i->name : cand.instance;
+    p["service"] = cand.service;
+    p["cloud"] = i ? std::string(catalog::to_string(i->cloud)) : (s ? std::string(catalog::to_string(s->cloud)) : "");
+    p["compute"] = std::string(catalog::to_string(e.compute));
+    p["count"] = e.count;
+    put_number(p, "cost", cand.cost_for_work);
+    put_number(p, job ? "time_hours" : "throughput", job ? e.time_hours : e.throughput);
+    // Compared as written (put_number rounds), so that a reader checking the front agrees.
+    Point pt{p["cost"].get<double>(), std::nullopt};
+    if (p.contains("time_hours")) pt.y = p["time_hours"].get<double>();
+    if (p.contains("throughput")) pt.y = -p["throughput"].get<double>();
+    points.push_back(pt);
+    out.push_back(std::move(p));
+  }
+  for (std::size_t a = 0; a < points.size(); ++a) {
+    bool dominated = !points[a].y.has_value();
+    for (std::size_t b = 0; b < points.size() && !dominated; ++b) {
+      if (a == b || !points[b].y) continue;
+      const bool no_worse = points[b].cost <= points[a].cost && *points[b].y <= *points[a].y;
+      const bool better = points[b].cost < points[a].cost || *points[b].y < *points[a].y;
+      dominated = no_worse && better;
+    }
+    out[a]["pareto"] = !dominated;
+    out[a]["recommended"] = a == 0;  // ranked is best first
+  }
+  return out;
+}
+
+}  // namespace
+
 Json recommendation_report(const workload::Workload& w, const sizing::Requirements& req, const scoring::Decision& d,
                            const catalog::Catalog& c, const ReportOptions& options) {
   Json r = Json::object();
@@ -99,6 +152,7 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
   r["excluded"] = excluded;
   r["candidates_considered"] = d.candidates_considered;
   r["warnings"] = d.warnings;
+  if (options.feasible_points) r["feasible"] = feasible_points(w, d, c);
   if (options.explain) {
     Json trace = Json::object();
     Json groups = Json::array();

@@ -4,9 +4,16 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFI
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmake --install failed: ${rc}")
 endif()
-foreach(f bin/aiadvise share/bash-completion/completions/aiadvise share/zsh/vendor-completions/_aiadvise
-          share/fish/vendor_completions.d/aiadvise.fish share/aiadvise/schema/recommendation.schema.json
-          share/aiadvise/catalog/instances-aws.json share/doc/aiadvise/README.md)
+set(expected bin/aiadvise share/bash-completion/completions/aiadvise share/zsh/vendor-completions/_aiadvise
+             share/fish/vendor_completions.d/aiadvise.fish share/aiadvise/schema/recommendation.schema.json
+             share/aiadvise/catalog/instances-aws.json share/doc/aiadvise/README.md)
+# The man page is generated unless the build was configured with -DAIADVISE_MAN=OFF.
+load_cache(${BUILD_DIR} READ_WITH_PREFIX CACHED_ AIADVISE_MAN)
+if(NOT DEFINED CACHED_AIADVISE_MAN OR CACHED_AIADVISE_MAN)
+  list(APPEND expected share/man/man1/aiadvise.1)
+endif()
+list(LENGTH expected expected_count)
+foreach(f ${expected})
   if(NOT EXISTS ${PREFIX}/${f})
     message(FATAL_ERROR "missing after install: ${f}")
   endif()
@@ -17,4 +24,4 @@ if(NOT rc EQUAL 0 OR NOT out MATCHES "\"verdict\": \"ok\"")
   message(FATAL_ERROR "the installed aiadvise did not recommend from /tmp (exit ${rc})")
 endif()
 file(REMOVE_RECURSE ${PREFIX})
-message(STATUS "install: 7 files in place; the installed binary recommends from another directory")
+message(STATUS "install: ${expected_count} files in place; the installed binary recommends from another directory")

@@ -9,6 +9,10 @@ namespace aiadvise::report {
 
 struct ReportOptions {
   bool explain = false;  ///< include the trace: every fired rule with inputs, excluded groups, score components
+  /// include "feasible": every feasible candidate as a compact point (cost against time_hours for
+  /// training and batch jobs, against throughput for real-time serving), with the Pareto front and
+  /// the recommended point marked; the HTML report charts them
+  bool feasible_points = false;
 };
 
 util::Json recommendation_report(const workload::Workload& w, const sizing::Requirements& req,

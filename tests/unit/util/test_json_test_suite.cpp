@@ -70,7 +70,8 @@ bool syntax_error(const std::vector<Diagnostic>& d) {
 // Runs `recommend --batch` over the files as consecutive lines; returns the output lines by the
 // stream line number they answer.
 std::map<std::size_t, nlohmann::json> as_lines(const std::vector<Case>& batch, int& code) {
-  const std::string path = "aiadvise-test-json-suite.jsonl";
+  // One file per kind of case: ctest runs the three sweeps in parallel processes.
+  const std::string path = "aiadvise-test-json-suite-" + batch.front().name.substr(0, 1) + ".jsonl";
   {
     std::ofstream out(path, std::ios::binary);
     for (const auto& c : batch) out << c.bytes << '\n';
