@@ -41,3 +41,31 @@ TEST_CASE("completion: zsh goes through bashcompinit; fish lists flags with thei
   CHECK(bad.code == 2);
   CHECK(bad.out.empty());
 }
+
+TEST_CASE("completion: bash really completes flags, values and catalog ids", "[cli][completion]") {
+  const auto r = run_captured({"completion", "bash"});
+  REQUIRE(r.code == 0);
+  const std::string script = "aiadvise-test-completion-live.bash";
+  std::ofstream(script) << r.out;
+  // Drive the completion function the way bash does on Tab, and print what it offers.
+  const std::string probe = "aiadvise-test-completion-probe.sh";
+  std::ofstream(probe) << "source " << script << "\n"
+                       << "t() { COMP_WORDS=(\"$@\"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _aiadvise; echo \"${COMPREPLY[*]}\"; }\n"
+                       << "t aiadvise recommend --qp\n"
+                       << "t aiadvise recommend --model llama-3.1-\n"
+                       << "t aiadvise check --proposed p4d\n"
+                       << "t aiadvise catalog list gp\n";
+  const std::string out_file = "aiadvise-test-completion-out.txt";
+  REQUIRE(std::system(("bash " + probe + " > " + out_file).c_str()) == 0);
+  std::ifstream in(out_file);
+  std::string qps, model, proposed, kind;
+  std::getline(in, qps);
+  std::getline(in, model);
+  std::getline(in, proposed);
+  std::getline(in, kind);
+  CHECK(qps == "--qps");
+  CHECK(model.find("llama-3.1-8b") != std::string::npos);
+  CHECK(proposed.find("p4d.24xlarge") != std::string::npos);
+  CHECK(kind == "gpus");
+  for (const auto& f : {script, probe, out_file}) std::remove(f.c_str());
+}
