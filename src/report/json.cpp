@@ -38,6 +38,25 @@ Json requirements_json(const sizing::Requirements& r) {
   return j;
 }
 
+void put_performance(Json& j, const sizing::Estimate& e) {
+  put_number(j, "memory_needed_gib", e.memory_needed_gib);
+  put_number(j, "memory_available_gib", e.memory_available_gib);
+  j["parallelism"] = {{"tensor_parallel", e.tensor_parallel},
+                      {"replicas_per_instance", e.replicas_per_instance},
+                      {"instances", e.count}};
+  put_number(j, "batch_size", e.batch_size);
+  put_number(j, "throughput", e.throughput);
+  if (e.throughput) j["throughput_unit"] = e.throughput_unit;
+  put_number(j, "latency_ms", e.latency_ms);
+  put_number(j, "ttft_ms", e.ttft_ms);
+  put_number(j, "tpot_ms", e.tpot_ms);
+  put_number(j, "time_hours", e.time_hours);
+  put_number(j, "price_usd_per_hour", e.price_usd_per_hour);
+  put_number(j, "cost_usd", e.cost_usd);
+  put_number(j, "cost_usd_per_1m_tokens", e.cost_usd_per_1m_tokens);
+  put_number(j, "cost_usd_per_1k_requests", e.cost_usd_per_1k_requests);
+}
+
 Json estimate_json(const sizing::Estimate& e, const catalog::Catalog& catalog) {
   Json j = Json::object();
   const catalog::Instance* i = catalog.instance(e.instance);
@@ -55,24 +74,9 @@ Json estimate_json(const sizing::Estimate& e, const catalog::Catalog& catalog) {
   }
   j["fits"] = e.fits;
   if (!e.fit_reason.empty()) j["fit_reason"] = e.fit_reason;
-  put_number(j, "memory_needed_gib", e.memory_needed_gib);
-  put_number(j, "memory_available_gib", e.memory_available_gib);
   if (e.fits) put_number(j, "headroom", e.headroom);
-  j["parallelism"] = {{"tensor_parallel", e.tensor_parallel},
-                      {"replicas_per_instance", e.replicas_per_instance},
-                      {"instances", e.count}};
-  put_number(j, "batch_size", e.batch_size);
-  put_number(j, "throughput", e.throughput);
-  if (e.throughput) j["throughput_unit"] = e.throughput_unit;
-  put_number(j, "latency_ms", e.latency_ms);
-  put_number(j, "ttft_ms", e.ttft_ms);
-  put_number(j, "tpot_ms", e.tpot_ms);
-  put_number(j, "time_hours", e.time_hours);
+  put_performance(j, e);
   if (!e.bottleneck.empty()) j["bottleneck"] = e.bottleneck;
-  put_number(j, "price_usd_per_hour", e.price_usd_per_hour);
-  put_number(j, "cost_usd", e.cost_usd);
-  put_number(j, "cost_usd_per_1m_tokens", e.cost_usd_per_1m_tokens);
-  put_number(j, "cost_usd_per_1k_requests", e.cost_usd_per_1k_requests);
   j["unknowns"] = e.unknowns;
   j["notes"] = e.notes;
   return j;

@@ -28,22 +28,7 @@ Json option_json(const scoring::Candidate& cand, const catalog::Catalog& c) {
     j["accelerator"] = nullptr;
     j["accelerators_per_instance"] = 0;
   }
-  put_number(j, "price_usd_per_hour", e.price_usd_per_hour);
-  put_number(j, "throughput", e.throughput);
-  if (e.throughput) j["throughput_unit"] = e.throughput_unit;
-  put_number(j, "latency_ms", e.latency_ms);
-  put_number(j, "ttft_ms", e.ttft_ms);
-  put_number(j, "tpot_ms", e.tpot_ms);
-  put_number(j, "time_hours", e.time_hours);
-  put_number(j, "cost_usd", e.cost_usd);
-  put_number(j, "cost_usd_per_1m_tokens", e.cost_usd_per_1m_tokens);
-  put_number(j, "cost_usd_per_1k_requests", e.cost_usd_per_1k_requests);
-  put_number(j, "memory_needed_gib", e.memory_needed_gib);
-  put_number(j, "memory_available_gib", e.memory_available_gib);
-  j["parallelism"] = {{"tensor_parallel", e.tensor_parallel},
-                      {"replicas_per_instance", e.replicas_per_instance},
-                      {"instances", e.count}};
-  put_number(j, "batch_size", e.batch_size);
+  put_performance(j, e);
   put_number(j, "score", cand.score);
   Json components = Json::object();
   for (const auto& [name, value] : cand.components) put_number(components, name.c_str(), value);

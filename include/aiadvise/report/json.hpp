@@ -14,6 +14,10 @@ void put_number(util::Json& object, const char* key, double value);
 void put_number(util::Json& object, const char* key, const std::optional<double>& value);
 
 util::Json requirements_json(const sizing::Requirements& r);
+
+/// The speed, memory, parallelism and cost fields of an estimate, shared by `estimate`'s instance
+/// and `recommend`'s options.
+void put_performance(util::Json& object, const sizing::Estimate& e);
 util::Json estimate_json(const sizing::Estimate& e, const catalog::Catalog& catalog);
 
 }  // namespace aiadvise::report
