@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "aiadvise/catalog/embedded.hpp"
+#include "aiadvise/catalog/baked.hpp"
 #include "aiadvise/catalog/loader.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/util/diagnostics.hpp"
@@ -250,7 +251,7 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
 
 }  // namespace
 
-catalog::Catalog load_catalog(const GlobalOptions& global) {
+catalog::Catalog load_catalog(const GlobalOptions& global, CatalogUse use) {
   catalog::LoadOptions options;
   options.include_embedded = !global.no_default_catalog;
   options.limits = global.limits();
@@ -267,6 +268,10 @@ catalog::Catalog load_catalog(const GlobalOptions& global) {
   }
   for (const auto& path : global.catalog_paths) options.paths.push_back(path);
   spdlog::debug("loading catalog: default={}, {} user path(s)", options.include_embedded, options.paths.size());
+  if (use == CatalogUse::decide && options.include_embedded && options.paths.empty()) {
+    // Validated when aiadvise was built; equal to loading the embedded JSON (tests/unit/catalog/test_baked.cpp).
+    return catalog::baked_default_catalog();
+  }
   return catalog::load_catalog(options);
 }
 

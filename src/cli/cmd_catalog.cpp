@@ -137,7 +137,7 @@ Json list_instances(const Catalog& c, const ListOptions& o, util::Table& table) 
 }
 
 int run_list(const ListOptions& o, const GlobalOptions& global, Io& io) {
-  const Catalog c = load_catalog(global);
+  const Catalog c = load_catalog(global, CatalogUse::inspect);
   Json items = Json::array();
   std::string section = o.kind;
   std::unique_ptr<util::Table> table;
@@ -210,7 +210,7 @@ int run_list(const ListOptions& o, const GlobalOptions& global, Io& io) {
 }
 
 int run_show(const ShowOptions& o, const GlobalOptions& global, Io& io) {
-  const Catalog c = load_catalog(global);
+  const Catalog c = load_catalog(global, CatalogUse::inspect);
   std::string section, id = o.id;
   if (const catalog::Instance* i = c.instance(o.id)) {
     section = "instances";
@@ -263,7 +263,7 @@ int run_show(const ShowOptions& o, const GlobalOptions& global, Io& io) {
 int run_validate(const ValidateOptions& o, const GlobalOptions& global, Io& io) {
   GlobalOptions g = global;
   g.catalog_paths.insert(g.catalog_paths.end(), o.paths.begin(), o.paths.end());
-  const Catalog c = load_catalog(g);
+  const Catalog c = load_catalog(g, CatalogUse::inspect);
   std::size_t priced = 0;
   for (const auto& i : c.instances) priced += i.price_usd_per_hour.has_value();
   if (o.format == "json") {
@@ -309,7 +309,7 @@ int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
   if (!o.as_of.empty() && !is_date(o.as_of)) {
     throw util::InputError(fmt::format("--as-of: expected a date YYYY-MM-DD, got '{}'", util::escape_for_terminal(o.as_of)));
   }
-  const Catalog base = load_catalog(global);
+  const Catalog base = load_catalog(global, CatalogUse::inspect);
   const std::string text = util::read_input(o.file, global.max_input_bytes);
   catalog::skypilot::ImportOptions options;
   options.cloud = o.cloud;

@@ -63,8 +63,13 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
 /// A subcommand's work, chosen while parsing and run afterwards.
 using Action = std::function<int(Io&)>;
 
+/// What a command needs of the catalog: typed values only (`decide`), or also each entry's merged
+/// JSON and field origins (`inspect`: `catalog list|show|validate|import`).
+enum class CatalogUse { decide, inspect };
+
 /// The default catalog plus the config files' "catalog" paths, $AIADVISE_CATALOG and --catalog.
-catalog::Catalog load_catalog(const GlobalOptions& global);
+/// For `decide` with no user catalog this is the catalog baked in at build time (no JSON parsing).
+catalog::Catalog load_catalog(const GlobalOptions& global, CatalogUse use = CatalogUse::decide);
 
 enum class Format { table, json, markdown };
 /// Adds --format with the given choices to a subcommand.

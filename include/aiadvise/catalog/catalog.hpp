@@ -16,12 +16,16 @@ namespace aiadvise::catalog {
 struct Provenance {
   std::string source;
   std::string as_of;  ///< YYYY-MM-DD
+
+  bool operator==(const Provenance&) const = default;
 };
 
 struct ComputePreference {
   ComputeKind default_kind = ComputeKind::gpu;
   std::vector<std::string> cpu_viable_when;
   std::vector<std::string> gpu_needed_when;
+
+  bool operator==(const ComputePreference&) const = default;
 };
 
 struct Family {
@@ -33,11 +37,15 @@ struct Family {
   std::optional<double> typical_forward_gflops_per_sample;
   std::vector<std::string> frameworks;
   Provenance provenance;
+
+  bool operator==(const Family&) const = default;
 };
 
 struct Architecture {
   std::optional<int> layers, hidden_size, attention_heads, kv_heads, head_dim, intermediate_size, vocab_size,
       context_length, experts, experts_per_token, encoder_layers, decoder_layers;
+
+  bool operator==(const Architecture&) const = default;
 };
 
 struct Model {
@@ -50,6 +58,8 @@ struct Model {
   std::optional<Precision> default_precision;
   std::vector<std::string> frameworks;
   Provenance provenance;
+
+  bool operator==(const Model&) const = default;
 };
 
 struct Hardware {
@@ -69,6 +79,8 @@ struct Hardware {
   std::map<Precision, double> flops_per_cycle_per_core;
   std::string vector_units;
   Provenance provenance;
+
+  bool operator==(const Hardware&) const = default;
 };
 
 struct Instance {
@@ -86,6 +98,8 @@ struct Instance {
   std::optional<double> price_vm_usd_per_hour, price_accelerators_usd_per_hour;
   std::optional<double> spot_price_usd_per_hour;
   Provenance provenance, price_provenance;
+
+  bool operator==(const Instance&) const = default;
 };
 
 struct TokenPrice {
@@ -93,6 +107,8 @@ struct TokenPrice {
   double input_usd_per_1m_tokens = 0, output_usd_per_1m_tokens = 0;
   std::string region;
   Provenance provenance;
+
+  bool operator==(const TokenPrice&) const = default;
 };
 
 struct InstancePrice {
@@ -100,6 +116,8 @@ struct InstancePrice {
   double price_usd_per_hour = 0;
   std::string region;
   Provenance provenance;
+
+  bool operator==(const InstancePrice&) const = default;
 };
 
 struct Service {
@@ -117,6 +135,8 @@ struct Service {
   std::vector<InstancePrice> instance_prices;
   std::vector<std::string> takes_off_the_team;
   Provenance provenance;
+
+  bool operator==(const Service&) const = default;
 };
 
 /// Where one entry came from, field by field (for `catalog show --origin`).
@@ -129,6 +149,8 @@ struct CatalogMeta {
   std::string version;
   std::string as_of;
   std::string description;
+
+  bool operator==(const CatalogMeta&) const = default;
 };
 
 class Catalog {

@@ -1,0 +1,284 @@
+// Writes the default catalog as C++ (see include/aiadvise/catalog/baked.hpp). The output is plain
+// assignments, one per field that holds a value, grouped in functions of a few dozen entries so it
+// compiles quickly; an empty optional is simply not assigned.
+
+#include <fmt/format.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aiadvise/catalog/baked.hpp"
+
+namespace aiadvise::catalog {
+
+namespace {
+
+constexpr std::size_t k_entries_per_function = 40;
+
+std::string literal(std::string_view text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c >= 0x20 && c < 0x7f && c != '?') {  // '?' escaped: no trigraph can form
+      out += ch;
+    } else {
+      out += fmt::format("\\{:03o}", c);  // octal escapes end after three digits, unlike \x
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string number(double value) {
+  std::string out = fmt::format("{}", value);  // shortest text that reads back as the same double
+  if (out.find_first_of(".e") == std::string::npos) out += ".0";
+  return out;
+}
+
+class Writer {
+ public:
+  std::string& out() { return m_out; }
+
+  void line(std::string_view text) {
+    m_out += "  ";
+    m_out += text;
+    m_out += '\n';
+  }
+
+  void text(std::string_view field, const std::string& value) {
+    if (!value.empty()) line(fmt::format("e.{} = {};", field, literal(value)));
+  }
+  void text(std::string_view field, const std::optional<std::string>& value) {
+    if (value) line(fmt::format("e.{} = std::string({});", field, literal(*value)));
+  }
+  void real(std::string_view field, double value) { line(fmt::format("e.{} = {};", field, number(value))); }
+  void real(std::string_view field, const std::optional<double>& value) {
+    if (value) real(field, *value);
+  }
+  void integer(std::string_view field, int value) { line(fmt::format("e.{} = {};", field, value)); }
+  void integer(std::string_view field, const std::optional<int>& value) {
+    if (value) integer(field, *value);
+  }
+  void flag(std::string_view field, bool value) { line(fmt::format("e.{} = {};", field, value ? "true" : "false")); }
+  template <typename Enum>
+  void enumerator(std::string_view field, std::string_view type, Enum value) {
+    line(fmt::format("e.{} = static_cast<{}>({});", field, type, static_cast<int>(value)));
+  }
+  template <typename Enum>
+  void enumerator(std::string_view field, std::string_view type, const std::optional<Enum>& value) {
+    if (value) enumerator(field, type, *value);
+  }
+  void texts(std::string_view field, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    std::string items;
+    for (const auto& v : values) items += literal(v) + ", ";
+    line(fmt::format("e.{} = {{{}}};", field, items));
+  }
+  void kinds(std::string_view field, const std::vector<ComputeKind>& values) {
+    if (values.empty()) return;
+    std::string items;
+    for (const auto v : values) items += fmt::format("static_cast<ComputeKind>({}), ", static_cast<int>(v));
+    line(fmt::format("e.{} = {{{}}};", field, items));
+  }
+  void per_precision(std::string_view field, const std::map<Precision, double>& values) {
+    if (values.empty()) return;
+    std::string items;
+    for (const auto& [p, v] : values) items += fmt::format("{{static_cast<Precision>({}), {}}}, ", static_cast<int>(p), number(v));
+    line(fmt::format("e.{} = {{{}}};", field, items));
+  }
+  void per_name(std::string_view field, const std::map<std::string, double>& values) {
+    if (values.empty()) return;
+    std::string items;
+    for (const auto& [k, v] : values) items += fmt::format("{{{}, {}}}, ", literal(k), number(v));
+    line(fmt::format("e.{} = {{{}}};", field, items));
+  }
+  void provenance(std::string_view field, const Provenance& p) {
+    text(fmt::format("{}.source", field), p.source);
+    text(fmt::format("{}.as_of", field), p.as_of);
+  }
+
+ private:
+  std::string m_out;
+};
+
+void write(Writer& w, const ComputePreference& p, std::string_view field) {
+  w.enumerator(fmt::format("{}.default_kind", field), "ComputeKind", p.default_kind);
+  w.texts(fmt::format("{}.cpu_viable_when", field), p.cpu_viable_when);
+  w.texts(fmt::format("{}.gpu_needed_when", field), p.gpu_needed_when);
+}
+
+void write(Writer& w, const Family& e) {
+  w.text("id", e.id);
+  w.text("name", e.name);
+  w.text("description", e.description);
+  w.enumerator("sizing", "SizingMethod", e.sizing);
+  w.text("training_guidance", e.training_guidance);
+  w.text("inference_guidance", e.inference_guidance);
+  write(w, e.training, "training");
+  write(w, e.inference, "inference");
+  w.real("typical_params", e.typical_params);
+  w.real("typical_forward_gflops_per_sample", e.typical_forward_gflops_per_sample);
+  w.texts("frameworks", e.frameworks);
+  w.provenance("provenance", e.provenance);
+}
+
+void write(Writer& w, const Model& e) {
+  w.text("id", e.id);
+  w.text("name", e.name);
+  w.text("family", e.family);
+  w.real("params", e.params);
+  w.real("active_params", e.active_params);
+  const Architecture& a = e.architecture;
+  w.integer("architecture.layers", a.layers);
+  w.integer("architecture.hidden_size", a.hidden_size);
+  w.integer("architecture.attention_heads", a.attention_heads);
+  w.integer("architecture.kv_heads", a.kv_heads);
+  w.integer("architecture.head_dim", a.head_dim);
+  w.integer("architecture.intermediate_size", a.intermediate_size);
+  w.integer("architecture.vocab_size", a.vocab_size);
+  w.integer("architecture.context_length", a.context_length);
+  w.integer("architecture.experts", a.experts);
+  w.integer("architecture.experts_per_token", a.experts_per_token);
+  w.integer("architecture.encoder_layers", a.encoder_layers);
+  w.integer("architecture.decoder_layers", a.decoder_layers);
+  w.real("forward_gflops_per_sample", e.forward_gflops_per_sample);
+  w.real("activation_mib_per_sample", e.activation_mib_per_sample);
+  w.text("input", e.input);
+  w.enumerator("default_precision", "Precision", e.default_precision);
+  w.texts("frameworks", e.frameworks);
+  w.provenance("provenance", e.provenance);
+}
+
+void write(Writer& w, const Hardware& e) {
+  w.text("id", e.id);
+  w.text("name", e.name);
+  w.text("vendor", e.vendor);
+  w.enumerator("kind", "ComputeKind", e.kind);
+  w.real("memory_gib", e.memory_gib);
+  w.text("memory_type", e.memory_type);
+  w.real("memory_bandwidth_gb_per_s", e.memory_bandwidth_gb_per_s);
+  w.per_precision("tflops", e.tflops);
+  w.text("interconnect_name", e.interconnect_name);
+  w.real("interconnect_gb_per_s", e.interconnect_gb_per_s);
+  w.texts("frameworks", e.frameworks);
+  w.texts("supported_families", e.supported_families);
+  w.integer("cores_per_socket", e.cores_per_socket);
+  w.integer("threads_per_core", e.threads_per_core);
+  w.real("clock_ghz", e.clock_ghz);
+  w.per_precision("flops_per_cycle_per_core", e.flops_per_cycle_per_core);
+  w.text("vector_units", e.vector_units);
+  w.provenance("provenance", e.provenance);
+}
+
+void write(Writer& w, const Instance& e) {
+  w.text("id", e.id);
+  w.enumerator("cloud", "Cloud", e.cloud);
+  w.text("name", e.name);
+  w.text("family", e.family);
+  w.real("vcpus", e.vcpus);
+  w.real("memory_gib", e.memory_gib);
+  w.text("cpu", e.cpu);
+  w.text("accelerator", e.accelerator);
+  w.integer("accelerator_count", e.accelerator_count);
+  w.real("network_gbps", e.network_gbps);
+  w.text("region", e.region);
+  w.real("price_usd_per_hour", e.price_usd_per_hour);
+  w.real("price_vm_usd_per_hour", e.price_vm_usd_per_hour);
+  w.real("price_accelerators_usd_per_hour", e.price_accelerators_usd_per_hour);
+  w.real("spot_price_usd_per_hour", e.spot_price_usd_per_hour);
+  w.provenance("provenance", e.provenance);
+  w.provenance("price_provenance", e.price_provenance);
+}
+
+void write(Writer& w, const Service& e) {
+  w.text("id", e.id);
+  w.text("name", e.name);
+  w.enumerator("cloud", "Cloud", e.cloud);
+  w.flag("managed", e.managed);
+  w.text("kind", e.kind);
+  w.texts("phases", e.phases);
+  w.texts("modes", e.modes);
+  w.kinds("accelerators", e.accelerators);
+  w.per_name("limits", e.limits);
+  w.text("pricing_model", e.pricing_model);
+  w.real("markup_over_vm", e.markup_over_vm);
+  w.real("usd_per_gb_second", e.usd_per_gb_second);
+  w.real("usd_per_request", e.usd_per_request);
+  w.real("cluster_usd_per_hour", e.cluster_usd_per_hour);
+  for (const auto& t : e.token_prices) {
+    w.line("{");
+    w.line(fmt::format("  TokenPrice& t = e.token_prices.emplace_back(); t.model = {}; t.input_usd_per_1m_tokens = {};",
+                       literal(t.model), number(t.input_usd_per_1m_tokens)));
+    w.line(fmt::format("  t.output_usd_per_1m_tokens = {}; t.region = {};", number(t.output_usd_per_1m_tokens), literal(t.region)));
+    w.line(fmt::format("  t.provenance.source = {}; t.provenance.as_of = {};", literal(t.provenance.source), literal(t.provenance.as_of)));
+    w.line("}");
+  }
+  for (const auto& p : e.instance_prices) {
+    w.line("{");
+    w.line(fmt::format("  InstancePrice& p = e.instance_prices.emplace_back(); p.instance = {}; p.price_usd_per_hour = {};",
+                       literal(p.instance), number(p.price_usd_per_hour)));
+    w.line(fmt::format("  p.region = {}; p.provenance.source = {}; p.provenance.as_of = {};", literal(p.region),
+                       literal(p.provenance.source), literal(p.provenance.as_of)));
+    w.line("}");
+  }
+  w.texts("takes_off_the_team", e.takes_off_the_team);
+  w.provenance("provenance", e.provenance);
+}
+
+/// One function per chunk of a section; returns the names of the functions written.
+template <typename T>
+std::vector<std::string> write_section(std::string& out, std::string_view section, std::string_view type,
+                                       const std::vector<T>& items) {
+  std::vector<std::string> functions;
+  for (std::size_t begin = 0; begin < items.size(); begin += k_entries_per_function) {
+    const std::string name = fmt::format("add_{}_{}", section, functions.size());
+    functions.push_back(name);
+    Writer w;
+    for (std::size_t i = begin; i < items.size() && i < begin + k_entries_per_function; ++i) {
+      w.out() += fmt::format("  {{\n  {}& e = c.{}.emplace_back();\n", type, section);
+      write(w, items[i]);
+      w.out() += "  }\n";
+    }
+    out += fmt::format("void {}(Catalog& c) {{\n{}}}\n\n", name, w.out());
+  }
+  return functions;
+}
+
+}  // namespace
+
+std::string bake_catalog_source(const Catalog& catalog) {
+  std::string out =
+      "// Generated at build time by aiadvise_bake (src/tools/bake_catalog.cpp) from data/catalog,\n"
+      "// after validating it: do not edit.\n"
+      "#include <string>\n\n#include \"aiadvise/catalog/baked.hpp\"\n\n"
+      "namespace aiadvise::catalog {\n\nnamespace {\n\n";
+  std::vector<std::string> calls;
+  auto add = [&calls](std::vector<std::string> names) { calls.insert(calls.end(), names.begin(), names.end()); };
+  add(write_section(out, "families", "Family", catalog.families));
+  add(write_section(out, "models", "Model", catalog.models));
+  add(write_section(out, "hardware", "Hardware", catalog.hardware));
+  add(write_section(out, "instances", "Instance", catalog.instances));
+  add(write_section(out, "services", "Service", catalog.services));
+
+  out += "void add_rules(Catalog& c) {\n";
+  for (const auto& rule : catalog.rules) out += fmt::format("  c.rules.push_back(util::Json::parse({}));\n", literal(rule.dump()));
+  out += "}\n\n}  // namespace\n\nCatalog baked_default_catalog() {\n  Catalog c;\n";
+  out += fmt::format("  c.meta.version = {};\n  c.meta.as_of = {};\n  c.meta.description = {};\n", literal(catalog.meta.version),
+                     literal(catalog.meta.as_of), literal(catalog.meta.description));
+  for (const auto& file : catalog.files) out += fmt::format("  c.files.push_back({});\n", literal(file));
+  out += fmt::format("  c.families.reserve({});\n  c.models.reserve({});\n  c.hardware.reserve({});\n", catalog.families.size(),
+                     catalog.models.size(), catalog.hardware.size());
+  out += fmt::format("  c.instances.reserve({});\n  c.services.reserve({});\n  c.rules.reserve({});\n", catalog.instances.size(),
+                     catalog.services.size(), catalog.rules.size());
+  for (const auto& call : calls) out += fmt::format("  {}(c);\n", call);
+  out += "  add_rules(c);\n  c.index();\n  return c;\n}\n\n}  // namespace aiadvise::catalog\n";
+  return out;
+}
+
+}  // namespace aiadvise::catalog
