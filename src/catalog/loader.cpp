@@ -37,10 +37,11 @@ struct MergedEntry {
 
 class Merger {
  public:
-  explicit Merger(std::vector<Diagnostic>& diagnostics) : m_diagnostics(diagnostics) {}
+  Merger(std::vector<Diagnostic>& diagnostics, bool keep_origins) : m_diagnostics(diagnostics), m_keep_origins(keep_origins) {}
 
-  void add_document(const JsonDocument& doc) {
-    const Json& root = doc.value();
+  /// Takes the document's values over (moved, not copied); the document keeps its text for locating.
+  void add_document(JsonDocument& doc) {
+    Json& root = doc.mutable_value();
     if (!root.is_object()) {
       m_diagnostics.push_back(doc.diagnostic("", fmt::format("expected an object of catalog sections ({}), got {}",
                                                              util::join(all_sections(), ", "),
@@ -52,7 +53,7 @@ class Merger {
                                                              util::join(all_sections(), ", "))));
       return;
     }
-    for (const auto& [section, value] : root.items()) {
+    for (auto&& [section, value] : root.items()) {
       const std::string pointer = util::pointer_append("", section);
       if (section == "catalog") {
         add_meta(doc, value, pointer);
@@ -89,20 +90,32 @@ class Merger {
     return all;
   }
 
-  static void merge_fields(MergedEntry& target, const JsonDocument& doc, const Json& entry, const std::string& pointer) {
-    for (const auto& [key, field] : entry.items()) {
-      // NOTE: fields replace whole (objects too), so each field has exactly one origin to report.
+  // Fields replace whole (objects too), so each field has exactly one origin to report. Where the
+  // entry was first defined, a field's location is found from the entry's (EntryReaders), so only
+  // fields set by a later file are recorded in `fields`.
+  void merge_fields(MergedEntry& target, const JsonDocument& doc, Json& entry, const std::string& pointer) const {
+    const bool first = target.entry.document == &doc && target.entry.pointer == pointer;
+    if (m_keep_origins) {
+      for (const auto& item : entry.items()) target.origin.fields[item.key()] = doc.name();
+    }
+    if (first && target.value.empty()) {
+      target.value = std::move(entry);
+      for (auto it = target.value.begin(); it != target.value.end();) {
+        it = it->is_null() ? target.value.erase(it) : std::next(it);
+      }
+      return;
+    }
+    for (auto&& [key, field] : entry.items()) {
       if (field.is_null()) {
         target.value.erase(key);
       } else {
-        target.value[key] = field;
+        target.value[key] = std::move(field);
       }
-      target.fields[key] = Location{&doc, util::pointer_append(pointer, key)};
-      target.origin.fields[key] = doc.name();
+      if (!first) target.fields[key] = Location{&doc, util::pointer_append(pointer, key)};
     }
   }
 
-  void add_meta(const JsonDocument& doc, const Json& value, const std::string& pointer) {
+  void add_meta(const JsonDocument& doc, Json& value, const std::string& pointer) {
     if (!value.is_object()) {
       m_diagnostics.push_back(doc.diagnostic(pointer, fmt::format("expected an object, got {}", util::describe_value(value))));
       return;
@@ -115,7 +128,7 @@ class Merger {
     merge_fields(m_meta, doc, value, pointer);
   }
 
-  void add_entry(const JsonDocument& doc, const std::string& section, const Json& entry, const std::string& pointer,
+  void add_entry(const JsonDocument& doc, const std::string& section, Json& entry, const std::string& pointer,
                  std::map<std::string, std::string>& seen_here) {
     if (!entry.is_object()) {
       m_diagnostics.push_back(doc.diagnostic(pointer, fmt::format("expected an object, got {}", util::describe_value(entry))));
@@ -152,6 +165,7 @@ class Merger {
   }
 
   std::vector<Diagnostic>& m_diagnostics;
+  bool m_keep_origins;
   std::map<std::string, std::map<std::string, MergedEntry>> m_sections;
   MergedEntry m_meta;
   bool m_has_meta = false;
@@ -192,7 +206,7 @@ std::vector<SourceText> read_catalog_path(const std::string& path, const util::J
   return {SourceText{util::display_name(path), util::read_input(path, limits.max_bytes)}};
 }
 
-Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::JsonLimits& limits) {
+Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::JsonLimits& limits, bool keep_json) {
   std::vector<Diagnostic> diagnostics;
   std::deque<JsonDocument> documents;
   for (const auto& source : sources) {
@@ -200,8 +214,8 @@ Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::J
     if (doc.ok()) documents.push_back(std::move(doc));
   }
 
-  Merger merger(diagnostics);
-  for (const auto& doc : documents) merger.add_document(doc);
+  Merger merger(diagnostics, keep_json);
+  for (auto& doc : documents) merger.add_document(doc);
 
   Catalog catalog;
   for (const auto& source : sources) catalog.files.push_back(source.name);
@@ -210,8 +224,10 @@ Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::J
   if (merger.has_meta()) {
     auto& m = merger.meta();
     catalog.meta = readers.meta(m.value, m.entry, m.fields);
-    catalog.raw["catalog"]["catalog"] = m.value;
-    catalog.origins["catalog"]["catalog"] = m.origin;
+    if (keep_json) {
+      catalog.raw["catalog"]["catalog"] = m.value;
+      catalog.origins["catalog"]["catalog"] = m.origin;
+    }
   }
   for (auto& [section, entries] : merger.sections()) {
     for (auto& [id, entry] : entries) {
@@ -221,8 +237,6 @@ Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::J
       else if (section == "instances") catalog.instances.push_back(readers.instance(entry.value, entry.entry, entry.fields));
       else if (section == "services") catalog.services.push_back(readers.service(entry.value, entry.entry, entry.fields));
       else if (section == "rules") catalog.rules.push_back(readers.rule(entry.value, entry.entry, entry.fields));
-      catalog.raw[section][id] = entry.value;
-      catalog.origins[section][id] = entry.origin;
     }
   }
   sort_by_id(catalog.families);
@@ -235,6 +249,16 @@ Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::J
   // Cross-references need the whole merged catalog.
   for (auto& [section, entries] : merger.sections()) {
     for (auto& [id, entry] : entries) readers.check_references(catalog, section, entry.value, entry.entry, entry.fields);
+  }
+  if (keep_json) {
+    for (auto& [section, entries] : merger.sections()) {
+      auto& raw = catalog.raw[section];
+      auto& origins = catalog.origins[section];
+      for (auto& [id, entry] : entries) {
+        raw.emplace_hint(raw.end(), id, std::move(entry.value));
+        origins.emplace_hint(origins.end(), id, std::move(entry.origin));
+      }
+    }
   }
 
   if (!diagnostics.empty()) {
@@ -264,7 +288,7 @@ Catalog load_catalog(const LoadOptions& options) {
     }
   }
   if (!read_problems.empty()) throw util::InputError(std::move(read_problems));
-  return load_catalog_texts(sources, options.limits);
+  return load_catalog_texts(sources, options.limits, options.keep_json);
 }
 
 }  // namespace aiadvise::catalog

@@ -255,6 +255,7 @@ catalog::Catalog load_catalog(const GlobalOptions& global, CatalogUse use) {
   catalog::LoadOptions options;
   options.include_embedded = !global.no_default_catalog;
   options.limits = global.limits();
+  options.keep_json = use == CatalogUse::inspect;
   // The config files' "catalog" paths first; then $AIADVISE_CATALOG and --catalog, as always (these
   // are read here, not from global.config, because `catalog validate` passes its own paths).
   for (std::size_t i = 0; i < global.config.catalog.size(); ++i) {

@@ -64,7 +64,7 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
   bool key(string_t& k) override {
     Frame& frame = m_stack.back();
     if (frame.value->contains(k)) {
-      m_duplicates.push_back(pointer_append(frame.pointer, k));
+      m_duplicates.push_back(pointer_append(current_pointer(), k));
     }
     frame.key = k;
     return true;
@@ -94,24 +94,32 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
  private:
   struct Frame {
     Json* value;
-    std::string pointer;
-    std::string key;
+    std::string key;  ///< in an object: the key whose value is being read
   };
 
-  // Where the next value goes, and its pointer.
-  std::pair<Json*, std::string> slot() {
-    if (m_stack.empty()) return {&m_root, ""};
+  // Where the next value goes. Pointers are built only when a problem needs one (current_pointer).
+  Json* slot() {
+    if (m_stack.empty()) return &m_root;
     Frame& frame = m_stack.back();
     if (frame.value->is_array()) {
-      const std::size_t index = frame.value->size();
       frame.value->push_back(nullptr);
-      return {&frame.value->back(), pointer_append(frame.pointer, index)};
+      return &frame.value->back();
     }
-    return {&(*frame.value)[frame.key], pointer_append(frame.pointer, frame.key)};
+    return &(*frame.value)[frame.key];
+  }
+
+  // The pointer of the innermost open container: each enclosing array is inside its last element.
+  std::string current_pointer() const {
+    std::string pointer;
+    for (std::size_t i = 0; i + 1 < m_stack.size(); ++i) {
+      const Frame& frame = m_stack[i];
+      pointer = frame.value->is_array() ? pointer_append(pointer, frame.value->size() - 1) : pointer_append(pointer, frame.key);
+    }
+    return pointer;
   }
 
   bool add(Json&& v) {
-    *slot().first = std::move(v);
+    *slot() = std::move(v);
     return true;
   }
 
@@ -120,9 +128,9 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
       m_depth_exceeded = true;
       return false;
     }
-    auto [target, pointer] = slot();
+    Json* target = slot();
     *target = std::move(container);
-    m_stack.push_back(Frame{target, std::move(pointer), {}});
+    m_stack.push_back(Frame{target, {}});
     return true;
   }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "aiadvise/util/text.hpp"
@@ -64,7 +65,11 @@ ObjectReader::ObjectReader(const Json& object, Location where, std::vector<Diagn
                            std::function<Location(std::string_view)> field_location)
     : m_object(object), m_where(std::move(where)), m_diagnostics(diagnostics), m_field_location(std::move(field_location)) {}
 
-void ObjectReader::allow(std::string_view key) { m_known.emplace(key); }
+void ObjectReader::know(std::string_view key) {
+  if (std::find(m_known.begin(), m_known.end(), key) == m_known.end()) m_known.emplace_back(key);
+}
+
+void ObjectReader::allow(std::string_view key) { know(key); }
 
 bool ObjectReader::has(std::string_view key) const {
   auto it = m_object.find(key);
@@ -81,7 +86,7 @@ void ObjectReader::error(std::string_view key, std::string message) {
 }
 
 const Json* ObjectReader::find(std::string_view key, bool required) {
-  m_known.emplace(key);
+  know(key);
   auto it = m_object.find(key);
   if (it == m_object.end() || it->is_null()) {
     if (required) {
@@ -227,9 +232,10 @@ const Json* ObjectReader::array(std::string_view key, bool required) {
 }
 
 void ObjectReader::finish() {
-  std::vector<std::string> known(m_known.begin(), m_known.end());
   for (const auto& [key, value] : m_object.items()) {
-    if (m_known.count(key)) continue;
+    if (std::find(m_known.begin(), m_known.end(), key) != m_known.end()) continue;
+    std::vector<std::string> known = m_known;
+    std::sort(known.begin(), known.end());
     error(key, fmt::format("unknown field '{}'{}", key, did_you_mean(key, known)));
   }
 }

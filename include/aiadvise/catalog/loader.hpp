@@ -15,6 +15,9 @@ struct LoadOptions {
   /// Files or directories (every *.json inside, sorted by name), merged in order over the default.
   std::vector<std::string> paths;
   util::JsonLimits limits;
+  /// Keep each entry's merged JSON and field origins (Catalog::raw, Catalog::origins), which only
+  /// `catalog list|show|validate|import` need; without them a large catalog loads faster and smaller.
+  bool keep_json = true;
 };
 
 /// One input to the loader: a name to report and its text.
@@ -30,7 +33,8 @@ struct SourceText {
 Catalog load_catalog(const LoadOptions& options);
 
 /// The same over texts already in memory (tests, fuzzing).
-Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::JsonLimits& limits = {});
+Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::JsonLimits& limits = {},
+                           bool keep_json = true);
 
 /// Reads a file or every *.json of a directory; throws util::InputError naming the path on failure.
 std::vector<SourceText> read_catalog_path(const std::string& path, const util::JsonLimits& limits);

@@ -44,6 +44,8 @@ class JsonDocument {
   const std::string& name() const { return m_name; }
   const std::string& text() const { return m_text; }
   const Json& value() const { return m_value; }
+  /// For a reader that takes the values over (the catalog merger); locate() needs only the text.
+  Json& mutable_value() { return m_value; }
 
   /// Where the value at `pointer` starts; falls back to the nearest enclosing value that exists.
   TextPosition locate(std::string_view pointer) const;

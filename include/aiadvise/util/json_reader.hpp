@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,7 +67,9 @@ class ObjectReader {
   Location m_where;
   std::vector<Diagnostic>& m_diagnostics;
   std::function<Location(std::string_view)> m_field_location;
-  std::set<std::string, std::less<>> m_known;
+  /// Keys read or allowed; a flat list (objects have a few dozen keys at most) to avoid a node per key.
+  std::vector<std::string> m_known;
+  void know(std::string_view key);
 };
 
 /// Number checks shared by readers: finite, within the rule, and not implausibly large.
