@@ -63,10 +63,12 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
 
   bool key(string_t& k) override {
     Frame& frame = m_stack.back();
-    if (frame.value->contains(k)) {
-      m_duplicates.push_back(pointer_append(current_pointer(), k));
-    }
-    frame.key = k;
+    // One map operation per key: emplace finds a duplicate (whose later value then wins, as in
+    // nlohmann_json; the duplicate is an error anyway) and gives the slot of the value.
+    auto [it, inserted] = frame.value->get_ref<Json::object_t&>().emplace(std::move(k), nullptr);
+    frame.key = &it->first;
+    frame.next = &it->second;
+    if (!inserted) m_duplicates.push_back(pointer_append(current_pointer(), *frame.key));
     return true;
   }
 
@@ -94,7 +96,8 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
  private:
   struct Frame {
     Json* value;
-    std::string key;  ///< in an object: the key whose value is being read
+    const std::string* key = nullptr;  ///< in an object: the key whose value is being read
+    Json* next = nullptr;              ///< in an object: where that value goes
   };
 
   // Where the next value goes. Pointers are built only when a problem needs one (current_pointer).
@@ -105,7 +108,7 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
       frame.value->push_back(nullptr);
       return &frame.value->back();
     }
-    return &(*frame.value)[frame.key];
+    return frame.next;
   }
 
   // The pointer of the innermost open container: each enclosing array is inside its last element.
@@ -113,7 +116,7 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
     std::string pointer;
     for (std::size_t i = 0; i + 1 < m_stack.size(); ++i) {
       const Frame& frame = m_stack[i];
-      pointer = frame.value->is_array() ? pointer_append(pointer, frame.value->size() - 1) : pointer_append(pointer, frame.key);
+      pointer = frame.value->is_array() ? pointer_append(pointer, frame.value->size() - 1) : pointer_append(pointer, *frame.key);
     }
     return pointer;
   }
@@ -130,7 +133,7 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
     }
     Json* target = slot();
     *target = std::move(container);
-    m_stack.push_back(Frame{target, {}});
+    m_stack.push_back(Frame{target});
     return true;
   }
 
