@@ -30,7 +30,35 @@ struct Device {
   std::optional<double> peak;        // FLOP/s at the compute precision
   double cpu_cores = 0;              // physical cores (CPU devices)
   double clock_ghz = 0;
-  std::string compute_precision;
+};
+
+// Where the words of an estimate go (notes, unknowns, the reason it does not fit). Callers that
+// only compare numbers turn them off and skip the formatting; every number and flag is the same
+// either way. Each takes a function that makes the text, so nothing is formatted when off.
+class Words {
+ public:
+  Words(Estimate& e, bool on) : m_e(e), m_on(on) {}
+  bool on() const { return m_on; }
+  /// Whether an unknown was recorded (also when the words are off).
+  bool any_unknown() const { return m_unknown; }
+  template <typename Make>
+  void unknown(Make&& make) {
+    m_unknown = true;
+    if (m_on) m_e.unknowns.push_back(make());
+  }
+  template <typename Make>
+  void note(Make&& make) {
+    if (m_on) m_e.notes.push_back(make());
+  }
+  template <typename Make>
+  void fit_reason(Make&& make) {
+    if (m_on) m_e.fit_reason = make();
+  }
+
+ private:
+  Estimate& m_e;
+  bool m_on;
+  bool m_unknown = false;
 };
 
 std::optional<double> lookup(const std::map<Precision, double>& table, std::initializer_list<Precision> order) {
@@ -42,15 +70,10 @@ std::optional<double> lookup(const std::map<Precision, double>& table, std::init
 
 // The precision the arithmetic runs in: weight-only int4 computes in 16 bits; int8 and fp8 use
 // their units where the chip has them.
-std::optional<double> accelerator_peak(const catalog::Hardware& h, Precision p, std::string& used) {
+std::optional<double> accelerator_peak(const catalog::Hardware& h, Precision p) {
   auto pick = [&](std::initializer_list<Precision> order) {
-    for (Precision q : order) {
-      if (auto it = h.tflops.find(q); it != h.tflops.end()) {
-        used = std::string(catalog::to_string(q));
-        return std::optional<double>(it->second * 1e12);
-      }
-    }
-    return std::optional<double>();
+    const auto per_chip = lookup(h.tflops, order);
+    return per_chip ? std::optional<double>(*per_chip * 1e12) : std::nullopt;
   };
   switch (p) {
     case Precision::fp32: return pick({Precision::fp32});
@@ -71,28 +94,30 @@ bool runs_on_accelerator(const Workload& w, const catalog::Hardware& h) {
   return true;
 }
 
-Device host_device(const Workload& w, const catalog::Catalog& c, const catalog::Instance& i, Estimate& e) {
+Device host_device(const Workload& w, const catalog::Instance& i, const catalog::Hardware* cpu, Words& words) {
   Device d;
   d.kind = ComputeKind::cpu;
   d.per_instance = 1;
   d.memory_gib = i.memory_gib;
-  const catalog::Hardware* cpu = i.cpu ? c.hardware_by_id(*i.cpu) : nullptr;
   double threads = 2, clock = k::k_generic_cpu_clock_ghz, socket_bw = 0, vcpus_per_socket = k::k_default_vcpus_per_socket;
-  std::map<Precision, double> fpc{{Precision::fp32, k::k_generic_cpu_flops_per_cycle}};
+  // FLOPs per cycle per core by precision; a CPU without the table is the generic one (fp32 only).
+  const std::map<Precision, double>* fpc = nullptr;
   if (cpu) {
     threads = cpu->threads_per_core.value_or(2);
     if (cpu->clock_ghz) clock = *cpu->clock_ghz;
-    else e.unknowns.push_back(fmt::format("clock of {} unknown; assumed {} GHz", cpu->id, clock));
-    if (!cpu->flops_per_cycle_per_core.empty()) fpc = cpu->flops_per_cycle_per_core;
+    else words.unknown([&] { return fmt::format("clock of {} unknown; assumed {} GHz", cpu->id, clock); });
+    if (!cpu->flops_per_cycle_per_core.empty()) fpc = &cpu->flops_per_cycle_per_core;
     if (cpu->memory_bandwidth_gb_per_s) socket_bw = *cpu->memory_bandwidth_gb_per_s * 1e9;
     if (cpu->cores_per_socket) {
       vcpus_per_socket = *cpu->cores_per_socket * threads;
     } else if (socket_bw > 0) {
-      e.unknowns.push_back(fmt::format("cores per socket of {} unknown; its socket bandwidth is assumed shared by {:.0f} vCPUs",
-                                       cpu->id, vcpus_per_socket));
+      words.unknown([&] {
+        return fmt::format("cores per socket of {} unknown; its socket bandwidth is assumed shared by {:.0f} vCPUs", cpu->id,
+                           vcpus_per_socket);
+      });
     }
   } else {
-    e.unknowns.push_back(fmt::format("host CPU of {} not in the catalog; assumed a generic AVX2 CPU at {} GHz", i.name, clock));
+    words.unknown([&] { return fmt::format("host CPU of {} not in the catalog; assumed a generic AVX2 CPU at {} GHz", i.name, clock); });
   }
   d.cpu_cores = i.vcpus / threads;
   d.clock_ghz = clock;
@@ -100,20 +125,22 @@ Device host_device(const Workload& w, const catalog::Catalog& c, const catalog::
     d.bandwidth = socket_bw * std::min(2.0, i.vcpus / vcpus_per_socket);
   } else {
     d.bandwidth = k::k_generic_cpu_bandwidth_gb_per_s_per_vcpu * 1e9 * i.vcpus;
-    e.unknowns.push_back(fmt::format("memory bandwidth of the host CPU unknown; assumed {} GB/s per vCPU",
-                                     k::k_generic_cpu_bandwidth_gb_per_s_per_vcpu));
+    words.unknown([&] {
+      return fmt::format("memory bandwidth of the host CPU unknown; assumed {} GB/s per vCPU", k::k_generic_cpu_bandwidth_gb_per_s_per_vcpu);
+    });
   }
   // bf16 uses AMX where the CPU has it; otherwise the arithmetic runs in fp32.
   std::optional<double> per_cycle;
-  switch (w.precision) {
-    case Precision::bf16: case Precision::fp16: case Precision::int4: case Precision::fp8:
-      per_cycle = lookup(fpc, {Precision::bf16, Precision::fp32});
-      break;
-    case Precision::int8: per_cycle = lookup(fpc, {Precision::int8, Precision::fp32}); break;
-    default: per_cycle = lookup(fpc, {Precision::fp32}); break;
+  if (fpc) {
+    switch (w.precision) {
+      case Precision::bf16: case Precision::fp16: case Precision::int4: case Precision::fp8:
+        per_cycle = lookup(*fpc, {Precision::bf16, Precision::fp32});
+        break;
+      case Precision::int8: per_cycle = lookup(*fpc, {Precision::int8, Precision::fp32}); break;
+      default: per_cycle = lookup(*fpc, {Precision::fp32}); break;
+    }
   }
   d.peak = d.cpu_cores * clock * 1e9 * per_cycle.value_or(k::k_generic_cpu_flops_per_cycle);
-  d.compute_precision = std::string(catalog::to_string(w.precision));
   return d;
 }
 
@@ -124,26 +151,26 @@ double dp_efficiency(int instances) {
 
 std::string gib(double v) { return fmt::format("{:.1f} GiB", v); }
 
-void price(const Workload& w, const catalog::Instance& i, const EstimateOptions& o, Estimate& e) {
+void price(const Workload& w, const catalog::Instance& i, const EstimateOptions& o, Estimate& e, Words& words) {
   std::optional<double> per_instance = o.price_override_usd_per_hour;
   if (!per_instance) {
     if ((o.spot || w.spot) && i.spot_price_usd_per_hour) {
       per_instance = i.spot_price_usd_per_hour;
-      e.notes.push_back("spot price");
+      words.note([] { return std::string("spot price"); });
     } else {
       per_instance = i.price_usd_per_hour;
     }
   }
   if (per_instance) e.price_usd_per_hour = *per_instance * e.count;
-  else e.unknowns.push_back(fmt::format("no price for {} in the catalog", i.name));
+  else words.unknown([&] { return fmt::format("no price for {} in the catalog", i.name); });
 }
 
 // Training and fine-tuning: states sharded over every device (FSDP / ZeRO-3), data parallel.
 void estimate_training(const Workload& w, const Requirements& r, const Device& d, const catalog::Instance& i,
-                       const EstimateOptions& o, Estimate& e) {
+                       const EstimateOptions& o, Estimate& e, Words& words) {
   const auto eff = k::efficiency(d.kind);
   if (d.kind == ComputeKind::inferentia) {
-    e.fit_reason = "Inferentia runs inference only; training needs GPU, TPU or Trainium";
+    words.fit_reason([] { return std::string("Inferentia runs inference only; training needs GPU, TPU or Trainium"); });
     return;
   }
   const bool classical = w.sizing == SizingMethod::classical;
@@ -167,7 +194,7 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
   }
   if (rate_per_device <= 0) {
     e.performance_known = false;
-    e.fit_reason = "peak compute of this hardware at this precision is unknown";
+    words.fit_reason([] { return std::string("peak compute of this hardware at this precision is unknown"); });
     return;
   }
 
@@ -200,21 +227,24 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
   e.fits = e.memory_needed_gib <= d.memory_gib;
   e.headroom = (d.memory_gib - e.memory_needed_gib) / d.memory_gib;
   if (!e.fits) {
-    e.fit_reason = fmt::format("needs {} per device ({} of weights, gradients and optimizer states over {} device(s), {} of activations); {} has {}",
-                               gib(e.memory_needed_gib), gib(states), devices_for(count), gib(activations), i.name,
-                               gib(d.memory_gib));
+    words.fit_reason([&] {
+      return fmt::format("needs {} per device ({} of weights, gradients and optimizer states over {} device(s), {} of activations); {} has {}",
+                         gib(e.memory_needed_gib), gib(states), devices_for(count), gib(activations), i.name, gib(d.memory_gib));
+    });
   }
   e.time_hours = hours_for(count);
   const double units = classical ? r.training_flops : r.training_flops / (3 * std::max(r.forward_flops_per_unit, 1.0));
   e.throughput = classical ? w.dataset_samples.value_or(0) * w.iterations.value_or(1) / (*e.time_hours * 3600)
                            : units / (*e.time_hours * 3600);
   e.throughput_unit = classical ? "row-rounds/s" : r.unit + "s/s";
-  e.bottleneck = "compute";
+  if (words.on()) e.bottleneck = "compute";
   if (!classical && devices_for(count) > 1) {
-    e.notes.push_back(fmt::format("{} devices, weights, gradients and optimizer states sharded (FSDP / ZeRO-3), data parallel; scaling efficiency {:.2f}",
-                                  devices_for(count), dp_efficiency(count)));
+    words.note([&] {
+      return fmt::format("{} devices, weights, gradients and optimizer states sharded (FSDP / ZeRO-3), data parallel; scaling efficiency {:.2f}",
+                         devices_for(count), dp_efficiency(count));
+    });
   }
-  price(w, i, o, e);
+  price(w, i, o, e, words);
   if (e.price_usd_per_hour) e.cost_usd = *e.price_usd_per_hour * billed_hours(*e.time_hours);
 }
 
@@ -264,10 +294,10 @@ double batch_time(const Workload& w, const Requirements& r, const Device& d, int
 }
 
 void estimate_inference(const Workload& w, const Requirements& r, const Device& d, const catalog::Instance& i,
-                        const EstimateOptions& o, Estimate& e) {
+                        const EstimateOptions& o, Estimate& e, Words& words) {
   if (!d.peak || *d.peak <= 0) {
     e.performance_known = false;
-    e.fit_reason = "peak compute of this hardware at this precision is unknown";
+    words.fit_reason([] { return std::string("peak compute of this hardware at this precision is unknown"); });
     return;
   }
   const double context = d.kind == ComputeKind::cpu ? 1.0 : k::k_device_context_gib;
@@ -312,9 +342,10 @@ void estimate_inference(const Workload& w, const Requirements& r, const Device& 
   if (t == 0) {
     const int all = d.per_instance;
     e.memory_needed_gib = ((weights + per_sequence) * (1 + k::k_fragmentation)) / k_gib / all + context;
-    e.fit_reason = fmt::format("needs {} for weights and one sequence, {} per device over {} device(s); {} has {} per device",
-                               gib((weights + per_sequence) / k_gib), gib(e.memory_needed_gib), all, i.name,
-                               gib(d.memory_gib));
+    words.fit_reason([&] {
+      return fmt::format("needs {} for weights and one sequence, {} per device over {} device(s); {} has {} per device",
+                         gib((weights + per_sequence) / k_gib), gib(e.memory_needed_gib), all, i.name, gib(d.memory_gib));
+    });
     e.tensor_parallel = all;
     return;
   }
@@ -323,8 +354,9 @@ void estimate_inference(const Workload& w, const Requirements& r, const Device& 
   const bool fixed_batch = w.batch_size.has_value();
   if (fixed_batch && *w.batch_size > b_max) {
     e.memory_needed_gib = ((weights + per_sequence * *w.batch_size) * (1 + k::k_fragmentation)) / k_gib / t + context;
-    e.fit_reason = fmt::format("batch of {} needs {} per device; {} has {}", *w.batch_size, gib(e.memory_needed_gib),
-                               i.name, gib(d.memory_gib));
+    words.fit_reason([&] {
+      return fmt::format("batch of {} needs {} per device; {} has {}", *w.batch_size, gib(e.memory_needed_gib), i.name, gib(d.memory_gib));
+    });
     return;
   }
 
@@ -382,7 +414,7 @@ void estimate_inference(const Workload& w, const Requirements& r, const Device& 
     }
     const auto ob = operating_batch(count);
     b = ob.value_or(fixed_batch ? *w.batch_size : b_max);
-    if (!ob) e.notes.push_back(fmt::format("{} instance(s) cannot serve {} requests/s", count, qps));
+    if (!ob) words.note([&] { return fmt::format("{} instance(s) cannot serve {} requests/s", count, qps); });
   }
   e.count = count;
   e.batch_size = b;
@@ -400,16 +432,19 @@ void estimate_inference(const Workload& w, const Requirements& r, const Device& 
     e.throughput = capacity_rps * out;
     e.throughput_unit = "output tokens/s";
     const double step_flops = b * r.forward_flops_per_unit / (d.peak.value_or(1) * t * k::efficiency(d.kind).prefill);
-    e.bottleneck = step_flops * 2 > timing.step_s ? "compute" : "memory bandwidth";
+    if (words.on()) e.bottleneck = step_flops * 2 > timing.step_s ? "compute" : "memory bandwidth";
   } else {
     e.throughput = capacity_rps;
     e.throughput_unit = w.is_transformer() ? "requests/s" : r.unit + "s/s";
-    e.bottleneck = w.sizing == SizingMethod::classical ? "compute" : (b < k::efficiency(d.kind).half_batch ? "batch too small to fill the device" : "compute");
+    if (words.on()) {
+      e.bottleneck = w.sizing == SizingMethod::classical ? "compute"
+                                                         : (b < k::efficiency(d.kind).half_batch ? "batch too small to fill the device" : "compute");
+    }
   }
-  if (t > 1) e.notes.push_back(fmt::format("tensor parallel over {} devices", t));
-  e.notes.push_back(fmt::format("{} replica(s) per instance at batch {}", e.replicas_per_instance, b));
+  if (t > 1) words.note([&] { return fmt::format("tensor parallel over {} devices", t); });
+  words.note([&] { return fmt::format("{} replica(s) per instance at batch {}", e.replicas_per_instance, b); });
 
-  price(w, i, o, e);
+  price(w, i, o, e, words);
   if (e.price_usd_per_hour) {
     const double load_rps = offline ? capacity_rps : std::min(capacity_rps, w.qps.value_or(capacity_rps));
     const double per_request = *e.price_usd_per_hour / 3600 / load_rps;
@@ -428,33 +463,40 @@ double billed_hours(double hours) { return std::max(hours, k::k_minimum_billed_h
 
 Estimate estimate(const Workload& w, const Requirements& r, const catalog::Catalog& c, const catalog::Instance& i,
                   const EstimateOptions& o) {
+  return estimate(w, r, i, i.accelerator ? c.hardware_by_id(*i.accelerator) : nullptr, i.cpu ? c.hardware_by_id(*i.cpu) : nullptr, o);
+}
+
+Estimate estimate(const Workload& w, const Requirements& r, const catalog::Instance& i, const catalog::Hardware* h,
+                  const catalog::Hardware* cpu, const EstimateOptions& o) {
   Estimate e;
-  e.instance = i.id;
+  Words words(e, o.words);
+  if (o.words) e.instance = i.id;
   e.count = std::max(1, o.count);
-  const catalog::Hardware* h = i.accelerator ? c.hardware_by_id(*i.accelerator) : nullptr;
   Device d;
   if (h && runs_on_accelerator(w, *h)) {
     d.kind = h->kind;
     d.per_instance = i.accelerator_count;
     d.memory_gib = h->memory_gib.value_or(0);
     d.bandwidth = h->memory_bandwidth_gb_per_s.value_or(0) * 1e9;
-    d.peak = accelerator_peak(*h, w.precision, d.compute_precision);
-    if (!d.peak) e.unknowns.push_back(fmt::format("{} has no {} (or fallback) peak in the catalog", h->id, catalog::to_string(w.precision)));
-    if (!h->memory_bandwidth_gb_per_s) e.unknowns.push_back(fmt::format("{} memory bandwidth unknown", h->id));
-    e.accelerator = h->id;
+    d.peak = accelerator_peak(*h, w.precision);
+    if (!d.peak) {
+      words.unknown([&] { return fmt::format("{} has no {} (or fallback) peak in the catalog", h->id, catalog::to_string(w.precision)); });
+    }
+    if (!h->memory_bandwidth_gb_per_s) words.unknown([&] { return fmt::format("{} memory bandwidth unknown", h->id); });
+    if (o.words) e.accelerator = h->id;
     e.accelerators_per_instance = i.accelerator_count;
   } else {
-    d = host_device(w, c, i, e);
+    d = host_device(w, i, cpu, words);
     if (h) {
-      e.accelerator = h->id;
+      if (o.words) e.accelerator = h->id;
       e.accelerators_per_instance = i.accelerator_count;
-      e.notes.push_back(fmt::format("{} does not use the {}; sized on the host CPUs", w.framework, h->id));
+      words.note([&] { return fmt::format("{} does not use the {}; sized on the host CPUs", w.framework, h->id); });
     }
   }
   e.compute = d.kind;
-  if (w.trains()) estimate_training(w, r, d, i, o, e);
-  else estimate_inference(w, r, d, i, o, e);
-  if (!e.price_usd_per_hour && e.unknowns.empty()) price(w, i, o, e);
+  if (w.trains()) estimate_training(w, r, d, i, o, e, words);
+  else estimate_inference(w, r, d, i, o, e, words);
+  if (!e.price_usd_per_hour && !words.any_unknown()) price(w, i, o, e, words);
   return e;
 }
 

@@ -80,9 +80,17 @@ struct EstimateOptions {
   int tensor_parallel = 0;  ///< 0: the smallest split that fits and meets the latency targets
   bool spot = false;
   std::optional<double> price_override_usd_per_hour;  ///< per instance (e.g. a managed service's own price)
+  /// false: leave the words empty (notes, unknowns, fit_reason, bottleneck, and the instance and
+  /// accelerator ids), for callers that only compare numbers; every number and flag is the same.
+  bool words = true;
 };
 
 Estimate estimate(const workload::Workload& w, const Requirements& req, const catalog::Catalog& catalog,
                   const catalog::Instance& instance, const EstimateOptions& options = {});
+
+/// The same, with the instance's accelerator and host CPU already looked up in the catalog (null
+/// where the instance names none, or the catalog lacks it).
+Estimate estimate(const workload::Workload& w, const Requirements& req, const catalog::Instance& instance,
+                  const catalog::Hardware* accelerator, const catalog::Hardware* cpu, const EstimateOptions& options = {});
 
 }  // namespace aiadvise::sizing

@@ -1,0 +1,85 @@
+// Estimates without words (EstimateOptions::words = false) are what the decision engine compares
+// for every instance; the full estimate is made only for the candidates a report shows. Both must
+// hold the same numbers, or a shown candidate would not be the one that was ranked.
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "aiadvise/sizing/sizing.hpp"
+#include "aiadvise/util/diagnostics.hpp"
+#include "aiadvise/workload/workload.hpp"
+#include "support/helpers.hpp"
+
+using aiadvise::sizing::Estimate;
+using aiadvise::test::default_catalog;
+using nlohmann::json;
+
+namespace {
+
+aiadvise::workload::Workload make(const json& workload) {
+  std::vector<aiadvise::util::Diagnostic> diagnostics;
+  const auto doc = aiadvise::util::JsonDocument::parse("workload.json", workload.dump(), {}, diagnostics);
+  REQUIRE(doc.ok());
+  return aiadvise::workload::normalise(&doc, {}, default_catalog());
+}
+
+void same_numbers(const Estimate& a, const Estimate& b) {
+  CHECK(a.count == b.count);
+  CHECK(a.compute == b.compute);
+  CHECK(a.accelerators_per_instance == b.accelerators_per_instance);
+  CHECK(a.fits == b.fits);
+  CHECK(a.performance_known == b.performance_known);
+  CHECK(a.memory_needed_gib == b.memory_needed_gib);
+  CHECK(a.memory_available_gib == b.memory_available_gib);
+  CHECK(a.headroom == b.headroom);
+  CHECK(a.tensor_parallel == b.tensor_parallel);
+  CHECK(a.replicas_per_instance == b.replicas_per_instance);
+  CHECK(a.batch_size == b.batch_size);
+  CHECK(a.throughput == b.throughput);
+  CHECK(a.throughput_unit == b.throughput_unit);
+  CHECK(a.latency_ms == b.latency_ms);
+  CHECK(a.ttft_ms == b.ttft_ms);
+  CHECK(a.tpot_ms == b.tpot_ms);
+  CHECK(a.time_hours == b.time_hours);
+  CHECK(a.price_usd_per_hour == b.price_usd_per_hour);
+  CHECK(a.cost_usd == b.cost_usd);
+  CHECK(a.cost_usd_per_1m_tokens == b.cost_usd_per_1m_tokens);
+  CHECK(a.cost_usd_per_1k_requests == b.cost_usd_per_1k_requests);
+}
+
+}  // namespace
+
+TEST_CASE("sizing: an estimate without words has the numbers of the full one, on every instance", "[sizing]") {
+  const auto& c = default_catalog();
+  const std::vector<json> workloads{
+      {{"model", "llama-3.1-8b"}, {"qps", 5}, {"tpot_ms", 50}},
+      {{"model", "llama-2-70b"}, {"precision", "fp16"}, {"qps", 1}, {"spot", true}},
+      {{"model", "resnet-50"}, {"phase", "training"}, {"dataset_samples", 1.28e6}, {"epochs", 90}, {"deadline_hours", 24}},
+      {{"model", "xgboost"}, {"qps", 100}, {"latency_ms", 20}},
+      {{"model", "bert-base"}, {"mode", "batch"}, {"dataset_samples", 1e7}},
+      {{"model", "llama-2-7b"}, {"phase", "fine-tuning"}, {"method", "qlora"}, {"batch_size", 64}},
+      {{"family", "classical-clustering"}, {"phase", "training"}, {"dataset_samples", 1e6}},
+  };
+  for (const auto& workload : workloads) {
+    const auto w = make(workload);
+    const auto r = aiadvise::sizing::requirements(w, c);
+    for (const auto& i : c.instances) {
+      INFO(workload.dump() << " on " << i.id);
+      const Estimate full = aiadvise::sizing::estimate(w, r, c, i);
+      aiadvise::sizing::EstimateOptions quiet;
+      quiet.words = false;
+      const Estimate numbers = aiadvise::sizing::estimate(w, r, c, i, quiet);
+      same_numbers(full, numbers);
+      CHECK(numbers.notes.empty());
+      CHECK(numbers.unknowns.empty());
+      CHECK(numbers.fit_reason.empty());
+      CHECK(numbers.bottleneck.empty());
+      CHECK(numbers.instance.empty());
+      CHECK(full.instance == i.id);
+    }
+  }
+}
