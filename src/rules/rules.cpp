@@ -78,6 +78,8 @@ int field_slot(std::string_view name) {
   return it == slots().end() ? -1 : it->second;
 }
 
+int slot_count() { return static_cast<int>(slots().size()); }
+
 Facts::Facts() : m_values(slots().size()) {}
 
 void Facts::set(const std::string& name, Value value) {
@@ -289,6 +291,149 @@ bool evaluate(const Condition& c, const Facts& facts, std::vector<std::string>* 
     if (std::find(inputs->begin(), inputs->end(), entry) == inputs->end()) inputs->push_back(std::move(entry));
   }
   return compare(v, c);
+}
+
+Symbols::Symbols(const std::vector<Rule>& rules) {
+  std::function<void(const Condition&)> walk = [&](const Condition& c) {
+    for (const auto& child : c.children) walk(child);
+    for (const auto& operand : c.operands) {
+      if (const auto* word = std::get_if<std::string>(&operand)) m_words.push_back(*word);
+    }
+  };
+  for (const auto& r : rules) walk(r.condition);
+  std::sort(m_words.begin(), m_words.end());
+  m_words.erase(std::unique(m_words.begin(), m_words.end()), m_words.end());
+}
+
+int Symbols::find(std::string_view word) const {
+  auto it = std::lower_bound(m_words.begin(), m_words.end(), word, [](const std::string& a, std::string_view b) { return a < b; });
+  return it != m_words.end() && *it == word ? static_cast<int>(it - m_words.begin()) : -1;
+}
+
+namespace {
+
+constexpr int k_false = -1;
+constexpr int k_true = -2;
+
+bool workload_slot(int field) {
+  static const std::vector<bool> table = [] {
+    std::vector<bool> t(slots().size());
+    for (const auto& [name, slot] : slots()) t[static_cast<std::size_t>(slot)] = name.rfind("workload.", 0) == 0;
+    return t;
+  }();
+  return table[static_cast<std::size_t>(field)];
+}
+
+// same() over compact values: a word is equal only to the same named word.
+bool same(const Fact& a, const Fact& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case Fact::Kind::absent: return false;
+    case Fact::Kind::number: return a.number == b.number;
+    case Fact::Kind::flag: return a.flag == b.flag;
+    case Fact::Kind::word: return a.word >= 0 && a.word == b.word;
+  }
+  return false;
+}
+
+Fact compact_operand(const Value& v, const Symbols& symbols) {
+  if (const auto* d = std::get_if<double>(&v)) return Fact::of(*d);
+  if (const auto* b = std::get_if<bool>(&v)) return Fact::of(*b);
+  if (const auto* w = std::get_if<std::string>(&v)) return Fact::of_word(symbols.find(*w));
+  return Fact{};  // absent (null, arrays, objects): equal to nothing
+}
+
+}  // namespace
+
+Specialised::Specialised(const std::vector<Rule>& rules, const Symbols& symbols, const Facts& workload) {
+  for (std::size_t k = 0; k < rules.size(); ++k) {
+    const int root = fold(rules[k].condition, symbols, workload);
+    if (root == k_false) continue;
+    m_live.emplace_back(static_cast<int>(k), root == k_true ? -1 : root);
+  }
+}
+
+// Folds what the workload decides; comparisons of candidate facts stay as nodes. Conditions have
+// no side effects, so dropping decided parts of all/any keeps every answer.
+int Specialised::fold(const Condition& c, const Symbols& symbols, const Facts& workload) {
+  using Op = Condition::Op;
+  if (c.op == Op::all || c.op == Op::any) {
+    const bool all = c.op == Op::all;
+    std::vector<std::size_t> kept;
+    for (const auto& child : c.children) {
+      const int f = fold(child, symbols, workload);
+      if (f == (all ? k_false : k_true)) return f;
+      if (f >= 0) kept.push_back(static_cast<std::size_t>(f));
+    }
+    if (kept.empty()) return all ? k_true : k_false;
+    if (kept.size() == 1) return static_cast<int>(kept.front());
+    Node n;
+    n.op = c.op;
+    n.first = m_children.size();
+    n.count = kept.size();
+    m_children.insert(m_children.end(), kept.begin(), kept.end());
+    m_nodes.push_back(n);
+    return static_cast<int>(m_nodes.size() - 1);
+  }
+  if (c.op == Op::negate) {
+    const int f = fold(c.children.front(), symbols, workload);
+    if (f < 0) return f == k_true ? k_false : k_true;
+    Node n;
+    n.op = Op::negate;
+    n.first = m_children.size();
+    n.count = 1;
+    m_children.push_back(static_cast<std::size_t>(f));
+    m_nodes.push_back(n);
+    return static_cast<int>(m_nodes.size() - 1);
+  }
+  if (c.field < 0) return k_false;
+  if (workload_slot(c.field)) return rules::evaluate(c, workload) ? k_true : k_false;
+  Node n;
+  n.op = c.op;
+  n.field = c.field;
+  n.number = c.number;
+  n.flag = c.flag;
+  n.first = m_operands.size();
+  n.count = c.operands.size();
+  for (const auto& operand : c.operands) m_operands.push_back(compact_operand(operand, symbols));
+  m_nodes.push_back(n);
+  return static_cast<int>(m_nodes.size() - 1);
+}
+
+bool Specialised::test(std::size_t node, const Fact* facts) const {
+  using Op = Condition::Op;
+  const Node& n = m_nodes[node];
+  switch (n.op) {
+    case Op::all:
+      for (std::size_t k = 0; k < n.count; ++k) {
+        if (!test(m_children[n.first + k], facts)) return false;
+      }
+      return true;
+    case Op::any:
+      for (std::size_t k = 0; k < n.count; ++k) {
+        if (test(m_children[n.first + k], facts)) return true;
+      }
+      return false;
+    case Op::negate: return !test(m_children[n.first], facts);
+    default: break;
+  }
+  const Fact& v = facts[n.field];
+  switch (n.op) {
+    case Op::equals: return n.count > 0 && same(v, m_operands[n.first]);
+    case Op::in:
+    case Op::not_in: {
+      bool found = false;
+      for (std::size_t k = 0; k < n.count && !found; ++k) found = same(v, m_operands[n.first + k]);
+      return n.op == Op::in ? found : !found;
+    }
+    case Op::contains: return false;         // candidate facts are never lists
+    case Op::not_empty: return !n.flag;      // (no list, so "not empty" is false)
+    case Op::gt: return v.kind == Fact::Kind::number && v.number > n.number;
+    case Op::gte: return v.kind == Fact::Kind::number && v.number >= n.number;
+    case Op::lt: return v.kind == Fact::Kind::number && v.number < n.number;
+    case Op::lte: return v.kind == Fact::Kind::number && v.number <= n.number;
+    default: return false;
+  }
 }
 
 }  // namespace aiadvise::rules

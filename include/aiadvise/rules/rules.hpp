@@ -22,6 +22,10 @@ class Facts {
  public:
   Facts();
   void set(const std::string& name, Value value);
+  /// By slot (field_slot); a negative slot is ignored like an unknown name.
+  void set(int slot, Value value) {
+    if (slot >= 0) m_values[static_cast<std::size_t>(slot)] = std::move(value);
+  }
   const Value& get(int slot) const { return m_values[static_cast<std::size_t>(slot)]; }
   const Value& get(const std::string& name) const;
 
@@ -31,6 +35,8 @@ class Facts {
 
 /// The slot of a fact name, or -1.
 int field_slot(std::string_view name);
+/// How many slots there are (every known field has one).
+int slot_count();
 
 /// Every fact name a rule may use, with a one-line meaning (for `rules fields` and validation).
 const std::map<std::string, std::string>& known_fields();
@@ -68,5 +74,68 @@ bool evaluate(const Condition& when, const Facts& facts, std::vector<std::string
 
 /// "gpu", "0.2", "[cost, ease]", "absent".
 std::string describe(const Value& value);
+
+/// The words conditions compare facts with, numbered, so that facts can be compared as numbers.
+/// A word no condition names has no number (-1), and equals nothing a condition names.
+class Symbols {
+ public:
+  Symbols() = default;
+  explicit Symbols(const std::vector<Rule>& rules);
+  /// The number of a word, or -1.
+  int find(std::string_view word) const;
+
+ private:
+  std::vector<std::string> m_words;  ///< sorted
+};
+
+/// A candidate fact in compact form: a number, a flag, or a word as its symbol number. Lists are
+/// not candidate facts (they describe the workload).
+struct Fact {
+  enum class Kind : unsigned char { absent, number, flag, word };
+  Kind kind = Kind::absent;
+  bool flag = false;
+  int word = -1;
+  double number = 0;
+
+  static Fact of(double v) { return Fact{Kind::number, false, -1, v}; }
+  static Fact of(bool v) { return Fact{Kind::flag, v, -1, 0}; }
+  static Fact of_word(int symbol) { return Fact{Kind::word, false, symbol, 0}; }
+  static Fact of(const std::optional<double>& v) { return v ? of(*v) : Fact{}; }
+};
+
+/// A rule set specialised to one workload: every comparison of a "workload." fact is decided
+/// once, so each rule never fires, always fires, or fires on a condition over "candidate." facts
+/// alone, read in compact form. fire() gives the same answer as evaluate() on the full facts.
+class Specialised {
+ public:
+  Specialised(const std::vector<Rule>& rules, const Symbols& symbols, const Facts& workload);
+
+  /// Appends the indices (into the rules given) of the rules that fire for candidate facts indexed
+  /// by slot, in rule order.
+  template <typename Out>
+  void fire(const Fact* facts, Out& out) const {
+    for (const auto& [rule, root] : m_live) {
+      if (root < 0 || test(static_cast<std::size_t>(root), facts)) out.push_back(static_cast<typename Out::value_type>(rule));
+    }
+  }
+  /// Whether any rule can fire at all.
+  bool any() const { return !m_live.empty(); }
+
+ private:
+  struct Node {
+    Condition::Op op = Condition::Op::all;
+    int field = -1;
+    std::size_t first = 0, count = 0;  ///< children (combinators) or operands (comparisons)
+    double number = 0;
+    bool flag = false;
+  };
+  int fold(const Condition& c, const Symbols& symbols, const Facts& workload);  ///< node, or -1 false, -2 true
+  bool test(std::size_t node, const Fact* facts) const;
+
+  std::vector<std::pair<int, int>> m_live;  ///< (rule index, root node or -1 when it always fires)
+  std::vector<Node> m_nodes;
+  std::vector<std::size_t> m_children;
+  std::vector<Fact> m_operands;
+};
 
 }  // namespace aiadvise::rules
