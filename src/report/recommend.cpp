@@ -54,19 +54,21 @@ Json feasible_points(const workload::Workload& w, const scoring::Decision& d, co
   };
   std::vector<Point> points;
   Json out = Json::array();
-  for (const auto& cand : d.ranked) {
-    const auto& e = cand.estimate;
-    const catalog::Instance* i = c.instance(cand.instance);
-    const catalog::Service* s = c.service(cand.service);
+  // From the ranking's compact entries: charting every feasible option needs no full candidates.
+  for (std::size_t k = 0; k < d.ranked.size(); ++k) {
+    const scoring::Ranking::Entry& x = d.ranked.entry(k);
+    const std::string instance_id = x.instance ? x.instance->id : "serverless";
+    const catalog::Instance* i = c.instance(instance_id);
+    const catalog::Service* s = c.service(x.service->id);
     Json p = Json::object();
-    p["id"] = cand.id;
-    p["instance"] = i ? i->name : cand.instance;
-    p["service"] = cand.service;
+    p["id"] = x.id();
+    p["instance"] = i ? i->name : instance_id;
+    p["service"] = x.service->id;
     p["cloud"] = i ? std::string(catalog::to_string(i->cloud)) : (s ? std::string(catalog::to_string(s->cloud)) : "");
-    p["compute"] = std::string(catalog::to_string(e.compute));
-    p["count"] = e.count;
-    put_number(p, "cost", cand.cost_for_work);
-    put_number(p, job ? "time_hours" : "throughput", job ? e.time_hours : e.throughput);
+    p["compute"] = std::string(catalog::to_string(x.compute));
+    p["count"] = x.count;
+    put_number(p, "cost", x.cost_for_work);
+    put_number(p, job ? "time_hours" : "throughput", job ? x.time_hours : x.throughput);
     // Compared as written (put_number rounds), so that a reader checking the front agrees.
     Point pt{p["cost"].get<double>(), std::nullopt};
     if (p.contains("time_hours")) pt.y = p["time_hours"].get<double>();

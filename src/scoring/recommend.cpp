@@ -3,9 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <functional>
+#include <list>
 #include <set>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 
 #include "aiadvise/util/text.hpp"
 
@@ -27,6 +34,31 @@ constexpr double k_weight_slack = 0.05;
 std::string money(double usd) { return usd >= 100 ? fmt::format("${:.0f}", usd) : fmt::format("${:.3g}", usd); }
 
 bool realtime(const Workload& w) { return w.phase == Phase::inference && w.mode == Mode::realtime; }
+
+// The fact slots the engine sets, looked up by name once.
+struct SlotIds {
+  int family, sizing, model, phase, method, mode, params, precision, optimizations, priorities, ops_maturity, traffic, qps,
+      framework, dataset_samples, memory_gib, needs_accelerator;
+  int compute, cloud, instance, accelerator, has_accelerator, accelerators_per_instance, service, service_kind, management, count,
+      price, latency, performance_known, fits, meets_targets, meets_deadline, within_hourly_budget, within_total_budget,
+      price_known, framework_supported, family_supported, within_service_limits;
+};
+
+const SlotIds& slot_ids() {
+  static const SlotIds ids = [] {
+    auto w = [](const char* name) { return rules::field_slot(std::string("workload.") + name); };
+    auto c = [](const char* name) { return rules::field_slot(std::string("candidate.") + name); };
+    return SlotIds{w("family"), w("sizing"), w("model"), w("phase"), w("method"), w("mode"), w("params"), w("precision"),
+                   w("optimizations"), w("priorities"), w("ops_maturity"), w("traffic"), w("qps"), w("framework"),
+                   w("dataset_samples"), w("memory_gib"), w("needs_accelerator"),
+                   c("compute"), c("cloud"), c("instance"), c("accelerator"), c("has_accelerator"), c("accelerators_per_instance"),
+                   c("service"), c("service_kind"), c("management"), c("count"), c("price_usd_per_hour"), c("latency_ms"),
+                   c("performance_known"), c("fits"), c("meets_targets"), c("meets_deadline"), c("within_hourly_budget"),
+                   c("within_total_budget"), c("price_known"), c("framework_supported"), c("family_supported"),
+                   c("within_service_limits")};
+  }();
+  return ids;
+}
 
 // The price one instance costs under a service; empty when the catalog does not know it.
 std::optional<double> service_price(const catalog::Service& s, const catalog::Instance& i, std::string& how) {
@@ -80,31 +112,109 @@ void reprice(sizing::Estimate& e, std::optional<double> per_instance, double fee
   }
 }
 
+double cost_for_work(const Workload& w, const std::optional<double>& cost_usd, const std::optional<double>& price_usd_per_hour) {
+  if ((w.trains() || w.mode == Mode::batch) && cost_usd) return *cost_usd;
+  return price_usd_per_hour.value_or(0);
+}
+
+double cost_for_work(const Workload& w, const sizing::Estimate& e) { return cost_for_work(w, e.cost_usd, e.price_usd_per_hour); }
+
+// What is worked out once per catalog: the compiled rules and the words they compare, and per
+// instance and service the lookups and compact facts that do not depend on the workload.
+struct Prepared {
+  struct InstanceInfo {
+    const catalog::Hardware* accelerator = nullptr;
+    const catalog::Hardware* cpu = nullptr;
+    rules::Fact id, accelerator_id;
+  };
+  struct ServiceInfo {
+    rules::Fact id, kind, management;
+    bool vm_pricing = false;
+    std::unordered_map<std::string_view, double> listed;  ///< instance id -> price (the first listed wins, as in service_price)
+    std::optional<double> timeout_s, max_requests_per_second;
+  };
+
+  explicit Prepared(const catalog::Catalog& c) : rules(rules::compile(c.rules)), symbols(rules) {
+    for (const auto& r : rules) {
+      effects.push_back(r.exclude ? "exclude" : fmt::format("score {:+g}", r.score));
+      // How recommend() groups an exclusion: its text up to the first ':' ("id: reason").
+      groups.push_back(r.id.substr(0, r.id.find(':')));
+    }
+    auto word = [&](std::string_view text) { return rules::Fact::of_word(symbols.find(text)); };
+    for (const auto& name : catalog::compute_kind_names()) compute.push_back(word(name));
+    for (const auto& name : catalog::cloud_names()) cloud.push_back(word(name));
+    for (const auto& i : c.instances) {
+      InstanceInfo info;
+      info.accelerator = i.accelerator ? c.hardware_by_id(*i.accelerator) : nullptr;
+      info.cpu = i.cpu ? c.hardware_by_id(*i.cpu) : nullptr;
+      info.id = word(i.id);
+      if (i.accelerator) info.accelerator_id = word(*i.accelerator);
+      instances.push_back(info);
+    }
+    for (std::size_t k = 0; k < c.services.size(); ++k) {
+      const auto& s = c.services[k];
+      ServiceInfo info;
+      info.id = word(s.id);
+      info.kind = word(s.kind);
+      info.management = word(s.managed ? "managed" : "self-managed");
+      info.vm_pricing = s.pricing_model == "vm";
+      for (const auto& p : s.instance_prices) info.listed.emplace(p.instance, p.price_usd_per_hour);
+      if (auto it = s.limits.find("max_request_timeout_s"); it != s.limits.end()) info.timeout_s = it->second;
+      if (auto it = s.limits.find("max_requests_per_second"); it != s.limits.end()) info.max_requests_per_second = it->second;
+      services.push_back(std::move(info));
+      by_cloud[static_cast<std::size_t>(s.cloud)].push_back(k);
+    }
+  }
+
+  // service_price() without the words.
+  std::optional<double> price(std::size_t service, const catalog::Service& s, const catalog::Instance& i) const {
+    const ServiceInfo& info = services[service];
+    if (info.vm_pricing) return i.price_usd_per_hour;
+    if (!info.listed.empty()) {
+      if (auto it = info.listed.find(i.id); it != info.listed.end()) return it->second;
+    }
+    if (s.markup_over_vm && i.price_usd_per_hour) return *i.price_usd_per_hour * *s.markup_over_vm;
+    return std::nullopt;
+  }
+
+  std::vector<rules::Rule> rules;  ///< sorted by id
+  rules::Symbols symbols;
+  std::vector<std::string> effects, groups;  ///< per rule
+  std::vector<rules::Fact> compute, cloud;   ///< by enum value
+  std::vector<InstanceInfo> instances;       ///< as catalog.instances
+  std::vector<ServiceInfo> services;         ///< as catalog.services
+  std::array<std::vector<std::size_t>, 3> by_cloud;  ///< service indices per cloud, in catalog order
+};
+
+// One workload against one catalog: what every candidate shares. Owns copies of the workload and
+// requirements, so that a decision can build its candidates after the caller's copies are gone.
 struct Context {
-  const Workload& w;
-  const sizing::Requirements& req;
+  Workload w;
+  sizing::Requirements req;
   const catalog::Catalog& c;
+  std::shared_ptr<const Prepared> prep;
   Facts workload_facts;
 };
 
 Facts workload_facts(const Workload& w, const sizing::Requirements& req) {
+  const SlotIds& k = slot_ids();
   Facts wf;
-  wf.set("workload.family", w.family);
-  wf.set("workload.sizing", std::string(catalog::to_string(w.sizing)));
-  if (w.model) wf.set("workload.model", *w.model);
-  wf.set("workload.phase", std::string(workload::to_string(w.phase)));
-  if (w.phase == Phase::fine_tuning) wf.set("workload.method", std::string(workload::to_string(w.method)));
-  if (w.phase == Phase::inference) wf.set("workload.mode", std::string(workload::to_string(w.mode)));
-  if (w.params) wf.set("workload.params", *w.params);
-  wf.set("workload.precision", std::string(catalog::to_string(w.precision)));
-  wf.set("workload.optimizations", w.optimizations);
-  wf.set("workload.priorities", w.priorities);
-  wf.set("workload.ops_maturity", w.ops_maturity);
-  wf.set("workload.traffic", w.traffic);
-  if (w.qps) wf.set("workload.qps", *w.qps);
-  wf.set("workload.framework", w.framework);
-  if (w.dataset_samples) wf.set("workload.dataset_samples", *w.dataset_samples);
-  wf.set("workload.memory_gib", req.memory.total_gib());
+  wf.set(k.family, w.family);
+  wf.set(k.sizing, std::string(catalog::to_string(w.sizing)));
+  if (w.model) wf.set(k.model, *w.model);
+  wf.set(k.phase, std::string(workload::to_string(w.phase)));
+  if (w.phase == Phase::fine_tuning) wf.set(k.method, std::string(workload::to_string(w.method)));
+  if (w.phase == Phase::inference) wf.set(k.mode, std::string(workload::to_string(w.mode)));
+  if (w.params) wf.set(k.params, *w.params);
+  wf.set(k.precision, std::string(catalog::to_string(w.precision)));
+  wf.set(k.optimizations, w.optimizations);
+  wf.set(k.priorities, w.priorities);
+  wf.set(k.ops_maturity, w.ops_maturity);
+  wf.set(k.traffic, w.traffic);
+  if (w.qps) wf.set(k.qps, *w.qps);
+  wf.set(k.framework, w.framework);
+  if (w.dataset_samples) wf.set(k.dataset_samples, *w.dataset_samples);
+  wf.set(k.memory_gib, req.memory.total_gib());
   return wf;
 }
 
@@ -116,52 +226,62 @@ bool cpu_feasible(const sizing::Estimate& e, const Workload& w) {
   return !(w.tpot_ms && e.tpot_ms && *e.tpot_ms > *w.tpot_ms);
 }
 
-Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::Instance& i, const catalog::Service* s,
-                      std::vector<std::string>& limit_reasons) {
-  Facts f = ctx.workload_facts;
-  const auto& e = cand.estimate;
-  const Workload& w = ctx.w;
-  f.set("candidate.compute", std::string(catalog::to_string(e.compute)));
-  f.set("candidate.cloud", std::string(catalog::to_string(i.cloud)));
-  f.set("candidate.instance", i.id);
-  if (i.accelerator) f.set("candidate.accelerator", *i.accelerator);
-  f.set("candidate.has_accelerator", i.accelerator.has_value());
-  f.set("candidate.accelerators_per_instance", static_cast<double>(i.accelerator_count));
-  f.set("candidate.service", cand.service);
-  f.set("candidate.service_kind", cand.service_kind);
-  f.set("candidate.management", std::string(cand.managed ? "managed" : "self-managed"));
-  f.set("candidate.count", static_cast<double>(e.count));
-  if (e.price_usd_per_hour) f.set("candidate.price_usd_per_hour", *e.price_usd_per_hour);
-  if (e.latency_ms) f.set("candidate.latency_ms", *e.latency_ms);
-  // A candidate whose speed cannot be estimated is reported by performance-unknown, not as a misfit.
-  f.set("candidate.performance_known", e.performance_known);
-  f.set("candidate.fits", e.fits || !e.performance_known);
-  // Targets are judged only where the model fits; fit-memory reports the rest.
-  bool meets = true;
-  if (e.fits && w.phase == Phase::inference) {
-    if (w.latency_ms && e.latency_ms && *e.latency_ms > *w.latency_ms) meets = false;
-    if (w.ttft_ms && e.ttft_ms && *e.ttft_ms > *w.ttft_ms) meets = false;
-    if (w.tpot_ms && e.tpot_ms && *e.tpot_ms > *w.tpot_ms) meets = false;
-    if (realtime(w) && w.qps && e.throughput) {
-      const double rps = e.throughput_unit == "output tokens/s" ? *e.throughput / w.output_tokens.value_or(1) : *e.throughput;
-      if (rps + 1e-9 < *w.qps) meets = false;
-    }
+bool allowed(const Workload& w, catalog::Cloud cloud) { return std::find(w.clouds.begin(), w.clouds.end(), cloud) != w.clouds.end(); }
+
+// Whether the targets are met, judged only where the model fits (fit-memory reports the rest).
+bool meets_targets(const Workload& w, const sizing::Estimate& e) {
+  if (!e.fits || w.phase != Phase::inference) return true;
+  if (w.latency_ms && e.latency_ms && *e.latency_ms > *w.latency_ms) return false;
+  if (w.ttft_ms && e.ttft_ms && *e.ttft_ms > *w.ttft_ms) return false;
+  if (w.tpot_ms && e.tpot_ms && *e.tpot_ms > *w.tpot_ms) return false;
+  if (realtime(w) && w.qps && e.throughput) {
+    const double rps = e.throughput_unit == "output tokens/s" ? *e.throughput / w.output_tokens.value_or(1) : *e.throughput;
+    if (rps + 1e-9 < *w.qps) return false;
   }
-  f.set("candidate.meets_targets", meets);
-  f.set("candidate.meets_deadline", !(w.deadline_hours && e.time_hours && *e.time_hours > *w.deadline_hours));
-  f.set("candidate.within_hourly_budget",
-        !(w.budget_usd_per_hour && e.price_usd_per_hour && *e.price_usd_per_hour > *w.budget_usd_per_hour));
-  f.set("candidate.within_total_budget", !(w.budget_usd && e.cost_usd && *e.cost_usd > *w.budget_usd));
-  f.set("candidate.price_known", e.price_usd_per_hour.has_value());
-  const catalog::Hardware* h = i.accelerator ? ctx.c.hardware_by_id(*i.accelerator) : nullptr;
+  return true;
+}
+
+// Whether the instance's accelerator runs the workload's framework and family (true where unused).
+std::pair<bool, bool> accelerator_support(const catalog::Hardware* h, ComputeKind compute, const Workload& w) {
   bool framework_ok = true, family_ok = true;
-  if (h && e.compute != ComputeKind::cpu) {
+  if (h && compute != ComputeKind::cpu) {
     framework_ok = std::find(h->frameworks.begin(), h->frameworks.end(), w.framework) != h->frameworks.end();
     family_ok = h->supported_families.empty() ||
                 std::find(h->supported_families.begin(), h->supported_families.end(), w.family) != h->supported_families.end();
   }
-  f.set("candidate.framework_supported", framework_ok);
-  f.set("candidate.family_supported", family_ok);
+  return {framework_ok, family_ok};
+}
+
+Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::Instance& i, const catalog::Service* s,
+                      std::vector<std::string>& limit_reasons) {
+  const SlotIds& k = slot_ids();
+  Facts f = ctx.workload_facts;
+  const auto& e = cand.estimate;
+  const Workload& w = ctx.w;
+  f.set(k.compute, std::string(catalog::to_string(e.compute)));
+  f.set(k.cloud, std::string(catalog::to_string(i.cloud)));
+  f.set(k.instance, i.id);
+  if (i.accelerator) f.set(k.accelerator, *i.accelerator);
+  f.set(k.has_accelerator, i.accelerator.has_value());
+  f.set(k.accelerators_per_instance, static_cast<double>(i.accelerator_count));
+  f.set(k.service, cand.service);
+  f.set(k.service_kind, cand.service_kind);
+  f.set(k.management, std::string(cand.managed ? "managed" : "self-managed"));
+  f.set(k.count, static_cast<double>(e.count));
+  if (e.price_usd_per_hour) f.set(k.price, *e.price_usd_per_hour);
+  if (e.latency_ms) f.set(k.latency, *e.latency_ms);
+  // A candidate whose speed cannot be estimated is reported by performance-unknown, not as a misfit.
+  f.set(k.performance_known, e.performance_known);
+  f.set(k.fits, e.fits || !e.performance_known);
+  f.set(k.meets_targets, meets_targets(w, e));
+  f.set(k.meets_deadline, !(w.deadline_hours && e.time_hours && *e.time_hours > *w.deadline_hours));
+  f.set(k.within_hourly_budget, !(w.budget_usd_per_hour && e.price_usd_per_hour && *e.price_usd_per_hour > *w.budget_usd_per_hour));
+  f.set(k.within_total_budget, !(w.budget_usd && e.cost_usd && *e.cost_usd > *w.budget_usd));
+  f.set(k.price_known, e.price_usd_per_hour.has_value());
+  const auto [framework_ok, family_ok] =
+      accelerator_support(i.accelerator ? ctx.c.hardware_by_id(*i.accelerator) : nullptr, e.compute, w);
+  f.set(k.framework_supported, framework_ok);
+  f.set(k.family_supported, family_ok);
   bool within = true;
   if (s) {
     auto limit = [&](const char* key) -> std::optional<double> {
@@ -177,7 +297,7 @@ Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::
       limit_reasons.push_back(fmt::format("{} requests/s exceed {}'s {:.0f} per endpoint", *w.qps, s->name, *rps));
     }
   }
-  f.set("candidate.within_service_limits", within);
+  f.set(k.within_service_limits, within);
   return f;
 }
 
@@ -226,22 +346,27 @@ std::string exclusion_reason(const rules::Rule& r, const Context& ctx, const Can
 }
 
 // Applies every rule to a candidate's facts: exclusions record their reason with numbers, score
-// rules their adjustment. `reason` words an exclusion.
-void fire_rules(const std::vector<rules::Rule>& rules, const Facts& facts, Candidate& cand, std::map<std::string, FiredRule>& fired,
-                const std::function<std::string(const rules::Rule&)>& reason) {
-  for (const auto& r : rules) {
+// rules their adjustment. `reason` words an exclusion. Counts and first inputs go to `fired` when
+// given; the indices of the rules that fired go to `indices` when given.
+void fire_rules(const Prepared& prep, const Facts& facts, Candidate& cand, std::map<std::string, FiredRule>* fired,
+                std::vector<std::uint16_t>* indices, const std::function<std::string(const rules::Rule&)>& reason) {
+  for (std::size_t k = 0; k < prep.rules.size(); ++k) {
+    const rules::Rule& r = prep.rules[k];
     if (!rules::evaluate(r.condition, facts)) continue;
-    auto& f = fired[r.id];
-    if (f.id.empty()) {
-      // The inputs are recorded once per rule, for the trace; evaluating again is cheaper than
-      // recording them for every candidate.
-      f.id = r.id;
-      f.description = r.description;
-      f.rationale = r.rationale;
-      f.effect = r.exclude ? "exclude" : fmt::format("score {:+g}", r.score);
-      rules::evaluate(r.condition, facts, &f.inputs);
+    if (indices) indices->push_back(static_cast<std::uint16_t>(k));
+    if (fired) {
+      auto& f = (*fired)[r.id];
+      if (f.id.empty()) {
+        // The inputs are recorded once per rule, for the trace; evaluating again is cheaper than
+        // recording them for every candidate.
+        f.id = r.id;
+        f.description = r.description;
+        f.rationale = r.rationale;
+        f.effect = prep.effects[k];
+        rules::evaluate(r.condition, facts, &f.inputs);
+      }
+      ++f.candidates;
     }
-    ++f.candidates;
     if (r.exclude) {
       cand.exclusions.push_back(r.id + ": " + reason(r));
     } else {
@@ -251,18 +376,36 @@ void fire_rules(const std::vector<rules::Rule>& rules, const Facts& facts, Candi
   }
 }
 
-void apply_rules(const Context& ctx, const std::vector<rules::Rule>& rules, Candidate& cand, const catalog::Instance& i,
-                 const catalog::Service* s, std::map<std::string, FiredRule>& fired) {
+// One instance under one service, in full (words included), from an estimate made with words for
+// that instance. `facts_out` receives the facts the rules read.
+Candidate evaluate_full(const Context& ctx, const catalog::Instance& i, const catalog::Service& s, const sizing::Estimate& base,
+                        std::map<std::string, FiredRule>* fired, std::vector<std::uint16_t>* indices, Facts* facts_out = nullptr) {
+  const Workload& w = ctx.w;
+  Candidate cand;
+  cand.instance = i.id;
+  cand.service = s.id;
+  cand.service_kind = s.kind;
+  cand.managed = s.managed;
+  cand.id = i.id + "@" + s.id;
+  cand.estimate = base;
+  std::string how;
+  const auto per_instance = service_price(s, i, how);
+  reprice(cand.estimate, per_instance, s.cluster_usd_per_hour.value_or(0), w);
+  if (!per_instance) cand.estimate.unknowns.push_back(how);
+  else cand.estimate.notes.push_back("priced at " + how);
   std::vector<std::string> limit_reasons;
-  const Facts facts = candidate_facts(ctx, cand, i, s, limit_reasons);
-  fire_rules(rules, facts, cand, fired, [&](const rules::Rule& r) { return exclusion_reason(r, ctx, cand, i, limit_reasons); });
+  Facts facts = candidate_facts(ctx, cand, i, &s, limit_reasons);
+  fire_rules(*ctx.prep, facts, cand, fired, indices, [&](const rules::Rule& r) { return exclusion_reason(r, ctx, cand, i, limit_reasons); });
+  if (!cand.excluded()) cand.cost_for_work = cost_for_work(w, cand.estimate);
+  if (facts_out) *facts_out = std::move(facts);
+  return cand;
 }
 
 // Serverless inference: priced per GB-second of memory while requests run. AWS does not publish
 // the vCPUs a serverless endpoint gets, so latency is estimated on the smallest general-purpose
 // CPU instance with that memory, and the note says so.
-std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog::Service& s, const std::vector<rules::Rule>& rules,
-                                              std::map<std::string, FiredRule>& fired) {
+std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog::Service& s, std::map<std::string, FiredRule>* fired,
+                                              std::vector<std::uint16_t>* indices, Facts* facts_out = nullptr) {
   if (!realtime(ctx.w) || !s.usd_per_gb_second) return std::nullopt;
   const double max_gib = s.limits.count("max_memory_gib") ? s.limits.at("max_memory_gib") : 6;
   const double need_gib = std::ceil(ctx.req.memory.total_gib() + 1);
@@ -302,39 +445,203 @@ std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog:
     e.notes.push_back(fmt::format("{:.0f} GB x {:.3g} s per request x ${:g} per GB-second", gb, *e.latency_ms / 1000, *s.usd_per_gb_second));
   }
   std::vector<std::string> limit_reasons = reasons;
+  const SlotIds& k = slot_ids();
   Facts facts = candidate_facts(ctx, cand, *proxy, nullptr, limit_reasons);
-  facts.set("candidate.instance", std::string("serverless"));
-  facts.set("candidate.has_accelerator", false);
-  facts.set("candidate.within_service_limits", within);
-  fire_rules(rules, facts, cand, fired, [&](const rules::Rule& r) {
+  facts.set(k.instance, std::string("serverless"));
+  facts.set(k.has_accelerator, false);
+  facts.set(k.within_service_limits, within);
+  fire_rules(*ctx.prep, facts, cand, fired, indices, [&](const rules::Rule& r) {
     return r.id == "service-limits" ? fmt::format("serverless on {}: {}", s.id, util::join(reasons, "; "))
                                     : exclusion_reason(r, ctx, cand, *proxy, reasons);
   });
+  if (facts_out) *facts_out = std::move(facts);
   return cand;
 }
 
-double cost_for_work(const Workload& w, const sizing::Estimate& e) {
-  if ((w.trains() || w.mode == Mode::batch) && e.cost_usd) return *e.cost_usd;
-  return e.price_usd_per_hour.value_or(0);
+// The workload's facts, with needs_accelerator: whether no CPU instance in the allowed clouds fits
+// and meets the latency targets. `estimate_cpu(k)` gives the estimate of CPU-only instance k.
+template <typename EstimateCpu>
+Facts facts_with_needs(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, EstimateCpu&& estimate_cpu) {
+  Facts wf = workload_facts(w, req);
+  bool any_cpu = false;
+  for (std::size_t k = 0; k < c.instances.size() && !any_cpu; ++k) {
+    const auto& i = c.instances[k];
+    if (i.accelerator || !allowed(w, i.cloud)) continue;
+    any_cpu = cpu_feasible(estimate_cpu(k), w);
+  }
+  wf.set(slot_ids().needs_accelerator, !any_cpu);
+  return wf;
+}
+
+// --- Memo ---------------------------------------------------------------------------------------
+
+thread_local Memo::Impl* t_memo = nullptr;
+
+// The memo key: every field of the workload and the requirements, as bytes.
+class KeyWriter {
+ public:
+  explicit KeyWriter(std::string& out) : m_out(out) {}
+  void raw(const void* p, std::size_t n) { m_out.append(static_cast<const char*>(p), n); }
+  void num(double v) { raw(&v, sizeof v); }
+  void num(int v) { raw(&v, sizeof v); }
+  void flag(bool v) { m_out.push_back(v ? '1' : '0'); }
+  void text(std::string_view s) {
+    const std::size_t n = s.size();
+    raw(&n, sizeof n);
+    m_out.append(s);
+  }
+  void opt(const std::optional<double>& v) {
+    flag(v.has_value());
+    if (v) num(*v);
+  }
+  void opt(const std::optional<std::string>& v) {
+    flag(v.has_value());
+    if (v) text(*v);
+  }
+  void list(const std::vector<std::string>& v) {
+    num(static_cast<int>(v.size()));
+    for (const auto& s : v) text(s);
+  }
+
+ private:
+  std::string& m_out;
+};
+
+#if defined(__GLIBCXX__) && defined(__x86_64__)
+// NOTE: a field added to Workload or Requirements must be added to the memo key below, or two
+// workloads that differ only in it would share a decision. These sizes remind whoever adds one.
+static_assert(sizeof(Workload) == 632, "Workload changed: update memo_key");
+static_assert(sizeof(sizing::Requirements) == 160, "Requirements changed: update memo_key");
+#endif
+
+std::string memo_key(const catalog::Catalog& c, const Workload& w, const sizing::Requirements& r) {
+  std::string key;
+  key.reserve(512);
+  KeyWriter k(key);
+  const void* catalog = &c;
+  k.raw(&catalog, sizeof catalog);
+  k.opt(w.model);
+  k.text(w.family);
+  k.num(static_cast<int>(w.sizing));
+  k.opt(w.params);
+  k.opt(w.active_params);
+  k.num(static_cast<int>(w.precision));
+  k.num(static_cast<int>(w.phase));
+  k.num(static_cast<int>(w.method));
+  k.num(static_cast<int>(w.mode));
+  for (const auto* v : {&w.qps, &w.latency_ms, &w.ttft_ms, &w.tpot_ms, &w.deadline_hours, &w.budget_usd_per_hour, &w.budget_usd,
+                        &w.input_tokens, &w.output_tokens, &w.batch_size, &w.dataset_samples, &w.dataset_tokens, &w.epochs,
+                        &w.features, &w.denoising_steps, &w.iterations}) {
+    k.opt(*v);
+  }
+  k.flag(w.gradient_checkpointing);
+  k.list(w.optimizations);
+  k.num(static_cast<int>(w.clouds.size()));
+  for (auto cloud : w.clouds) k.num(static_cast<int>(cloud));
+  k.opt(w.region);
+  k.flag(w.spot);
+  k.text(w.framework);
+  k.list(w.priorities);
+  k.text(w.ops_maturity);
+  k.text(w.traffic);
+  k.list(w.assumed);
+  const auto& m = r.memory;
+  for (double v : {m.weights_gib, m.kv_cache_gib, m.activations_gib, m.gradients_gib, m.optimizer_gib, m.overhead_gib,
+                   r.reference_batch, r.kv_bytes_per_token, r.activation_bytes_per_unit, r.trainable_params,
+                   r.forward_flops_per_unit, r.training_flops, r.units_per_request}) {
+    k.num(v);
+  }
+  k.text(r.unit);
+  k.list(r.notes);
+  return key;
 }
 
 }  // namespace
 
+struct Memo::Impl {
+  struct Entry {
+    std::string key;
+    std::shared_ptr<const Context> context;
+    std::vector<std::pair<int, Decision>> decisions;  ///< by Options::top
+  };
+  std::size_t max_entries;
+  std::map<const catalog::Catalog*, std::shared_ptr<const Prepared>> prepared;
+  std::list<Entry> entries;  ///< most recently used first
+  std::unordered_map<std::string_view, std::list<Entry>::iterator> index;
+  Stats stats;
+
+  Entry* find(const std::string& key) {
+    auto it = index.find(key);
+    if (it == index.end()) return nullptr;
+    entries.splice(entries.begin(), entries, it->second);
+    return &entries.front();
+  }
+  Entry& insert(std::string key, std::shared_ptr<const Context> context) {
+    if (entries.size() >= max_entries && !entries.empty()) {
+      index.erase(entries.back().key);
+      entries.pop_back();
+    }
+    entries.push_front(Entry{std::move(key), std::move(context), {}});
+    index.emplace(entries.front().key, entries.begin());
+    return entries.front();
+  }
+};
+
+Memo::Memo(std::size_t max_decisions) : m_impl(new Impl{std::max<std::size_t>(1, max_decisions), {}, {}, {}, {}}), m_previous(t_memo) {
+  t_memo = m_impl;
+}
+
+Memo::~Memo() {
+  t_memo = m_previous;
+  delete m_impl;
+}
+
+Memo::Stats Memo::stats() const { return m_impl->stats; }
+
+namespace {
+
+std::shared_ptr<const Prepared> prepared(const catalog::Catalog& c) {
+  if (!t_memo) return std::make_shared<const Prepared>(c);
+  Memo::Impl& m = *t_memo;
+  auto& slot = m.prepared[&c];
+  if (!slot) slot = std::make_shared<const Prepared>(c);
+  return slot;
+}
+
+}  // namespace
+
+// --- Evaluator ----------------------------------------------------------------------------------
+
 struct Evaluator::Impl {
-  Context ctx;
-  std::vector<rules::Rule> rules;
+  std::shared_ptr<const Context> ctx;
   std::map<std::string, FiredRule> fired;
 };
 
-Evaluator::Evaluator(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c)
-    : m_impl(new Impl{Context{w, req, c, workload_facts(w, req)}, rules::compile(c.rules), {}}) {
-  bool any_cpu = false;
-  for (const auto& i : c.instances) {
-    if (any_cpu) break;
-    if (i.accelerator || std::find(w.clouds.begin(), w.clouds.end(), i.cloud) == w.clouds.end()) continue;
-    any_cpu = cpu_feasible(sizing::estimate(w, req, c, i), w);
+namespace {
+
+std::shared_ptr<const Context> make_context(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c,
+                                            std::shared_ptr<const Prepared> prep, Facts wf) {
+  return std::shared_ptr<const Context>(new Context{w, req, c, std::move(prep), std::move(wf)});
+}
+
+}  // namespace
+
+Evaluator::Evaluator(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c) : m_impl(new Impl) {
+  std::string key;
+  if (t_memo) {
+    key = memo_key(c, w, req);
+    if (auto* entry = t_memo->find(key)) {
+      m_impl->ctx = entry->context;
+      return;
+    }
   }
-  m_impl->ctx.workload_facts.set("workload.needs_accelerator", !any_cpu);
+  auto prep = prepared(c);
+  Facts wf = facts_with_needs(w, req, c, [&](std::size_t k) {
+    sizing::EstimateOptions o;
+    o.words = false;
+    return sizing::estimate(w, req, c.instances[k], prep->instances[k].accelerator, prep->instances[k].cpu, o);
+  });
+  m_impl->ctx = make_context(w, req, c, prep, std::move(wf));
 }
 
 Evaluator::~Evaluator() { delete m_impl; }
@@ -342,154 +649,493 @@ Evaluator::~Evaluator() { delete m_impl; }
 const std::map<std::string, FiredRule>& Evaluator::fired() const { return m_impl->fired; }
 
 Candidate Evaluator::evaluate(const catalog::Instance& i, const catalog::Service& s, const sizing::Estimate& base) {
-  const Workload& w = m_impl->ctx.w;
-  Candidate cand;
-  cand.instance = i.id;
-  cand.service = s.id;
-  cand.service_kind = s.kind;
-  cand.managed = s.managed;
-  cand.id = i.id + "@" + s.id;
-  cand.estimate = base;
-  std::string how;
-  const auto per_instance = service_price(s, i, how);
-  reprice(cand.estimate, per_instance, s.cluster_usd_per_hour.value_or(0), w);
-  if (!per_instance) cand.estimate.unknowns.push_back(how);
-  else cand.estimate.notes.push_back("priced at " + how);
-  apply_rules(m_impl->ctx, m_impl->rules, cand, i, &s, m_impl->fired);
-  if (!cand.excluded()) cand.cost_for_work = cost_for_work(w, cand.estimate);
-  return cand;
+  return evaluate_full(*m_impl->ctx, i, s, base, &m_impl->fired, nullptr);
 }
 
 Candidate Evaluator::evaluate(const catalog::Instance& i, const catalog::Service& s, int count) {
   sizing::EstimateOptions o;
   o.count = count;
-  return evaluate(i, s, sizing::estimate(m_impl->ctx.w, m_impl->ctx.req, m_impl->ctx.c, i, o));
+  const Context& ctx = *m_impl->ctx;
+  return evaluate(i, s, sizing::estimate(ctx.w, ctx.req, ctx.c, i, o));
 }
 
 std::optional<Candidate> Evaluator::serverless(const catalog::Service& s) {
-  return serverless_candidate(m_impl->ctx, s, m_impl->rules, m_impl->fired);
+  return serverless_candidate(*m_impl->ctx, s, &m_impl->fired, nullptr);
 }
 
 bool service_applies(const catalog::Service& s, const Workload& w, ComputeKind kind) { return service_serves(s, w, kind); }
 
-Decision recommend(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Options& options) {
+// --- recommend ----------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::uint32_t k_serverless = UINT32_MAX;
+
+// A candidate as the decision sees it: numbers and the rules that fired, no words.
+struct Light {
+  std::uint32_t instance = k_serverless;  ///< index into catalog.instances
+  std::uint32_t service = 0;              ///< index into catalog.services
+  std::uint32_t base = 0;                 ///< index of the instance's estimate (instance candidates)
+  std::uint32_t fired_begin = 0, fired_count = 0;  ///< rule indices in Decider::fired, in rule order
+  bool excluded = false;
+  std::optional<double> price, cost_usd;  ///< repriced for the service
+  double cost_for_work = 0, cost_score = 0, headroom = 0, slack = 0, score = 0;
+};
+
+}  // namespace
+
+// Builds full candidates from light ones, with the code that evaluates a single candidate, and
+// checks that both agree. Shared by a decision's ranking and its copies.
+class Ranking::Source {
+ public:
+  explicit Source(std::shared_ptr<const Context> ctx) : m_ctx(std::move(ctx)) {}
+
+  const Context& context() const { return *m_ctx; }
+
+  // The full candidate for `l`, whose fired rules are `fired[0..count)`.
+  Candidate build(const Light& l, const std::uint16_t* fired) const {
+    const Context& ctx = *m_ctx;
+    const auto& s = ctx.c.services[l.service];
+    std::vector<std::uint16_t> indices;
+    Candidate cand;
+    if (l.instance == k_serverless) {
+      auto made = serverless_candidate(ctx, s, nullptr, &indices);
+      if (!made) throw std::logic_error("scoring: a serverless candidate could not be rebuilt");
+      cand = std::move(*made);
+    } else {
+      cand = evaluate_full(ctx, ctx.c.instances[l.instance], s, estimate(l.instance), nullptr, &indices);
+    }
+    if (indices.size() != l.fired_count || !std::equal(indices.begin(), indices.end(), fired) || cand.excluded() != l.excluded) {
+      throw std::logic_error(fmt::format("scoring: the rules fired for {} differ between the quick and the full evaluation", cand.id));
+    }
+    if (!l.excluded) {
+      // The score as recommend() computes it: its parts summed in the order of their names.
+      const double cost = cost_for_work(ctx.w, cand.estimate);
+      cand.cost_for_work = cost;
+      cand.components["cost"] = l.cost_score;
+      cand.components["headroom"] = l.headroom;
+      cand.components["target_slack"] = l.slack;
+      cand.score = 0;
+      for (const auto& [name, value] : cand.components) cand.score += value;
+      if (cost != l.cost_for_work || cand.score != l.score) {
+        throw std::logic_error(fmt::format("scoring: the score of {} differs between the quick and the full evaluation", cand.id));
+      }
+    }
+    return cand;
+  }
+
+  // The instance's estimate with its words, made once.
+  const sizing::Estimate& estimate(std::uint32_t instance) const {
+    auto it = m_estimates.find(instance);
+    if (it == m_estimates.end()) {
+      const Context& ctx = *m_ctx;
+      const auto& info = ctx.prep->instances[instance];
+      it = m_estimates.emplace(instance, sizing::estimate(ctx.w, ctx.req, ctx.c.instances[instance], info.accelerator, info.cpu)).first;
+    }
+    return it->second;
+  }
+
+  // The ranked candidates: their light forms and fired rules, and what was built of them.
+  std::vector<Light> ranked;
+  std::vector<std::uint16_t> ranked_fired;
+  mutable std::vector<std::unique_ptr<const Candidate>> built;
+
+ private:
+  std::shared_ptr<const Context> m_ctx;
+  mutable std::unordered_map<std::uint32_t, sizing::Estimate> m_estimates;
+};
+
+std::string Ranking::Entry::id() const { return (instance ? instance->id : std::string("serverless")) + "@" + service->id; }
+
+Ranking::Ranking(std::vector<Entry> entries, std::shared_ptr<Source> source)
+    : m_entries(std::make_shared<const std::vector<Entry>>(std::move(entries))), m_source(std::move(source)) {}
+
+const Candidate& Ranking::operator[](std::size_t k) const {
+  if (k >= size()) throw std::out_of_range("scoring: rank out of range");
+  Source& s = *m_source;
+  auto& slot = s.built[k];
+  if (!slot) {
+    const Light& l = s.ranked[k];
+    slot = std::make_unique<const Candidate>(s.build(l, s.ranked_fired.data() + l.fired_begin));
+  }
+  return *slot;
+}
+
+namespace {
+
+// "<instance id>@<service id>" compared without building the strings.
+int compare_ids(std::string_view a1, std::string_view a2, std::string_view b1, std::string_view b2) {
+  const std::string_view a[3] = {a1, "@", a2}, b[3] = {b1, "@", b2};
+  std::size_t ia = 0, ib = 0, oa = 0, ob = 0;
+  for (;;) {
+    while (ia < 3 && oa == a[ia].size()) ++ia, oa = 0;
+    while (ib < 3 && ob == b[ib].size()) ++ib, ob = 0;
+    if (ia == 3 || ib == 3) return ia == 3 ? (ib == 3 ? 0 : -1) : 1;
+    const std::size_t n = std::min(a[ia].size() - oa, b[ib].size() - ob);
+    if (int r = std::memcmp(a[ia].data() + oa, b[ib].data() + ob, n); r != 0) return r;
+    oa += n;
+    ob += n;
+  }
+}
+
+// One decision: every candidate evaluated quickly, then full candidates built for what is shown.
+class Decider {
+ public:
+  Decider(std::shared_ptr<const Context> ctx, std::vector<sizing::Estimate> bases_cpu, std::vector<std::uint32_t> cpu_indices)
+      : m_ctx(std::move(ctx)), m_source(std::make_shared<Ranking::Source>(m_ctx)), m_cpu(std::move(bases_cpu)),
+        m_cpu_indices(std::move(cpu_indices)) {}
+
+  Decision run(const Options& options, std::vector<std::string> warnings);
+
+ private:
+  const Workload& w() const { return m_ctx->w; }
+  const catalog::Catalog& c() const { return m_ctx->c; }
+  const Prepared& prep() const { return *m_ctx->prep; }
+  std::string_view instance_id(const Light& l) const {
+    return l.instance == k_serverless ? std::string_view("serverless") : std::string_view(c().instances[l.instance].id);
+  }
+  bool before(const Light& a, const Light& b) const {  // rank order: score, then id
+    if (a.score != b.score) return a.score > b.score;
+    return compare_ids(instance_id(a), c().services[a.service].id, instance_id(b), c().services[b.service].id) < 0;
+  }
+  const sizing::Estimate& base_of(const Light& l) const {
+    return l.instance == k_serverless ? m_serverless[l.base] : m_bases[l.base];
+  }
+  // The full candidate for candidate `k` (in evaluation order), built once.
+  const Candidate& full(std::size_t k) const {
+    auto& slot = m_built[k];
+    if (!slot) slot = std::make_unique<Candidate>(m_source->build(m_all[k], m_fired.data() + m_all[k].fired_begin));
+    return *slot;
+  }
+  const catalog::Instance* shown_instance(const Light& l) const {
+    // As c.instance(candidate.instance) finds it.
+    return l.instance == k_serverless ? c().instance("serverless") : c().instance(c().instances[l.instance].id);
+  }
+  void evaluate_instances();
+  void evaluate_serverless();
+  std::vector<FiredRule> fired_rules() const;
+
+  std::shared_ptr<const Context> m_ctx;
+  std::shared_ptr<Ranking::Source> m_source;
+  std::vector<sizing::Estimate> m_cpu;        ///< estimates made while working out needs_accelerator
+  std::vector<std::uint32_t> m_cpu_indices;   ///< their instances
+  std::vector<sizing::Estimate> m_bases;      ///< one per instance in the allowed clouds, without words
+  std::vector<Light> m_all;                   ///< every candidate, in evaluation order
+  std::vector<std::uint16_t> m_fired;         ///< rule indices, per candidate
+  std::vector<int> m_counts;                  ///< per rule: candidates it fired for
+  std::vector<std::int64_t> m_first;          ///< per rule: the first candidate it fired for, or -1
+  std::vector<sizing::Estimate> m_serverless;  ///< estimates of serverless candidates
+  std::vector<std::unique_ptr<Facts>> m_serverless_facts;  ///< facts of serverless candidates, by candidate
+  mutable std::vector<std::unique_ptr<Candidate>> m_built;
+};
+
+void Decider::evaluate_instances() {
+  const Context& ctx = *m_ctx;
+  const Workload& w = ctx.w;
+  const Prepared& p = prep();
+  const SlotIds& k = slot_ids();
+  const rules::Specialised rules(p.rules, p.symbols, ctx.workload_facts);
+  // Which services run the workload on each compute kind.
+  std::vector<std::array<bool, 5>> serves(c().services.size());
+  for (std::size_t s = 0; s < serves.size(); ++s) {
+    for (std::size_t kind = 0; kind < 5; ++kind) serves[s][kind] = service_serves(c().services[s], w, static_cast<ComputeKind>(kind));
+  }
+  std::vector<rules::Fact> facts(static_cast<std::size_t>(rules::slot_count()));
+  std::size_t next_cpu = 0;
+  for (std::uint32_t ii = 0; ii < c().instances.size(); ++ii) {
+    const auto& i = c().instances[ii];
+    if (!allowed(w, i.cloud)) continue;
+    const auto& info = p.instances[ii];
+    if (next_cpu < m_cpu_indices.size() && m_cpu_indices[next_cpu] == ii) {
+      m_bases.push_back(std::move(m_cpu[next_cpu++]));
+    } else {
+      sizing::EstimateOptions o;
+      o.words = false;
+      m_bases.push_back(sizing::estimate(w, ctx.req, i, info.accelerator, info.cpu, o));
+    }
+    const auto base_index = static_cast<std::uint32_t>(m_bases.size() - 1);
+    const sizing::Estimate& e = m_bases.back();
+    const auto& services = p.by_cloud[static_cast<std::size_t>(i.cloud)];
+    bool instance_facts = false;
+    for (std::size_t si : services) {
+      if (!serves[si][static_cast<std::size_t>(e.compute)]) continue;
+      const auto& s = c().services[si];
+      const auto& sinfo = p.services[si];
+      if (!instance_facts) {
+        // What does not depend on the service, once per instance (as candidate_facts sets it).
+        instance_facts = true;
+        facts[k.compute] = p.compute[static_cast<std::size_t>(e.compute)];
+        facts[k.cloud] = p.cloud[static_cast<std::size_t>(i.cloud)];
+        facts[k.instance] = info.id;
+        facts[k.accelerator] = i.accelerator ? info.accelerator_id : rules::Fact{};
+        facts[k.has_accelerator] = rules::Fact::of(i.accelerator.has_value());
+        facts[k.accelerators_per_instance] = rules::Fact::of(static_cast<double>(i.accelerator_count));
+        facts[k.count] = rules::Fact::of(static_cast<double>(e.count));
+        facts[k.latency] = rules::Fact::of(e.latency_ms);
+        facts[k.performance_known] = rules::Fact::of(e.performance_known);
+        facts[k.fits] = rules::Fact::of(e.fits || !e.performance_known);
+        facts[k.meets_targets] = rules::Fact::of(meets_targets(w, e));
+        facts[k.meets_deadline] = rules::Fact::of(!(w.deadline_hours && e.time_hours && *e.time_hours > *w.deadline_hours));
+        const auto [framework_ok, family_ok] = accelerator_support(info.accelerator, e.compute, w);
+        facts[k.framework_supported] = rules::Fact::of(framework_ok);
+        facts[k.family_supported] = rules::Fact::of(family_ok);
+      }
+      Light l;
+      l.instance = ii;
+      l.service = static_cast<std::uint32_t>(si);
+      l.base = base_index;
+      // reprice() without the words.
+      if (const auto per_instance = p.price(si, s, i)) {
+        l.price = *per_instance * e.count + s.cluster_usd_per_hour.value_or(0);
+        if (e.time_hours) l.cost_usd = *l.price * sizing::billed_hours(*e.time_hours);
+      }
+      facts[k.service] = sinfo.id;
+      facts[k.service_kind] = sinfo.kind;
+      facts[k.management] = sinfo.management;
+      facts[k.price] = rules::Fact::of(l.price);
+      facts[k.within_hourly_budget] = rules::Fact::of(!(w.budget_usd_per_hour && l.price && *l.price > *w.budget_usd_per_hour));
+      facts[k.within_total_budget] = rules::Fact::of(!(w.budget_usd && l.cost_usd && *l.cost_usd > *w.budget_usd));
+      facts[k.price_known] = rules::Fact::of(l.price.has_value());
+      bool within = true;
+      if (sinfo.timeout_s && e.latency_ms && *e.latency_ms > *sinfo.timeout_s * 1000) within = false;
+      if (sinfo.max_requests_per_second && w.qps && *w.qps > *sinfo.max_requests_per_second) within = false;
+      facts[k.within_service_limits] = rules::Fact::of(within);
+      l.fired_begin = static_cast<std::uint32_t>(m_fired.size());
+      rules.fire(facts.data(), m_fired);
+      l.fired_count = static_cast<std::uint32_t>(m_fired.size() - l.fired_begin);
+      for (std::uint32_t f = l.fired_begin; f < m_fired.size(); ++f) {
+        const std::uint16_t r = m_fired[f];
+        l.excluded = l.excluded || p.rules[r].exclude;
+        if (m_counts[r]++ == 0) m_first[r] = static_cast<std::int64_t>(m_all.size());
+      }
+      m_all.push_back(l);
+    }
+  }
+}
+
+void Decider::evaluate_serverless() {
+  const Context& ctx = *m_ctx;
+  for (std::uint32_t si = 0; si < c().services.size(); ++si) {
+    const auto& s = c().services[si];
+    if (s.kind != "serverless-inference" || !allowed(w(), s.cloud)) continue;
+    std::vector<std::uint16_t> indices;
+    auto facts = std::make_unique<Facts>();
+    auto cand = serverless_candidate(ctx, s, nullptr, &indices, facts.get());
+    if (!cand) continue;
+    Light l;
+    l.service = si;
+    l.base = static_cast<std::uint32_t>(m_serverless.size());
+    m_serverless.push_back(cand->estimate);
+    l.excluded = cand->excluded();
+    l.price = cand->estimate.price_usd_per_hour;
+    l.cost_usd = cand->estimate.cost_usd;
+    l.fired_begin = static_cast<std::uint32_t>(m_fired.size());
+    l.fired_count = static_cast<std::uint32_t>(indices.size());
+    m_fired.insert(m_fired.end(), indices.begin(), indices.end());
+    for (std::uint16_t r : indices) {
+      if (m_counts[r]++ == 0) m_first[r] = static_cast<std::int64_t>(m_all.size());
+    }
+    m_serverless_facts.resize(m_all.size() + 1);
+    m_serverless_facts[m_all.size()] = std::move(facts);
+    m_all.push_back(l);
+  }
+}
+
+std::vector<FiredRule> Decider::fired_rules() const {
+  const Context& ctx = *m_ctx;
+  const Prepared& p = prep();
+  std::vector<FiredRule> out;
+  for (std::size_t r = 0; r < p.rules.size(); ++r) {
+    if (m_counts[r] == 0) continue;
+    const rules::Rule& rule = p.rules[r];
+    FiredRule f;
+    f.id = rule.id;
+    f.description = rule.description;
+    f.rationale = rule.rationale;
+    f.effect = p.effects[r];
+    f.candidates = m_counts[r];
+    // The facts the rule read, for the first candidate it fired for.
+    const auto first = static_cast<std::size_t>(m_first[r]);
+    const Light& l = m_all[first];
+    if (l.instance == k_serverless) {
+      rules::evaluate(rule.condition, *m_serverless_facts[first], &f.inputs);
+    } else {
+      // candidate_facts reads only what was set before the rules fired.
+      const Candidate& cand = full(first);
+      std::vector<std::string> limit_reasons;
+      const Facts facts = candidate_facts(ctx, cand, c().instances[l.instance], &c().services[l.service], limit_reasons);
+      rules::evaluate(rule.condition, facts, &f.inputs);
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+Decision Decider::run(const Options& options, std::vector<std::string> warnings) {
+  const Workload& w = this->w();
+  const Prepared& p = prep();
   Decision d;
-  std::set<catalog::Cloud> region_missing;
-  if (w.region) {
-    for (const auto& cloud : w.clouds) {
-      bool any = false;
-      for (const auto& i : c.instances) any = any || (i.cloud == cloud && i.region == *w.region);
-      if (!any) region_missing.insert(cloud);
-    }
-    for (auto cloud : region_missing) {
-      d.warnings.push_back(fmt::format("the catalog has no {} prices for region {}; using its reference region", catalog::to_string(cloud),
-                                       *w.region));
-    }
-  }
-  Evaluator evaluator(w, req, c);
-  std::vector<Candidate> all;
-  for (const auto& i : c.instances) {
-    if (std::find(w.clouds.begin(), w.clouds.end(), i.cloud) == w.clouds.end()) continue;
-    const sizing::Estimate base = sizing::estimate(w, req, c, i);
-    for (const auto& s : c.services) {
-      if (s.cloud != i.cloud || !service_serves(s, w, base.compute)) continue;
-      all.push_back(evaluator.evaluate(i, s, base));
-    }
-  }
-  for (const auto& s : c.services) {
-    if (s.kind != "serverless-inference" || std::find(w.clouds.begin(), w.clouds.end(), s.cloud) == w.clouds.end()) continue;
-    if (auto cand = evaluator.serverless(s)) all.push_back(std::move(*cand));
-  }
-  const std::map<std::string, FiredRule>& fired = evaluator.fired();
-  d.candidates_considered = all.size();
+  d.warnings = std::move(warnings);
+  m_counts.assign(p.rules.size(), 0);
+  m_first.assign(p.rules.size(), -1);
+  evaluate_instances();
+  evaluate_serverless();
+  m_built.resize(m_all.size());
+  d.candidates_considered = m_all.size();
 
   // Score the feasible ones.
   double min_cost = 0;
-  for (const auto& cand : all) {
-    if (cand.excluded()) continue;
-    const double cost = cost_for_work(w, cand.estimate);
-    if (cost > 0 && (min_cost == 0 || cost < min_cost)) min_cost = cost;
+  for (auto& l : m_all) {
+    if (l.excluded) continue;
+    l.cost_for_work = cost_for_work(w, l.cost_usd, l.price);
+    if (l.cost_for_work > 0 && (min_cost == 0 || l.cost_for_work < min_cost)) min_cost = l.cost_for_work;
   }
-  for (auto& cand : all) {
-    if (cand.excluded()) {
-      for (const auto& why : cand.exclusions) {
-        const std::string rule = why.substr(0, why.find(':'));
+  std::vector<std::uint32_t> feasible;
+  std::map<std::string, std::size_t> examples_needed;
+  for (std::uint32_t k = 0; k < m_all.size(); ++k) {
+    Light& l = m_all[k];
+    if (l.excluded) {
+      std::size_t nth = 0;  // which of the candidate's exclusions this is
+      for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count; ++f) {
+        const std::uint16_t r = m_fired[f];
+        if (!p.rules[r].exclude) continue;
+        const std::string& rule = p.groups[r];
         ++d.excluded_by_rule[rule];
         auto& examples = d.excluded_examples[rule];
-        if (examples.size() < 3) examples.push_back(why.substr(why.find(':') + 2));
+        if (examples.size() < 3) {
+          const std::string& why = full(k).exclusions.at(nth);
+          examples.push_back(why.substr(why.find(':') + 2));
+        }
+        ++nth;
       }
       continue;
     }
-    cand.cost_for_work = cost_for_work(w, cand.estimate);
-    const double cost_score = cand.cost_for_work > 0 ? min_cost / cand.cost_for_work : 0;
-    cand.components["cost"] = cost_score;
-    cand.components["headroom"] = k_weight_headroom * std::clamp(cand.estimate.headroom / 0.5, 0.0, 1.0);
+    const sizing::Estimate& e = base_of(l);
+    l.cost_score = l.cost_for_work > 0 ? min_cost / l.cost_for_work : 0;
+    l.headroom = k_weight_headroom * std::clamp(e.headroom / 0.5, 0.0, 1.0);
     double slack = 0;
-    if (w.latency_ms && cand.estimate.latency_ms) slack = std::clamp(1 - *cand.estimate.latency_ms / *w.latency_ms, 0.0, 1.0);
-    if (w.deadline_hours && cand.estimate.time_hours) slack = std::clamp(1 - *cand.estimate.time_hours / *w.deadline_hours, 0.0, 1.0);
-    cand.components["target_slack"] = k_weight_slack * slack;
-    cand.score = 0;
-    for (const auto& [name, value] : cand.components) cand.score += value;
+    if (w.latency_ms && e.latency_ms) slack = std::clamp(1 - *e.latency_ms / *w.latency_ms, 0.0, 1.0);
+    if (w.deadline_hours && e.time_hours) slack = std::clamp(1 - *e.time_hours / *w.deadline_hours, 0.0, 1.0);
+    l.slack = k_weight_slack * slack;
+    // The components summed in the order of their names: cost, headroom, rule:<id>..., target_slack.
+    double score = 0;
+    score += l.cost_score;
+    score += l.headroom;
+    for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count; ++f) score += p.rules[m_fired[f]].score;
+    score += l.slack;
+    l.score = score;
+    feasible.push_back(k);
   }
-  for (auto& cand : all) {
-    if (!cand.excluded()) d.ranked.push_back(cand);
-  }
-  std::sort(d.ranked.begin(), d.ranked.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.score != b.score) return a.score > b.score;
-    return a.id < b.id;
-  });
+  std::sort(feasible.begin(), feasible.end(), [&](std::uint32_t a, std::uint32_t b) { return before(m_all[a], m_all[b]); });
 
-  for (auto& [id, f] : fired) d.rules_fired.push_back(f);
-  if (d.ranked.empty()) {
+  d.rules_fired = fired_rules();
+
+  // The ranking: light entries, with what the decision itself builds passed on.
+  std::vector<Ranking::Entry> entries;
+  entries.reserve(feasible.size());
+  Ranking::Source& source = *m_source;
+  source.ranked.reserve(feasible.size());
+  for (std::uint32_t k : feasible) {
+    Light l = m_all[k];
+    const sizing::Estimate& e = base_of(m_all[k]);
+    Ranking::Entry x;
+    x.instance = l.instance == k_serverless ? nullptr : &c().instances[l.instance];
+    x.service = &c().services[l.service];
+    x.compute = e.compute;
+    x.count = e.count;
+    x.managed = x.service->managed || l.instance == k_serverless;
+    x.cost_for_work = l.cost_for_work;
+    x.score = l.score;
+    x.time_hours = e.time_hours;
+    x.throughput = e.throughput;
+    entries.push_back(x);
+    l.fired_begin = static_cast<std::uint32_t>(source.ranked_fired.size());
+    source.ranked_fired.insert(source.ranked_fired.end(), m_fired.begin() + m_all[k].fired_begin,
+                               m_fired.begin() + m_all[k].fired_begin + l.fired_count);
+    source.ranked.push_back(l);
+  }
+  source.built.resize(feasible.size());
+  // A ranked candidate the decision builds below is handed to the ranking rather than built twice.
+  auto ranked_full = [&](std::size_t rank) -> const Candidate& {
+    auto& slot = source.built[rank];
+    if (!slot) {
+      auto& mine = m_built[feasible[rank]];
+      if (mine) slot = std::make_unique<const Candidate>(*mine);
+      else slot = std::make_unique<const Candidate>(full(feasible[rank]));
+    }
+    return *slot;
+  };
+
+  if (feasible.empty()) {
     // The nearest misses: excluded only by targets, deadline or budget, cheapest first.
     static const std::set<std::string> soft{"latency-targets", "deadline", "budget-hourly", "budget-total"};
-    for (const auto& cand : all) {
-      const bool only_soft = std::all_of(cand.exclusions.begin(), cand.exclusions.end(), [](const std::string& why) {
-        return soft.count(why.substr(0, why.find(':'))) > 0;
-      });
-      if (only_soft && cand.estimate.price_usd_per_hour) d.nearest.push_back(cand);
+    std::vector<std::uint32_t> nearest;
+    for (std::uint32_t k = 0; k < m_all.size(); ++k) {
+      const Light& l = m_all[k];
+      bool only_soft = true;
+      for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count && only_soft; ++f) {
+        const std::uint16_t r = m_fired[f];
+        only_soft = !p.rules[r].exclude || soft.count(p.groups[r]) > 0;
+      }
+      if (only_soft && l.price) nearest.push_back(k);
     }
-    std::sort(d.nearest.begin(), d.nearest.end(), [&](const Candidate& a, const Candidate& b) {
-      const double ca = cost_for_work(w, a.estimate), cb = cost_for_work(w, b.estimate);
-      return ca != cb ? ca < cb : a.id < b.id;
+    auto cost = [&](std::uint32_t k) { return cost_for_work(w, m_all[k].cost_usd, m_all[k].price); };
+    std::sort(nearest.begin(), nearest.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const double ca = cost(a), cb = cost(b);
+      if (ca != cb) return ca < cb;
+      return compare_ids(instance_id(m_all[a]), c().services[m_all[a].service].id, instance_id(m_all[b]),
+                         c().services[m_all[b].service].id) < 0;
     });
-    if (d.nearest.size() > 3) d.nearest.resize(3);
+    if (nearest.size() > 3) nearest.resize(3);
+    for (std::uint32_t k : nearest) d.nearest.push_back(full(k));
     d.compute_reasons.push_back(fmt::format("no feasible option among {} candidates", d.candidates_considered));
+    d.ranked = Ranking(std::move(entries), m_source);
     return d;
   }
 
-  const Candidate& pick = d.ranked.front();
+  const Candidate& pick = ranked_full(0);
   for (auto& f : d.rules_fired) {
     f.for_pick = std::find(pick.rules_fired.begin(), pick.rules_fired.end(), f.id) != pick.rules_fired.end();
   }
 
   // Compute kind: follows from the best feasible options, with the comparison that decided it.
   d.compute_choice = std::string(catalog::to_string(pick.estimate.compute));
-  const catalog::Instance* pi = c.instance(pick.instance);
+  const catalog::Instance* pi = c().instance(pick.instance);
   const std::string basis = (w.trains() || w.mode == Mode::batch) ? "for the run" : "per hour";
   d.compute_reasons.push_back(fmt::format("best option: {} x {} ({}) at {} {}", pick.estimate.count, pi ? pi->name : pick.instance,
                                           d.compute_choice, money(pick.cost_for_work), basis));
+  auto instance_name = [&](std::size_t rank) {
+    const Light& l = source.ranked[rank];
+    const catalog::Instance* i = shown_instance(l);
+    return i ? i->name : std::string(instance_id(l));
+  };
   for (const auto& kind : catalog::compute_kind_names()) {
     if (kind == d.compute_choice) continue;
-    auto best = std::find_if(d.ranked.begin(), d.ranked.end(),
-                             [&](const Candidate& x) { return catalog::to_string(x.estimate.compute) == kind; });
-    if (best != d.ranked.end()) {
-      const catalog::Instance* bi = c.instance(best->instance);
-      d.compute_reasons.push_back(fmt::format("best {} option: {} x {} at {} {} ({:.2g}x the cost)", kind, best->estimate.count,
-                                              bi ? bi->name : best->instance, money(best->cost_for_work), basis,
-                                              best->cost_for_work / std::max(pick.cost_for_work, 1e-12)));
+    auto best = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return catalog::to_string(x.compute) == kind; });
+    if (best != entries.end()) {
+      d.compute_reasons.push_back(fmt::format("best {} option: {} x {} at {} {} ({:.2g}x the cost)", kind, best->count,
+                                              instance_name(static_cast<std::size_t>(best - entries.begin())), money(best->cost_for_work),
+                                              basis, best->cost_for_work / std::max(pick.cost_for_work, 1e-12)));
     }
   }
-  const bool any_cpu = std::any_of(d.ranked.begin(), d.ranked.end(), [](const Candidate& x) { return x.estimate.compute == ComputeKind::cpu; });
+  const bool any_cpu = std::any_of(entries.begin(), entries.end(), [](const Ranking::Entry& x) { return x.compute == ComputeKind::cpu; });
   if (!any_cpu && d.compute_choice != "cpu") {
     std::string why = "no CPU option is feasible";
     for (const char* rule : {"compute-llm-training-accelerator", "fit-memory", "latency-targets", "deadline"}) {
-      for (const auto& cand : all) {
-        if (cand.estimate.compute != ComputeKind::cpu) continue;
-        auto it = std::find_if(cand.exclusions.begin(), cand.exclusions.end(),
-                               [&](const std::string& x) { return x.rfind(rule, 0) == 0; });
-        if (it != cand.exclusions.end()) {
-          why += " (for example " + *it + ")";
+      for (std::uint32_t k = 0; k < m_all.size(); ++k) {
+        const Light& l = m_all[k];
+        if (base_of(l).compute != ComputeKind::cpu) continue;
+        // The first of its exclusions whose text starts with the rule id ("id: reason").
+        std::size_t nth = 0;
+        std::optional<std::size_t> match;
+        for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count && !match; ++f) {
+          const rules::Rule& r = p.rules[m_fired[f]];
+          if (!r.exclude) continue;
+          if (r.id.rfind(rule, 0) == 0) match = nth;
+          ++nth;
+        }
+        if (match) {
+          why += " (for example " + full(k).exclusions.at(*match) + ")";
           break;
         }
       }
@@ -497,7 +1143,7 @@ Decision recommend(const Workload& w, const sizing::Requirements& req, const cat
     }
     d.compute_reasons.push_back(why);
   }
-  if (const catalog::Family* f = c.family(w.family)) {
+  if (const catalog::Family* f = c().family(w.family)) {
     const std::string& guidance = w.trains() ? f->training_guidance : f->inference_guidance;
     if (!guidance.empty()) d.compute_reasons.push_back(fmt::format("guidance for {} {}: {}", f->id, workload::to_string(w.phase), guidance));
   }
@@ -512,19 +1158,18 @@ Decision recommend(const Workload& w, const sizing::Requirements& req, const cat
   d.deployment_choice = pick.managed ? "managed" : "self-managed";
   d.deployment_service = pick.service;
   auto best_of = [&](bool managed) {
-    return std::find_if(d.ranked.begin(), d.ranked.end(), [&](const Candidate& x) { return x.managed == managed; });
+    return std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.managed == managed; });
   };
   const auto best_managed = best_of(true), best_self = best_of(false);
-  if (best_managed != d.ranked.end() && best_self != d.ranked.end()) {
-    auto name = [&](const Candidate& x) {
-      const catalog::Instance* i = c.instance(x.instance);
-      return fmt::format("{} x {}", x.estimate.count, i ? i->name : x.instance);
+  if (best_managed != entries.end() && best_self != entries.end()) {
+    auto name = [&](decltype(best_managed) x) {
+      return fmt::format("{} x {}", x->count, instance_name(static_cast<std::size_t>(x - entries.begin())));
     };
     d.deployment_reasons.push_back(fmt::format("best managed: {} on {} at {} {}; best self-managed: {} on {} at {} {}",
-                                               name(*best_managed), best_managed->service, money(best_managed->cost_for_work), basis,
-                                               name(*best_self), best_self->service, money(best_self->cost_for_work), basis));
+                                               name(best_managed), best_managed->service->id, money(best_managed->cost_for_work), basis,
+                                               name(best_self), best_self->service->id, money(best_self->cost_for_work), basis));
   } else {
-    d.deployment_reasons.push_back(best_managed == d.ranked.end() ? "no managed option is feasible" : "no self-managed option is feasible");
+    d.deployment_reasons.push_back(best_managed == entries.end() ? "no managed option is feasible" : "no self-managed option is feasible");
   }
   for (const auto& id : pick.rules_fired) {
     if (id.rfind("deploy-", 0) == 0) {
@@ -532,38 +1177,42 @@ Decision recommend(const Workload& w, const sizing::Requirements& req, const cat
       if (f != d.rules_fired.end()) d.deployment_reasons.push_back(fmt::format("rule {} ({}): {}", id, f->effect, f->rationale));
     }
   }
-  if (const catalog::Service* s = c.service(pick.service); s && !s->takes_off_the_team.empty()) {
+  if (const catalog::Service* s = c().service(pick.service); s && !s->takes_off_the_team.empty()) {
     d.deployment_reasons.push_back(fmt::format("{} takes off the team: {}", s->name, util::join(s->takes_off_the_team, "; ")));
   }
 
   // Alternatives: the best per cloud and per compute kind, then the next by rank.
-  std::set<std::string> seen{pick.id};
-  auto add = [&](const Candidate& x) {
-    if (seen.insert(x.id).second) d.alternatives.push_back(x);
+  std::vector<std::size_t> chosen{0};
+  auto add = [&](std::size_t rank) {
+    if (std::find(chosen.begin(), chosen.end(), rank) == chosen.end()) chosen.push_back(rank);
   };
   for (const auto& cloud : catalog::cloud_names()) {
-    auto it = std::find_if(d.ranked.begin(), d.ranked.end(), [&](const Candidate& x) {
-      const auto* i = c.instance(x.instance);
-      return i ? catalog::to_string(i->cloud) == cloud : x.service.rfind(cloud == "aws" ? "sagemaker" : cloud, 0) == 0;
-    });
-    if (it != d.ranked.end()) add(*it);
+    for (std::size_t rank = 0; rank < entries.size(); ++rank) {
+      const Light& l = source.ranked[rank];
+      const catalog::Instance* i = shown_instance(l);
+      const std::string& service = entries[rank].service->id;
+      if (i ? catalog::to_string(i->cloud) == cloud : service.rfind(cloud == "aws" ? "sagemaker" : cloud, 0) == 0) {
+        add(rank);
+        break;
+      }
+    }
   }
   for (const auto& kind : catalog::compute_kind_names()) {
-    auto it = std::find_if(d.ranked.begin(), d.ranked.end(), [&](const Candidate& x) { return catalog::to_string(x.estimate.compute) == kind; });
-    if (it != d.ranked.end()) add(*it);
+    auto it = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return catalog::to_string(x.compute) == kind; });
+    if (it != entries.end()) add(static_cast<std::size_t>(it - entries.begin()));
   }
-  for (const auto& x : d.ranked) {
-    if (static_cast<int>(d.alternatives.size()) >= options.top) break;
-    add(x);
+  for (std::size_t rank = 0; rank < entries.size(); ++rank) {
+    if (static_cast<int>(chosen.size()) - 1 >= options.top) break;
+    add(rank);
   }
-  std::sort(d.alternatives.begin(), d.alternatives.end(), [](const Candidate& a, const Candidate& b) {
-    return a.score != b.score ? a.score > b.score : a.id < b.id;
-  });
+  // Ranks are unique, and rank order is score then id: sorting the ranks sorts the alternatives.
+  std::sort(chosen.begin() + 1, chosen.end());
+  for (auto it = chosen.begin() + 1; it != chosen.end(); ++it) d.alternatives.push_back(ranked_full(*it));
 
   // A per-token API against hosting the model, where the catalog prices one.
   if (w.phase == Phase::inference && w.is_llm() && w.model && pick.estimate.price_usd_per_hour) {
-    for (const auto& s : c.services) {
-      if (s.kind != "model-api" || std::find(w.clouds.begin(), w.clouds.end(), s.cloud) == w.clouds.end()) continue;
+    for (const auto& s : c().services) {
+      if (s.kind != "model-api" || !allowed(w, s.cloud)) continue;
       for (const auto& t : s.token_prices) {
         if (t.model != *w.model) continue;
         ApiComparison a;
@@ -585,6 +1234,70 @@ Decision recommend(const Workload& w, const sizing::Requirements& req, const cat
         d.api.push_back(a);
       }
     }
+  }
+  d.ranked = Ranking(std::move(entries), m_source);
+  return d;
+}
+
+}  // namespace
+
+Decision recommend(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Options& options) {
+  Memo::Impl* memo = t_memo;
+  std::string key;
+  Memo::Impl::Entry* entry = nullptr;
+  if (memo) {
+    key = memo_key(c, w, req);
+    entry = memo->find(key);
+    if (entry) {
+      for (const auto& [top, decision] : entry->decisions) {
+        if (top == options.top) {
+          ++memo->stats.hits;
+          return decision;
+        }
+      }
+    }
+    ++memo->stats.misses;
+  }
+
+  std::vector<std::string> warnings;
+  if (w.region) {
+    std::set<catalog::Cloud> region_missing;
+    for (const auto& cloud : w.clouds) {
+      bool any = false;
+      for (const auto& i : c.instances) {
+        if (i.cloud == cloud && i.region == *w.region) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) region_missing.insert(cloud);
+    }
+    for (auto cloud : region_missing) {
+      warnings.push_back(fmt::format("the catalog has no {} prices for region {}; using its reference region", catalog::to_string(cloud),
+                                     *w.region));
+    }
+  }
+
+  std::shared_ptr<const Context> ctx = entry ? entry->context : nullptr;
+  // The CPU-only instances estimated to work out needs_accelerator; the decision reuses them.
+  std::vector<sizing::Estimate> cpu;
+  std::vector<std::uint32_t> cpu_indices;
+  if (!ctx) {
+    auto prep = prepared(c);
+    Facts wf = facts_with_needs(w, req, c, [&](std::size_t k) -> const sizing::Estimate& {
+      sizing::EstimateOptions o;
+      o.words = false;
+      cpu.push_back(sizing::estimate(w, req, c.instances[k], prep->instances[k].accelerator, prep->instances[k].cpu, o));
+      cpu_indices.push_back(static_cast<std::uint32_t>(k));
+      return cpu.back();
+    });
+    ctx = make_context(w, req, c, std::move(prep), std::move(wf));
+  }
+  Decider decider(ctx, std::move(cpu), std::move(cpu_indices));
+  Decision d = decider.run(options, std::move(warnings));
+  if (memo) {
+    if (!entry) entry = &memo->insert(std::move(key), ctx);
+    entry->decisions.emplace_back(options.top, d);
   }
   return d;
 }

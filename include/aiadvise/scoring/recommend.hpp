@@ -3,7 +3,11 @@
 /// candidate; rules exclude or adjust; the feasible ones are scored and ranked. Reasons are
 /// recorded where each decision is made.
 
+#include <compare>
+#include <cstddef>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,8 +50,78 @@ struct ApiComparison {
   std::string source, as_of;
 };
 
+/// The feasible candidates, best first. It holds them in compact form (Entry) and builds a full
+/// Candidate, with the estimate's notes and the rules' words, the first time one is looked at, by
+/// the same code that evaluates a single candidate; so what is read is what an eager evaluation
+/// would hold, and a decision over thousands of candidates formats only the few it shows.
+/// Copies share what was built. Not for use from two threads at once.
+class Ranking {
+ public:
+  /// A feasible candidate without its words.
+  struct Entry {
+    const catalog::Instance* instance = nullptr;  ///< null for serverless
+    const catalog::Service* service = nullptr;
+    catalog::ComputeKind compute = catalog::ComputeKind::cpu;
+    int count = 1;
+    bool managed = false;
+    double cost_for_work = 0, score = 0;
+    std::optional<double> time_hours, throughput;
+    /// "<instance id>@<service id>", as Candidate::id.
+    std::string id() const;
+  };
+  class Source;  ///< builds full candidates (defined by the scoring code)
+
+  class const_iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = Candidate;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Candidate*;
+    using reference = const Candidate&;
+    const_iterator() = default;
+    const_iterator(const Ranking* r, std::size_t k) : m_r(r), m_k(k) {}
+    reference operator*() const { return (*m_r)[m_k]; }
+    pointer operator->() const { return &(*m_r)[m_k]; }
+    reference operator[](difference_type n) const { return (*m_r)[m_k + static_cast<std::size_t>(n)]; }
+    const_iterator& operator++() { ++m_k; return *this; }
+    const_iterator operator++(int) { auto t = *this; ++m_k; return t; }
+    const_iterator& operator--() { --m_k; return *this; }
+    const_iterator operator--(int) { auto t = *this; --m_k; return t; }
+    const_iterator& operator+=(difference_type n) { m_k += static_cast<std::size_t>(n); return *this; }
+    const_iterator& operator-=(difference_type n) { m_k -= static_cast<std::size_t>(n); return *this; }
+    friend const_iterator operator+(const_iterator a, difference_type n) { return a += n; }
+    friend const_iterator operator+(difference_type n, const_iterator a) { return a += n; }
+    friend const_iterator operator-(const_iterator a, difference_type n) { return a -= n; }
+    friend difference_type operator-(const const_iterator& a, const const_iterator& b) {
+      return static_cast<difference_type>(a.m_k) - static_cast<difference_type>(b.m_k);
+    }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) { return a.m_k == b.m_k; }
+    friend auto operator<=>(const const_iterator& a, const const_iterator& b) { return a.m_k <=> b.m_k; }
+
+   private:
+    const Ranking* m_r = nullptr;
+    std::size_t m_k = 0;
+  };
+
+  Ranking() = default;
+  Ranking(std::vector<Entry> entries, std::shared_ptr<Source> source);
+
+  std::size_t size() const { return m_entries ? m_entries->size() : 0; }
+  bool empty() const { return size() == 0; }
+  const Entry& entry(std::size_t k) const { return (*m_entries)[k]; }
+  /// The full candidate at rank k (built on first use).
+  const Candidate& operator[](std::size_t k) const;
+  const Candidate& front() const { return (*this)[0]; }
+  const_iterator begin() const { return const_iterator(this, 0); }
+  const_iterator end() const { return const_iterator(this, size()); }
+
+ private:
+  std::shared_ptr<const std::vector<Entry>> m_entries;
+  std::shared_ptr<Source> m_source;
+};
+
 struct Decision {
-  std::vector<Candidate> ranked;   ///< feasible, best first
+  Ranking ranked;                  ///< feasible, best first
   std::vector<Candidate> nearest;  ///< when none is feasible: the closest misses
   std::map<std::string, int> excluded_by_rule;
   std::map<std::string, std::vector<std::string>> excluded_examples;  ///< rule -> a few reasons with numbers
@@ -88,6 +162,30 @@ class Evaluator {
  private:
   struct Impl;
   Impl* m_impl;
+};
+
+/// While one is alive on a thread, recommend() and Evaluator there reuse what they worked out for a
+/// catalog (compiled rules, lookups per instance and service) and for a workload (the decision,
+/// which is the same for the same workload, requirements and options). Batch mode holds one for a
+/// run, since fleets repeat shapes. Every catalog used while it is alive must outlive it unchanged.
+/// At most `max_decisions` decisions are kept (the least recently used go first), so memory stays
+/// bounded however long the input.
+class Memo {
+ public:
+  explicit Memo(std::size_t max_decisions = 128);
+  ~Memo();
+  Memo(const Memo&) = delete;
+  Memo& operator=(const Memo&) = delete;
+
+  struct Stats {
+    std::size_t hits = 0, misses = 0;
+  };
+  Stats stats() const;
+  struct Impl;
+
+ private:
+  Impl* m_impl;
+  Impl* m_previous;
 };
 
 /// Whether a service can run the workload on a compute kind (phase, mode, accelerators).

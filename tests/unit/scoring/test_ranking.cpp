@@ -1,0 +1,160 @@
+// The decision ranks every candidate from quick, word-free evaluations and builds full candidates
+// (notes, reasons) only for what is looked at. A ranked candidate, built on demand, must be the
+// one the single-candidate evaluation (scoring::Evaluator, which `check` uses) gives; and a
+// decision taken from the memo must be the one computed afresh.
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "aiadvise/report/recommend.hpp"
+#include "aiadvise/scoring/recommend.hpp"
+#include "aiadvise/sizing/sizing.hpp"
+#include "aiadvise/workload/workload.hpp"
+#include "support/helpers.hpp"
+
+using aiadvise::scoring::Candidate;
+using aiadvise::test::default_catalog;
+namespace scoring = aiadvise::scoring;
+namespace sizing = aiadvise::sizing;
+
+namespace {
+
+const std::vector<aiadvise::workload::FlagValues> k_workloads{
+    {{"model", "llama-3.1-8b"}, {"qps", "5"}, {"tpot-ms", "50"}},
+    {{"model", "bert-base"}, {"mode", "batch"}, {"dataset-samples", "10M"}},
+    {{"model", "resnet-50"}, {"phase", "training"}, {"dataset-samples", "1.28M"}, {"epochs", "90"}, {"deadline-hours", "24"}},
+    {{"model", "xgboost"}, {"qps", "100"}, {"ops-maturity", "low"}, {"traffic", "spiky"}},
+    {{"model", "all-minilm-l6-v2"}, {"qps", "0.5"}, {"traffic", "intermittent"}, {"priorities", "ease,cost"}},
+    {{"model", "llama-2-70b"}, {"precision", "fp16"}, {"qps", "1"}, {"budget-usd-per-hour", "3"}},
+    {{"family", "classical-clustering"}, {"phase", "training"}, {"dataset-samples", "1M"}, {"cloud", "gcp,azure"}},
+};
+
+void same_candidate(const Candidate& got, const Candidate& want) {
+  CHECK(got.id == want.id);
+  CHECK(got.instance == want.instance);
+  CHECK(got.service == want.service);
+  CHECK(got.service_kind == want.service_kind);
+  CHECK(got.managed == want.managed);
+  CHECK(got.exclusions == want.exclusions);
+  CHECK(got.rules_fired == want.rules_fired);
+  // A single serverless evaluation leaves the cost for the work to the decision.
+  if (got.instance != "serverless") CHECK(got.cost_for_work == want.cost_for_work);
+  const auto& a = got.estimate;
+  const auto& b = want.estimate;
+  CHECK(a.count == b.count);
+  CHECK(a.compute == b.compute);
+  CHECK(a.accelerator == b.accelerator);
+  CHECK(a.fits == b.fits);
+  CHECK(a.fit_reason == b.fit_reason);
+  CHECK(a.memory_needed_gib == b.memory_needed_gib);
+  CHECK(a.batch_size == b.batch_size);
+  CHECK(a.throughput == b.throughput);
+  CHECK(a.latency_ms == b.latency_ms);
+  CHECK(a.time_hours == b.time_hours);
+  CHECK(a.price_usd_per_hour == b.price_usd_per_hour);
+  CHECK(a.cost_usd == b.cost_usd);
+  CHECK(a.cost_usd_per_1m_tokens == b.cost_usd_per_1m_tokens);
+  CHECK(a.cost_usd_per_1k_requests == b.cost_usd_per_1k_requests);
+  CHECK(a.bottleneck == b.bottleneck);
+  CHECK(a.notes == b.notes);
+  CHECK(a.unknowns == b.unknowns);
+}
+
+}  // namespace
+
+TEST_CASE("scoring: a ranked candidate built on demand is the one a single evaluation gives", "[scoring]") {
+  const auto& c = default_catalog();
+  for (const auto& flags : k_workloads) {
+    const auto w = aiadvise::workload::normalise(nullptr, flags, c);
+    const auto req = sizing::requirements(w, c);
+    const scoring::Decision d = scoring::recommend(w, req, c);
+    scoring::Evaluator eager(w, req, c);
+    REQUIRE_FALSE(d.ranked.empty());
+    for (std::size_t k = 0; k < d.ranked.size(); ++k) {
+      const Candidate& got = d.ranked[k];
+      const auto& entry = d.ranked.entry(k);
+      INFO(got.id);
+      Candidate want;
+      if (got.instance == "serverless") {
+        auto made = eager.serverless(*c.service(got.service));
+        REQUIRE(made);
+        want = *made;
+      } else {
+        const auto* i = c.instance(got.instance);
+        REQUIRE(i != nullptr);
+        want = eager.evaluate(*i, *c.service(got.service), sizing::estimate(w, req, c, *i));
+      }
+      same_candidate(got, want);
+      CHECK_FALSE(got.excluded());
+      // The score is its parts, summed in the order of their names.
+      double score = 0;
+      for (const auto& [name, value] : got.components) score += value;
+      CHECK(got.score == score);
+      CHECK(got.components.count("cost") == 1);
+      // The compact entry agrees with the full candidate, and the order is score, then id.
+      CHECK(entry.id() == got.id);
+      CHECK(entry.score == got.score);
+      CHECK(entry.cost_for_work == got.cost_for_work);
+      CHECK(entry.count == got.estimate.count);
+      CHECK(entry.compute == got.estimate.compute);
+      CHECK(entry.managed == got.managed);
+      if (k > 0) {
+        const auto& before = d.ranked.entry(k - 1);
+        CHECK((before.score > entry.score || (before.score == entry.score && before.id() < entry.id())));
+      }
+    }
+    // Iterators walk the same candidates.
+    std::size_t n = 0;
+    for (const Candidate& x : d.ranked) CHECK(&x == &d.ranked[n++]);
+    CHECK(n == d.ranked.size());
+    // A copy shares what was built.
+    const scoring::Decision copy = d;
+    CHECK(&copy.ranked.front() == &d.ranked.front());
+  }
+}
+
+TEST_CASE("scoring: a decision from the memo is the one computed afresh, report for report", "[scoring]") {
+  const auto& c = default_catalog();
+  std::vector<std::string> fresh;
+  for (const auto& flags : k_workloads) {
+    const auto w = aiadvise::workload::normalise(nullptr, flags, c);
+    const auto req = sizing::requirements(w, c);
+    fresh.push_back(aiadvise::report::recommendation_report(w, req, scoring::recommend(w, req, c), c, {true, true}).dump());
+  }
+  // Two decisions kept: the repeats below hit, and the rest are evicted and computed again.
+  scoring::Memo memo(2);
+  for (int pass = 0; pass < 3; ++pass) {
+    for (std::size_t k = 0; k < k_workloads.size(); ++k) {
+      for (int repeat = 0; repeat < 2; ++repeat) {
+        const auto w = aiadvise::workload::normalise(nullptr, k_workloads[k], c);
+        const auto req = sizing::requirements(w, c);
+        INFO("workload " << k << ", pass " << pass << ", repeat " << repeat);
+        CHECK(aiadvise::report::recommendation_report(w, req, scoring::recommend(w, req, c), c, {true, true}).dump() == fresh[k]);
+      }
+    }
+  }
+  CHECK(memo.stats().hits == 3 * k_workloads.size());
+  CHECK(memo.stats().misses == 3 * k_workloads.size());
+}
+
+TEST_CASE("scoring: the memo keys on every workload field and on the options", "[scoring]") {
+  const auto& c = default_catalog();
+  scoring::Memo memo;
+  auto decide = [&](const aiadvise::workload::FlagValues& flags, int top = 5) {
+    const auto w = aiadvise::workload::normalise(nullptr, flags, c);
+    const auto req = sizing::requirements(w, c);
+    scoring::Options options;
+    options.top = top;
+    return aiadvise::report::recommendation_report(w, req, scoring::recommend(w, req, c, options), c).dump();
+  };
+  const std::string base = decide({{"model", "llama-3.1-8b"}, {"qps", "5"}});
+  CHECK(decide({{"model", "llama-3.1-8b"}, {"qps", "5"}}) == base);
+  CHECK(memo.stats().hits == 1);
+  // A small change to a number, a flag or the options is another decision.
+  CHECK(decide({{"model", "llama-3.1-8b"}, {"qps", "5.000001"}}) != base);
+  CHECK(decide({{"model", "llama-3.1-8b"}, {"qps", "5"}, {"spot", ""}}) != base);
+  CHECK(decide({{"model", "llama-3.1-8b"}, {"qps", "5"}}, 20) != base);
+  CHECK(memo.stats().hits == 1);
+}
