@@ -231,6 +231,49 @@ void write(Writer& w, const Service& e) {
   w.provenance("provenance", e.provenance);
 }
 
+// Statements that build `value` into the variable `name` without parsing: each container is built
+// in its own variable and moved into its parent. Number types are kept (integer, unsigned, float).
+void write_json(std::string& out, const util::Json& value, const std::string& name, int& counter) {
+  switch (value.type()) {
+    case util::Json::value_t::object: {
+      out += fmt::format("  util::Json {} = util::Json::object();\n", name);
+      for (const auto& [key, item] : value.items()) {
+        const std::string child = fmt::format("j{}", counter++);
+        write_json(out, item, child, counter);
+        out += fmt::format("  {}.emplace({}, std::move({}));\n", name, literal(key), child);
+      }
+      return;
+    }
+    case util::Json::value_t::array: {
+      out += fmt::format("  util::Json {} = util::Json::array();\n", name);
+      for (const auto& item : value) {
+        const std::string child = fmt::format("j{}", counter++);
+        write_json(out, item, child, counter);
+        out += fmt::format("  {}.push_back(std::move({}));\n", name, child);
+      }
+      return;
+    }
+    case util::Json::value_t::string:
+      out += fmt::format("  util::Json {}({});\n", name, literal(value.get_ref<const std::string&>()));
+      return;
+    case util::Json::value_t::boolean:
+      out += fmt::format("  util::Json {}({});\n", name, value.get<bool>() ? "true" : "false");
+      return;
+    case util::Json::value_t::number_integer:
+      out += fmt::format("  util::Json {}(static_cast<std::int64_t>({}));\n", name, value.get<std::int64_t>());
+      return;
+    case util::Json::value_t::number_unsigned:
+      out += fmt::format("  util::Json {}(static_cast<std::uint64_t>({}u));\n", name, value.get<std::uint64_t>());
+      return;
+    case util::Json::value_t::number_float:
+      out += fmt::format("  util::Json {}({});\n", name, number(value.get<double>()));
+      return;
+    default:
+      out += fmt::format("  util::Json {}(nullptr);\n", name);
+      return;
+  }
+}
+
 /// One function per chunk of a section; returns the names of the functions written.
 template <typename T>
 std::vector<std::string> write_section(std::string& out, std::string_view section, std::string_view type,
@@ -256,7 +299,7 @@ std::string bake_catalog_source(const Catalog& catalog) {
   std::string out =
       "// Generated at build time by aiadvise_bake (src/tools/bake_catalog.cpp) from data/catalog,\n"
       "// after validating it: do not edit.\n"
-      "#include <string>\n\n#include \"aiadvise/catalog/baked.hpp\"\n\n"
+      "#include <cstdint>\n#include <string>\n#include <utility>\n\n#include \"aiadvise/catalog/baked.hpp\"\n\n"
       "namespace aiadvise::catalog {\n\nnamespace {\n\n";
   std::vector<std::string> calls;
   auto add = [&calls](std::vector<std::string> names) { calls.insert(calls.end(), names.begin(), names.end()); };
@@ -266,9 +309,14 @@ std::string bake_catalog_source(const Catalog& catalog) {
   add(write_section(out, "instances", "Instance", catalog.instances));
   add(write_section(out, "services", "Service", catalog.services));
 
-  out += "void add_rules(Catalog& c) {\n";
-  for (const auto& rule : catalog.rules) out += fmt::format("  c.rules.push_back(util::Json::parse({}));\n", literal(rule.dump()));
-  out += "}\n\n}  // namespace\n\nCatalog baked_default_catalog() {\n  Catalog c;\n";
+  for (std::size_t i = 0; i < catalog.rules.size(); ++i) {
+    int counter = 0;
+    out += fmt::format("void add_rule_{}(Catalog& c) {{\n", i);
+    write_json(out, catalog.rules[i], "rule", counter);
+    out += "  c.rules.push_back(std::move(rule));\n}\n\n";
+    calls.push_back(fmt::format("add_rule_{}", i));
+  }
+  out += "}  // namespace\n\nCatalog baked_default_catalog() {\n  Catalog c;\n";
   out += fmt::format("  c.meta.version = {};\n  c.meta.as_of = {};\n  c.meta.description = {};\n", literal(catalog.meta.version),
                      literal(catalog.meta.as_of), literal(catalog.meta.description));
   for (const auto& file : catalog.files) out += fmt::format("  c.files.push_back({});\n", literal(file));
@@ -277,7 +325,7 @@ std::string bake_catalog_source(const Catalog& catalog) {
   out += fmt::format("  c.instances.reserve({});\n  c.services.reserve({});\n  c.rules.reserve({});\n", catalog.instances.size(),
                      catalog.services.size(), catalog.rules.size());
   for (const auto& call : calls) out += fmt::format("  {}(c);\n", call);
-  out += "  add_rules(c);\n  c.index();\n  return c;\n}\n\n}  // namespace aiadvise::catalog\n";
+  out += "  c.index();\n  return c;\n}\n\n}  // namespace aiadvise::catalog\n";
   return out;
 }
 

@@ -1,18 +1,30 @@
 #include "aiadvise/catalog/catalog.hpp"
 
+#include <algorithm>
+
 namespace aiadvise::catalog {
 
 namespace {
+constexpr std::size_t k_ambiguous = static_cast<std::size_t>(-1);
+
 template <typename T, typename Index>
 const T* find_in(const std::vector<T>& items, const Index& index, std::string_view id) {
-  auto it = index.find(id);
-  return it == index.end() ? nullptr : &items[it->second];
+  auto it = std::lower_bound(index.begin(), index.end(), id, [](const auto& entry, std::string_view key) { return entry.first < key; });
+  if (it == index.end() || it->first != id || it->second >= items.size()) return nullptr;
+  return &items[it->second];
+}
+
+template <typename Index>
+void sort_index(Index& index) {
+  std::sort(index.begin(), index.end());
 }
 
 template <typename T, typename Index>
 void build(const std::vector<T>& items, Index& index) {
   index.clear();
-  for (std::size_t i = 0; i < items.size(); ++i) index.emplace(items[i].id, i);
+  index.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) index.emplace_back(items[i].id, i);
+  sort_index(index);
 }
 
 template <typename T>
@@ -31,11 +43,20 @@ void Catalog::index() {
   build(instances, m_instance);
   build(services, m_service);
   m_instance_name.clear();
-  constexpr std::size_t k_ambiguous = static_cast<std::size_t>(-1);
-  for (std::size_t i = 0; i < instances.size(); ++i) {
-    auto [it, inserted] = m_instance_name.emplace(instances[i].name, i);
-    if (!inserted) it->second = k_ambiguous;
+  m_instance_name.reserve(instances.size());
+  for (std::size_t i = 0; i < instances.size(); ++i) m_instance_name.emplace_back(instances[i].name, i);
+  sort_index(m_instance_name);
+  // A name shared by two clouds is ambiguous: keep one entry for it, marked so lookups fail.
+  Index names;
+  names.reserve(m_instance_name.size());
+  for (const auto& entry : m_instance_name) {
+    if (!names.empty() && names.back().first == entry.first) {
+      names.back().second = k_ambiguous;
+    } else {
+      names.push_back(entry);
+    }
   }
+  m_instance_name = std::move(names);
 }
 
 const Family* Catalog::family(std::string_view id) const { return find_in(families, m_family, id); }
@@ -45,9 +66,7 @@ const Service* Catalog::service(std::string_view id) const { return find_in(serv
 
 const Instance* Catalog::instance(std::string_view id_or_name) const {
   if (const Instance* i = find_in(instances, m_instance, id_or_name)) return i;
-  auto it = m_instance_name.find(id_or_name);
-  if (it == m_instance_name.end() || it->second >= instances.size()) return nullptr;
-  return &instances[it->second];
+  return find_in(instances, m_instance_name, id_or_name);
 }
 
 std::vector<std::string> Catalog::ids(std::string_view section) const {

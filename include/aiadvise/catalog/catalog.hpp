@@ -6,6 +6,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "aiadvise/catalog/types.hpp"
@@ -153,8 +155,8 @@ struct CatalogMeta {
   bool operator==(const CatalogMeta&) const = default;
 };
 
-class Catalog {
- public:
+/// The catalog's contents; Catalog adds the lookups.
+struct CatalogData {
   CatalogMeta meta;
   std::vector<Family> families;  ///< each sorted by id
   std::vector<Model> models;
@@ -168,6 +170,24 @@ class Catalog {
   std::map<std::string, std::map<std::string, util::Json>> raw;
   std::map<std::string, std::map<std::string, EntryOrigin>> origins;
   std::vector<std::string> files;  ///< every file read, in order
+};
+
+class Catalog : public CatalogData {
+ public:
+  Catalog() = default;
+  // The indexes view the entries' strings: a copy indexes its own entries; a move keeps the
+  // vectors' buffers, so the views stay valid.
+  Catalog(const Catalog& other) : CatalogData(other) { index(); }
+  Catalog& operator=(const Catalog& other) {
+    if (this != &other) {
+      CatalogData::operator=(other);
+      index();
+    }
+    return *this;
+  }
+  Catalog(Catalog&&) = default;
+  Catalog& operator=(Catalog&&) = default;
+  ~Catalog() = default;
 
   const Family* family(std::string_view id) const;
   const Model* model(std::string_view id) const;
@@ -184,7 +204,10 @@ class Catalog {
   void index();
 
  private:
-  std::map<std::string, std::size_t, std::less<>> m_family, m_model, m_hardware, m_instance, m_instance_name, m_service;
+  /// (key, position) sorted by key; the keys view the entries' own strings. A flat sorted vector
+  /// rather than a map: one allocation per section, which matters when loading is most of a run.
+  using Index = std::vector<std::pair<std::string_view, std::size_t>>;
+  Index m_family, m_model, m_hardware, m_instance, m_instance_name, m_service;
 };
 
 }  // namespace aiadvise::catalog

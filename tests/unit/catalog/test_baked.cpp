@@ -44,6 +44,7 @@ TEST_CASE("baked catalog: equals the embedded JSON loaded and validated at run t
   for (std::size_t i = 0; i < loaded.rules.size(); ++i) {
     INFO(loaded.rules[i].dump());
     CHECK(baked.rules[i] == loaded.rules[i]);
+    CHECK(baked.rules[i].dump() == loaded.rules[i].dump());  // number types too (1 and 1.0 compare equal)
   }
   // The lookups work on the baked copy too.
   REQUIRE(baked.instance("g5.xlarge") != nullptr);
