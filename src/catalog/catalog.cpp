@@ -16,7 +16,9 @@ const T* find_in(const std::vector<T>& items, const Index& index, std::string_vi
 
 template <typename Index>
 void sort_index(Index& index) {
-  std::sort(index.begin(), index.end());
+  // Loaded catalogs are already in id order: checking is linear, sorting is not.
+  const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(index.begin(), index.end(), by_key)) std::stable_sort(index.begin(), index.end(), by_key);
 }
 
 template <typename T, typename Index>

@@ -173,7 +173,8 @@ class Merger {
 
 template <typename T>
 void sort_by_id(std::vector<T>& items) {
-  std::sort(items.begin(), items.end(), [](const T& a, const T& b) { return a.id < b.id; });
+  const auto by_id = [](const T& a, const T& b) { return a.id < b.id; };
+  if (!std::is_sorted(items.begin(), items.end(), by_id)) std::sort(items.begin(), items.end(), by_id);  // merged in id order already
 }
 
 }  // namespace
