@@ -252,6 +252,24 @@ std::pair<bool, bool> accelerator_support(const catalog::Hardware* h, ComputeKin
   return {framework_ok, family_ok};
 }
 
+// Whether the service's limits allow the workload at the estimated latency; the reasons if not.
+bool within_limits(const catalog::Service& s, const sizing::Estimate& e, const Workload& w, std::vector<std::string>& limit_reasons) {
+  bool within = true;
+  auto limit = [&](const char* key) -> std::optional<double> {
+    auto it = s.limits.find(key);
+    return it == s.limits.end() ? std::nullopt : std::optional<double>(it->second);
+  };
+  if (auto timeout = limit("max_request_timeout_s"); timeout && e.latency_ms && *e.latency_ms > *timeout * 1000) {
+    within = false;
+    limit_reasons.push_back(fmt::format("a request takes {:.0f} s; {} times out after {:.0f} s", *e.latency_ms / 1000, s.name, *timeout));
+  }
+  if (auto rps = limit("max_requests_per_second"); rps && w.qps && *w.qps > *rps) {
+    within = false;
+    limit_reasons.push_back(fmt::format("{} requests/s exceed {}'s {:.0f} per endpoint", *w.qps, s.name, *rps));
+  }
+  return within;
+}
+
 Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::Instance& i, const catalog::Service* s,
                       std::vector<std::string>& limit_reasons) {
   const SlotIds& k = slot_ids();
@@ -282,22 +300,7 @@ Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::
       accelerator_support(i.accelerator ? ctx.c.hardware_by_id(*i.accelerator) : nullptr, e.compute, w);
   f.set(k.framework_supported, framework_ok);
   f.set(k.family_supported, family_ok);
-  bool within = true;
-  if (s) {
-    auto limit = [&](const char* key) -> std::optional<double> {
-      auto it = s->limits.find(key);
-      return it == s->limits.end() ? std::nullopt : std::optional<double>(it->second);
-    };
-    if (auto timeout = limit("max_request_timeout_s"); timeout && e.latency_ms && *e.latency_ms > *timeout * 1000) {
-      within = false;
-      limit_reasons.push_back(fmt::format("a request takes {:.0f} s; {} times out after {:.0f} s", *e.latency_ms / 1000, s->name, *timeout));
-    }
-    if (auto rps = limit("max_requests_per_second"); rps && w.qps && *w.qps > *rps) {
-      within = false;
-      limit_reasons.push_back(fmt::format("{} requests/s exceed {}'s {:.0f} per endpoint", *w.qps, s->name, *rps));
-    }
-  }
-  f.set(k.within_service_limits, within);
+  f.set(k.within_service_limits, s ? within_limits(*s, e, w, limit_reasons) : true);
   return f;
 }
 
@@ -345,15 +348,14 @@ std::string exclusion_reason(const rules::Rule& r, const Context& ctx, const Can
   return fmt::format("{}: {}", who, r.description);
 }
 
-// Applies every rule to a candidate's facts: exclusions record their reason with numbers, score
-// rules their adjustment. `reason` words an exclusion. Counts and first inputs go to `fired` when
-// given; the indices of the rules that fired go to `indices` when given.
-void fire_rules(const Prepared& prep, const Facts& facts, Candidate& cand, std::map<std::string, FiredRule>* fired,
-                std::vector<std::uint16_t>* indices, const std::function<std::string(const rules::Rule&)>& reason) {
+// The rules that fire on a candidate's facts, in rule order. Counts and first inputs go to `fired`
+// when given.
+std::vector<std::uint16_t> fire_rules(const Prepared& prep, const Facts& facts, std::map<std::string, FiredRule>* fired) {
+  std::vector<std::uint16_t> indices;
   for (std::size_t k = 0; k < prep.rules.size(); ++k) {
     const rules::Rule& r = prep.rules[k];
     if (!rules::evaluate(r.condition, facts)) continue;
-    if (indices) indices->push_back(static_cast<std::uint16_t>(k));
+    indices.push_back(static_cast<std::uint16_t>(k));
     if (fired) {
       auto& f = (*fired)[r.id];
       if (f.id.empty()) {
@@ -367,6 +369,16 @@ void fire_rules(const Prepared& prep, const Facts& facts, Candidate& cand, std::
       }
       ++f.candidates;
     }
+  }
+  return indices;
+}
+
+// What the rules that fired do to a candidate: exclusions record their reason with numbers, score
+// rules their adjustment. `reason` words an exclusion.
+void apply_rules(const Prepared& prep, const std::uint16_t* indices, std::size_t count, Candidate& cand,
+                 const std::function<std::string(const rules::Rule&)>& reason) {
+  for (std::size_t k = 0; k < count; ++k) {
+    const rules::Rule& r = prep.rules[indices[k]];
     if (r.exclude) {
       cand.exclusions.push_back(r.id + ": " + reason(r));
     } else {
@@ -376,11 +388,8 @@ void fire_rules(const Prepared& prep, const Facts& facts, Candidate& cand, std::
   }
 }
 
-// One instance under one service, in full (words included), from an estimate made with words for
-// that instance. `facts_out` receives the facts the rules read.
-Candidate evaluate_full(const Context& ctx, const catalog::Instance& i, const catalog::Service& s, const sizing::Estimate& base,
-                        std::map<std::string, FiredRule>* fired, std::vector<std::uint16_t>* indices, Facts* facts_out = nullptr) {
-  const Workload& w = ctx.w;
+// One instance under one service, priced for the service, before the rules.
+Candidate priced_candidate(const Context& ctx, const catalog::Instance& i, const catalog::Service& s, const sizing::Estimate& base) {
   Candidate cand;
   cand.instance = i.id;
   cand.service = s.id;
@@ -390,14 +399,34 @@ Candidate evaluate_full(const Context& ctx, const catalog::Instance& i, const ca
   cand.estimate = base;
   std::string how;
   const auto per_instance = service_price(s, i, how);
-  reprice(cand.estimate, per_instance, s.cluster_usd_per_hour.value_or(0), w);
+  reprice(cand.estimate, per_instance, s.cluster_usd_per_hour.value_or(0), ctx.w);
   if (!per_instance) cand.estimate.unknowns.push_back(how);
   else cand.estimate.notes.push_back("priced at " + how);
+  return cand;
+}
+
+// One instance under one service, in full (words included), from an estimate made with words for
+// that instance: the rules evaluated on its facts, counted in `fired` when given.
+Candidate evaluate_full(const Context& ctx, const catalog::Instance& i, const catalog::Service& s, const sizing::Estimate& base,
+                        std::map<std::string, FiredRule>* fired) {
+  Candidate cand = priced_candidate(ctx, i, s, base);
   std::vector<std::string> limit_reasons;
-  Facts facts = candidate_facts(ctx, cand, i, &s, limit_reasons);
-  fire_rules(*ctx.prep, facts, cand, fired, indices, [&](const rules::Rule& r) { return exclusion_reason(r, ctx, cand, i, limit_reasons); });
-  if (!cand.excluded()) cand.cost_for_work = cost_for_work(w, cand.estimate);
-  if (facts_out) *facts_out = std::move(facts);
+  const Facts facts = candidate_facts(ctx, cand, i, &s, limit_reasons);
+  const auto indices = fire_rules(*ctx.prep, facts, fired);
+  apply_rules(*ctx.prep, indices.data(), indices.size(), cand, [&](const rules::Rule& r) { return exclusion_reason(r, ctx, cand, i, limit_reasons); });
+  if (!cand.excluded()) cand.cost_for_work = cost_for_work(ctx.w, cand.estimate);
+  return cand;
+}
+
+// The same, with the rules that fire already known (from the quick evaluation): only the words
+// are made.
+Candidate assemble(const Context& ctx, const catalog::Instance& i, const catalog::Service& s, const sizing::Estimate& base,
+                   const std::uint16_t* fired, std::size_t count) {
+  Candidate cand = priced_candidate(ctx, i, s, base);
+  std::vector<std::string> limit_reasons;
+  within_limits(s, cand.estimate, ctx.w, limit_reasons);
+  apply_rules(*ctx.prep, fired, count, cand, [&](const rules::Rule& r) { return exclusion_reason(r, ctx, cand, i, limit_reasons); });
+  if (!cand.excluded()) cand.cost_for_work = cost_for_work(ctx.w, cand.estimate);
   return cand;
 }
 
@@ -405,7 +434,7 @@ Candidate evaluate_full(const Context& ctx, const catalog::Instance& i, const ca
 // the vCPUs a serverless endpoint gets, so latency is estimated on the smallest general-purpose
 // CPU instance with that memory, and the note says so.
 std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog::Service& s, std::map<std::string, FiredRule>* fired,
-                                              std::vector<std::uint16_t>* indices, Facts* facts_out = nullptr) {
+                                              std::vector<std::uint16_t>* indices = nullptr, Facts* facts_out = nullptr) {
   if (!realtime(ctx.w) || !s.usd_per_gb_second) return std::nullopt;
   const double max_gib = s.limits.count("max_memory_gib") ? s.limits.at("max_memory_gib") : 6;
   const double need_gib = std::ceil(ctx.req.memory.total_gib() + 1);
@@ -450,10 +479,12 @@ std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog:
   facts.set(k.instance, std::string("serverless"));
   facts.set(k.has_accelerator, false);
   facts.set(k.within_service_limits, within);
-  fire_rules(*ctx.prep, facts, cand, fired, indices, [&](const rules::Rule& r) {
+  const auto fired_here = fire_rules(*ctx.prep, facts, fired);
+  apply_rules(*ctx.prep, fired_here.data(), fired_here.size(), cand, [&](const rules::Rule& r) {
     return r.id == "service-limits" ? fmt::format("serverless on {}: {}", s.id, util::join(reasons, "; "))
                                     : exclusion_reason(r, ctx, cand, *proxy, reasons);
   });
+  if (indices) *indices = fired_here;
   if (facts_out) *facts_out = std::move(facts);
   return cand;
 }
@@ -564,7 +595,7 @@ struct Memo::Impl {
     std::shared_ptr<const Context> context;
     std::vector<std::pair<int, Decision>> decisions;  ///< by Options::top
   };
-  std::size_t max_entries;
+  std::size_t max_entries, max_bytes;
   std::map<const catalog::Catalog*, std::shared_ptr<const Prepared>> prepared;
   std::list<Entry> entries;  ///< most recently used first
   std::unordered_map<std::string_view, std::list<Entry>::iterator> index;
@@ -576,8 +607,19 @@ struct Memo::Impl {
     entries.splice(entries.begin(), entries, it->second);
     return &entries.front();
   }
+  // Makes room for one more: the least recently used go first, until there are fewer than
+  // max_entries and they hold less than max_bytes (ranked candidates built since they were stored
+  // count too).
   Entry& insert(std::string key, std::shared_ptr<const Context> context) {
-    if (entries.size() >= max_entries && !entries.empty()) {
+    auto bytes = [](const Entry& e) {
+      std::size_t n = sizeof(Entry) + e.key.size();
+      for (const auto& [top, d] : e.decisions) n += sizeof(Decision) + 4096 + d.ranked.footprint();
+      return n;
+    };
+    std::size_t total = 0;
+    for (const auto& e : entries) total += bytes(e);
+    while (!entries.empty() && (entries.size() >= max_entries || total > max_bytes)) {
+      total -= bytes(entries.back());
       index.erase(entries.back().key);
       entries.pop_back();
     }
@@ -587,7 +629,8 @@ struct Memo::Impl {
   }
 };
 
-Memo::Memo(std::size_t max_decisions) : m_impl(new Impl{std::max<std::size_t>(1, max_decisions), {}, {}, {}, {}}), m_previous(t_memo) {
+Memo::Memo(std::size_t max_decisions, std::size_t max_bytes)
+    : m_impl(new Impl{std::max<std::size_t>(1, max_decisions), max_bytes, {}, {}, {}, {}}), m_previous(t_memo) {
   t_memo = m_impl;
 }
 
@@ -649,7 +692,7 @@ Evaluator::~Evaluator() { delete m_impl; }
 const std::map<std::string, FiredRule>& Evaluator::fired() const { return m_impl->fired; }
 
 Candidate Evaluator::evaluate(const catalog::Instance& i, const catalog::Service& s, const sizing::Estimate& base) {
-  return evaluate_full(*m_impl->ctx, i, s, base, &m_impl->fired, nullptr);
+  return evaluate_full(*m_impl->ctx, i, s, base, &m_impl->fired);
 }
 
 Candidate Evaluator::evaluate(const catalog::Instance& i, const catalog::Service& s, int count) {
@@ -660,7 +703,7 @@ Candidate Evaluator::evaluate(const catalog::Instance& i, const catalog::Service
 }
 
 std::optional<Candidate> Evaluator::serverless(const catalog::Service& s) {
-  return serverless_candidate(*m_impl->ctx, s, &m_impl->fired, nullptr);
+  return serverless_candidate(*m_impl->ctx, s, &m_impl->fired);
 }
 
 bool service_applies(const catalog::Service& s, const Workload& w, ComputeKind kind) { return service_serves(s, w, kind); }
@@ -684,8 +727,9 @@ struct Light {
 
 }  // namespace
 
-// Builds full candidates from light ones, with the code that evaluates a single candidate, and
-// checks that both agree. Shared by a decision's ranking and its copies.
+// Builds full candidates from light ones: the words of the estimate, the price and the rules that
+// fired, with the code that evaluates a single candidate (a serverless one is evaluated again, and
+// must agree). Shared by a decision's ranking and its copies.
 class Ranking::Source {
  public:
   explicit Source(std::shared_ptr<const Context> ctx) : m_ctx(std::move(ctx)) {}
@@ -696,17 +740,16 @@ class Ranking::Source {
   Candidate build(const Light& l, const std::uint16_t* fired) const {
     const Context& ctx = *m_ctx;
     const auto& s = ctx.c.services[l.service];
-    std::vector<std::uint16_t> indices;
     Candidate cand;
     if (l.instance == k_serverless) {
+      std::vector<std::uint16_t> indices;
       auto made = serverless_candidate(ctx, s, nullptr, &indices);
-      if (!made) throw std::logic_error("scoring: a serverless candidate could not be rebuilt");
+      if (!made || indices.size() != l.fired_count || !std::equal(indices.begin(), indices.end(), fired)) {
+        throw std::logic_error(fmt::format("scoring: serverless on {} evaluated differently the second time", s.id));
+      }
       cand = std::move(*made);
     } else {
-      cand = evaluate_full(ctx, ctx.c.instances[l.instance], s, estimate(l.instance), nullptr, &indices);
-    }
-    if (indices.size() != l.fired_count || !std::equal(indices.begin(), indices.end(), fired) || cand.excluded() != l.excluded) {
-      throw std::logic_error(fmt::format("scoring: the rules fired for {} differ between the quick and the full evaluation", cand.id));
+      cand = assemble(ctx, ctx.c.instances[l.instance], s, estimate(l.instance), fired, l.fired_count);
     }
     if (!l.excluded) {
       // The score as recommend() computes it: its parts summed in the order of their names.
@@ -739,6 +782,7 @@ class Ranking::Source {
   std::vector<Light> ranked;
   std::vector<std::uint16_t> ranked_fired;
   mutable std::vector<std::unique_ptr<const Candidate>> built;
+  mutable std::size_t built_count = 0;
 
  private:
   std::shared_ptr<const Context> m_ctx;
@@ -757,8 +801,15 @@ const Candidate& Ranking::operator[](std::size_t k) const {
   if (!slot) {
     const Light& l = s.ranked[k];
     slot = std::make_unique<const Candidate>(s.build(l, s.ranked_fired.data() + l.fired_begin));
+    ++s.built_count;
   }
   return *slot;
+}
+
+std::size_t Ranking::footprint() const {
+  if (!m_source) return 0;
+  // A built candidate holds a few dozen short strings: about 2 KiB with their allocations.
+  return size() * (sizeof(Entry) + sizeof(Light) + 8) + m_source->built_count * 2048;
 }
 
 namespace {
@@ -1062,6 +1113,7 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
       auto& mine = m_built[feasible[rank]];
       if (mine) slot = std::make_unique<const Candidate>(*mine);
       else slot = std::make_unique<const Candidate>(full(feasible[rank]));
+      ++source.built_count;
     }
     return *slot;
   };

@@ -114,6 +114,8 @@ class Ranking {
   const Candidate& front() const { return (*this)[0]; }
   const_iterator begin() const { return const_iterator(this, 0); }
   const_iterator end() const { return const_iterator(this, size()); }
+  /// About how many bytes the entries and the candidates built so far take (for caches).
+  std::size_t footprint() const;
 
  private:
   std::shared_ptr<const std::vector<Entry>> m_entries;
@@ -168,11 +170,11 @@ class Evaluator {
 /// catalog (compiled rules, lookups per instance and service) and for a workload (the decision,
 /// which is the same for the same workload, requirements and options). Batch mode holds one for a
 /// run, since fleets repeat shapes. Every catalog used while it is alive must outlive it unchanged.
-/// At most `max_decisions` decisions are kept (the least recently used go first), so memory stays
-/// bounded however long the input.
+/// At most `max_decisions` decisions, holding about `max_bytes`, are kept (the least recently used
+/// go first), so memory stays bounded however long the input.
 class Memo {
  public:
-  explicit Memo(std::size_t max_decisions = 128);
+  explicit Memo(std::size_t max_decisions = 128, std::size_t max_bytes = std::size_t{16} << 20);
   ~Memo();
   Memo(const Memo&) = delete;
   Memo& operator=(const Memo&) = delete;

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,13 +24,13 @@ namespace sizing = aiadvise::sizing;
 namespace {
 
 const std::vector<aiadvise::workload::FlagValues> k_workloads{
-    {{"model", "llama-3.1-8b"}, {"qps", "5"}, {"tpot-ms", "50"}},
-    {{"model", "bert-base"}, {"mode", "batch"}, {"dataset-samples", "10M"}},
-    {{"model", "resnet-50"}, {"phase", "training"}, {"dataset-samples", "1.28M"}, {"epochs", "90"}, {"deadline-hours", "24"}},
-    {{"model", "xgboost"}, {"qps", "100"}, {"ops-maturity", "low"}, {"traffic", "spiky"}},
+    {{"model", "llama-3.1-8b"}, {"qps", "5"}, {"tpot_ms", "50"}},
+    {{"model", "bert-base"}, {"mode", "batch"}, {"dataset_samples", "10M"}},
+    {{"model", "resnet-50"}, {"phase", "training"}, {"dataset_samples", "1.28M"}, {"epochs", "90"}, {"deadline_hours", "24"}},
+    {{"model", "xgboost"}, {"qps", "100"}, {"ops_maturity", "low"}, {"traffic", "spiky"}},
     {{"model", "all-minilm-l6-v2"}, {"qps", "0.5"}, {"traffic", "intermittent"}, {"priorities", "ease,cost"}},
-    {{"model", "llama-2-70b"}, {"precision", "fp16"}, {"qps", "1"}, {"budget-usd-per-hour", "3"}},
-    {{"family", "classical-clustering"}, {"phase", "training"}, {"dataset-samples", "1M"}, {"cloud", "gcp,azure"}},
+    {{"model", "llama-2-70b"}, {"precision", "fp16"}, {"qps", "1"}, {"budget_usd_per_hour", "30"}},
+    {{"family", "classical-clustering"}, {"phase", "training"}, {"dataset_samples", "1M"}, {"cloud", "gcp,azure"}},
 };
 
 void same_candidate(const Candidate& got, const Candidate& want) {
@@ -115,6 +117,68 @@ TEST_CASE("scoring: a ranked candidate built on demand is the one a single evalu
   }
 }
 
+TEST_CASE("scoring: exclusions, their examples and rule counts are those of evaluating every candidate one at a time",
+          "[scoring]") {
+  const auto& c = default_catalog();
+  std::vector<aiadvise::workload::FlagValues> workloads = k_workloads;
+  workloads.push_back({{"model", "llama-3.1-405b"}, {"qps", "50"}, {"latency_ms", "100"}, {"budget_usd_per_hour", "5"}});
+  workloads.push_back({{"model", "gpt-2"}, {"qps", "2000"}, {"traffic", "intermittent"}, {"region", "eu-west-1"}});
+  bool infeasible = false;
+  for (const auto& flags : workloads) {
+    const auto w = aiadvise::workload::normalise(nullptr, flags, c);
+    const auto req = sizing::requirements(w, c);
+    const scoring::Decision d = scoring::recommend(w, req, c);
+    // The previous engine: every candidate in full, in catalog order, then serverless.
+    scoring::Evaluator eager(w, req, c);
+    std::vector<Candidate> all;
+    for (const auto& i : c.instances) {
+      if (std::find(w.clouds.begin(), w.clouds.end(), i.cloud) == w.clouds.end()) continue;
+      const auto base = sizing::estimate(w, req, c, i);
+      for (const auto& s : c.services) {
+        if (s.cloud == i.cloud && scoring::service_applies(s, w, base.compute)) all.push_back(eager.evaluate(i, s, base));
+      }
+    }
+    for (const auto& s : c.services) {
+      if (s.kind != "serverless-inference" || std::find(w.clouds.begin(), w.clouds.end(), s.cloud) == w.clouds.end()) continue;
+      if (auto cand = eager.serverless(s)) all.push_back(*cand);
+    }
+    std::map<std::string, int> counts;
+    std::map<std::string, std::vector<std::string>> examples;
+    std::size_t feasible = 0;
+    for (const auto& cand : all) {
+      feasible += cand.excluded() ? 0 : 1;
+      for (const auto& why : cand.exclusions) {
+        const std::string rule = why.substr(0, why.find(':'));
+        ++counts[rule];
+        if (examples[rule].size() < 3) examples[rule].push_back(why.substr(why.find(':') + 2));
+      }
+    }
+    INFO(aiadvise::util::Json(flags).dump());
+    CHECK(d.candidates_considered == all.size());
+    CHECK(d.ranked.size() == feasible);
+    CHECK(d.excluded_by_rule == counts);
+    CHECK(d.excluded_examples == examples);
+    REQUIRE(d.rules_fired.size() == eager.fired().size());
+    for (const auto& f : d.rules_fired) {
+      const auto& want = eager.fired().at(f.id);
+      CHECK(f.candidates == want.candidates);
+      CHECK(f.effect == want.effect);
+      CHECK(f.inputs == want.inputs);
+    }
+    // The nearest misses, when nothing is feasible, are full candidates as a single evaluation gives.
+    if (d.ranked.empty()) {
+      infeasible = true;
+      CHECK(d.nearest.size() == 3);
+    }
+    for (const auto& n : d.nearest) {
+      auto it = std::find_if(all.begin(), all.end(), [&](const Candidate& x) { return x.id == n.id; });
+      REQUIRE(it != all.end());
+      same_candidate(n, *it);
+    }
+  }
+  CHECK(infeasible);  // one workload has no feasible option, so the nearest misses were compared
+}
+
 TEST_CASE("scoring: a decision from the memo is the one computed afresh, report for report", "[scoring]") {
   const auto& c = default_catalog();
   std::vector<std::string> fresh;
@@ -137,6 +201,24 @@ TEST_CASE("scoring: a decision from the memo is the one computed afresh, report 
   }
   CHECK(memo.stats().hits == 3 * k_workloads.size());
   CHECK(memo.stats().misses == 3 * k_workloads.size());
+}
+
+TEST_CASE("scoring: the memo keeps within its byte budget, the newest decision at least", "[scoring]") {
+  const auto& c = default_catalog();
+  scoring::Memo memo(128, 1);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& flags : k_workloads) {
+      for (int repeat = 0; repeat < 2; ++repeat) {
+        const auto w = aiadvise::workload::normalise(nullptr, flags, c);
+        const auto req = sizing::requirements(w, c);
+        const auto d = scoring::recommend(w, req, c);
+        CHECK(d.ranked.footprint() > 0);
+      }
+    }
+  }
+  // Only the last decision is kept: each workload's repeat hits, the second pass misses again.
+  CHECK(memo.stats().hits == 2 * k_workloads.size());
+  CHECK(memo.stats().misses == 2 * k_workloads.size());
 }
 
 TEST_CASE("scoring: the memo keys on every workload field and on the options", "[scoring]") {
