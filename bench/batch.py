@@ -1,12 +1,23 @@
 #!/usr/bin/python3
 """Batch throughput: `aiadvise recommend --batch` and `check --batch` on N mixed workloads (ten
-families cycled), one process, one thread. Prints workloads per second and peak RSS.
+workload templates: LLM serving, 70B serving, CNN serving and training, XGBoost, BERT batch,
+diffusion, LoRA, k-means, Mixtral; `check` proposes an instance for each), one process, one thread.
 
-Usage: bench/batch.py BUILD/aiadvise [--count N]
+Two streams, because batch mode reuses a decision for a workload it has already seen in the run
+(scoring::Memo) and fleets repeat shapes:
+  repeated  the ten templates cycled: after the first ten lines every decision comes from the memo
+  distinct  the same templates with their numbers (load, dataset size, deadline) drawn at random:
+            every workload differs, so every decision is computed afresh
+Prints workloads per second and the peak RSS of each run. --verify also checks, for the repeated
+stream, that every line equals the first line of its template (which was computed afresh), apart
+from check's "name" and "line".
+
+Usage: bench/batch.py BUILD/aiadvise [--count N] [--streams repeated,distinct] [--seed S] [--verify]
 """
 import argparse
 import json
-import resource
+import os
+import random
 import subprocess
 import tempfile
 import time
@@ -25,37 +36,97 @@ TEMPLATES = [
 ]
 PROPOSED = ["g5.xlarge", "p4d.24xlarge", "c7i.large", "c7i.large", "g6.xlarge", "g5.xlarge", "g6e.xlarge", "p5.48xlarge",
             "c7i.2xlarge", "g6e.12xlarge"]
+# For the distinct stream: each template's numbers, drawn between these bounds (factors of the
+# template's own value), so every workload is a different decision of the same kind.
+VARIED = {"qps": (0.25, 4), "dataset_samples": (0.2, 5), "dataset_tokens": (0.2, 5), "deadline_hours": (0.5, 3)}
 
 
-def run(binary, args, lines):
+def repeated(count):
+    return [TEMPLATES[i % len(TEMPLATES)] for i in range(count)]
+
+
+def distinct(count, rng):
+    out, seen = [], set()
+    while len(out) < count:
+        w = dict(TEMPLATES[len(out) % len(TEMPLATES)])
+        for key, (lo, hi) in VARIED.items():
+            if key in w:
+                w[key] = float(f"{w[key] * rng.uniform(lo, hi):.6g}")
+        key = json.dumps(w, sort_keys=True)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(w)
+    return out
+
+
+def run(binary, args, lines, verify=False):
+    """Runs one batch; returns (wall seconds, peak RSS in MiB, problems found by --verify)."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         for line in lines:
             f.write(json.dumps(line) + "\n")
         path = f.name
-    start = time.perf_counter()
-    proc = subprocess.run([binary, *args, "--batch", path], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - start
+    try:
+        env = dict(os.environ, AIADVISE_PROGRESS="0")
+        start = time.perf_counter()
+        proc = subprocess.Popen([binary, *args, "--batch", path], stdout=subprocess.PIPE if verify else subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env=env)
+        problems = check_lines(proc.stdout) if verify else 0
+        stderr = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        os.unlink(path)
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"{args} exited {proc.returncode}: {proc.stderr[:500]}")
-    return wall
+        raise SystemExit(f"{args} exited {proc.returncode}: {stderr[:500]}")
+    return wall, usage.ru_maxrss / 1024, problems
+
+
+def check_lines(stream):
+    """Every line of the repeated stream equals the first line of its template."""
+    first, problems = {}, 0
+    for k, raw in enumerate(stream):
+        line = json.loads(raw)
+        line.pop("name", None)
+        line.pop("line", None)
+        t = k % len(TEMPLATES)
+        if t not in first:
+            first[t] = line
+        elif line != first[t]:
+            problems += 1
+            if problems <= 3:
+                print(f"verify: line {k + 1} differs from line {t + 1} (same workload)")
+    return problems
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
-    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--count", type=int, default=100000)
+    parser.add_argument("--streams", default="repeated,distinct")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--verify", action="store_true")
     opts = parser.parse_args()
-    workloads = [TEMPLATES[i % len(TEMPLATES)] for i in range(opts.count)]
-    proposals = [{"name": f"w{i}", "workload": TEMPLATES[i % len(TEMPLATES)], "proposed": {"instance": PROPOSED[i % len(PROPOSED)]}}
-                 for i in range(opts.count)]
-    rec = run(opts.binary, ["recommend"], workloads)
-    chk = run(opts.binary, ["check"], proposals)
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"| command | workloads | wall s | workloads/s |")
-    print(f"|---|---|---|---|")
-    print(f"| recommend --batch | {opts.count} | {rec:.2f} | {opts.count / rec:.0f} |")
-    print(f"| check --batch | {opts.count} | {chk:.2f} | {opts.count / chk:.0f} |")
-    print(f"\nPeak RSS of the larger run: {rss:.1f} MiB")
+    rng = random.Random(opts.seed)
+    rows, problems = [], 0
+    for stream in opts.streams.split(","):
+        workloads = repeated(opts.count) if stream == "repeated" else distinct(opts.count, rng)
+        proposals = [{"name": f"w{i}", "workload": w, "proposed": {"instance": PROPOSED[i % len(PROPOSED)]}}
+                     for i, w in enumerate(workloads)]
+        verify = opts.verify and stream == "repeated"
+        for command, lines in (("recommend", workloads), ("check", proposals)):
+            wall, rss, bad = run(opts.binary, [command], lines, verify)
+            problems += bad
+            rows.append((f"{command} --batch", stream, opts.count, wall, opts.count / wall, rss))
+    print("| command | stream | workloads | wall s | workloads/s | peak RSS MiB |")
+    print("|---|---|---|---|---|---|")
+    for command, stream, count, wall, rate, rss in rows:
+        print(f"| {command} | {stream} | {count} | {wall:.2f} | {rate:.0f} | {rss:.1f} |")
+    if opts.verify:
+        print(f"\nverify: {'every repeated line equals its first computation' if problems == 0 else f'{problems} lines differ'}")
+        if problems:
+            raise SystemExit(1)
 
 
 if __name__ == "__main__":

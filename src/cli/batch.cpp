@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/scoring/recommend.hpp"
 #include "aiadvise/util/diagnostics.hpp"
 #include "aiadvise/util/file_io.hpp"
 #include "aiadvise/util/line_reader.hpp"
@@ -78,6 +79,9 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
   }
   util::LineReader reader(file, global.max_line_bytes);
   Progress progress;
+  // Fleets repeat workload shapes: a decision made for one line is reused for the same workload on
+  // a later line (the memo keeps a bounded number, so memory does not grow with the input).
+  const scoring::Memo memo;
   std::size_t bad_lines = 0;
   bool bad = false;
   int worst = k_exit_ok;
