@@ -1,47 +1,134 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang-14 (AddressSanitizer + UndefinedBehaviorSanitizer) and runs
-# each for SECONDS (default 60), starting from tests/fuzz/corpus/<target>. New inputs go to
-# build/fuzz/corpus/<target>, crashes to build/fuzz/crashes/<target>/; minimise a crash with
-# `build/fuzz/tests/fuzz/fuzz_<target> -minimize_crash=1 CRASH` and keep it under
-# tests/fuzz/regressions/<target>/ so the ordinary test suite replays it forever.
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
+# Builds the libFuzzer targets with clang-14 (AddressSanitizer + UndefinedBehaviorSanitizer, the
+# "fuzz" preset) and runs each for SECONDS (default 60), JOBS at a time (default: the number of
+# cores), starting from a scratch copy of its committed seeds tests/fuzz/corpus/<target>/ (never
+# written to). The copy is build/fuzz/corpus/<target>/, which keeps what earlier runs found so long
+# runs build on each other; with --fresh it is build/fuzz/fresh-corpus/<target>/, emptied first, so
+# a run starts from the seeds alone (scripts/test.sh does this).
+#
+# A crash, leak, timeout or out-of-memory input is saved in build/fuzz/crashes/<target>/ and fails
+# the run; the script prints how to reproduce it and minimise it into tests/fuzz/regressions/<target>/,
+# where the ordinary test suite replays it forever. Prints a Markdown table per target (inputs
+# executed, executions per second, coverage and features from libFuzzer's final stats, corpus size,
+# peak memory, crashes) and writes the figures, tab-separated, to build/fuzz/results.tsv (scripts/test.sh
+# reads it). Exit status 1 if any target failed, 2 for a usage error.
+#
+# Usage: scripts/fuzz.sh [--fresh] [-j JOBS] [SECONDS] [TARGET...]
+#   scripts/fuzz.sh 3600 end_to_end      # an hour on one target
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+all_targets=(catalog workload jsonl terraform end_to_end)
+fresh=0
+jobs=$(nproc 2>/dev/null || echo 2)
+while (($#)); do
+  case $1 in
+    --fresh) fresh=1; shift ;;
+    -j) jobs=${2:?-j needs a number}; shift 2 ;;
+    -j*) jobs=${1#-j}; shift ;;
+    -h|--help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) break ;;
+  esac
+done
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(catalog workload jsonl terraform end_to_end)
-
-missing=()
-for p in clang-14 libclang-rt-14-dev cmake ninja-build libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  sudo_cmd=()
-  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
-
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz
-status=0
-printf '| target | seconds | inputs executed | executions/s | coverage (edges) | crashes |\n|---|---|---|---|---|---|\n'
+((${#targets[@]})) || targets=("${all_targets[@]}")
+[[ $seconds =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: SECONDS must be a positive integer, got '$seconds'" >&2; exit 2; }
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: JOBS must be a positive integer, got '$jobs'" >&2; exit 2; }
 for t in "${targets[@]}"; do
-  corpus=build/fuzz/corpus/$t
-  crashes=build/fuzz/crashes/$t
+  [[ " ${all_targets[*]} " == *" $t "* ]] || { echo "fuzz.sh: unknown target '$t' (targets: ${all_targets[*]})" >&2; exit 2; }
+done
+
+./scripts/install-deps.sh
+echo "== fuzz: configure and build (clang-14, preset fuzz)" >&2
+cmake --preset fuzz >/dev/null
+build_start=$SECONDS
+cmake --build --preset fuzz -j "$jobs"
+echo "== fuzz: built in $((SECONDS - build_start)) s" >&2
+
+root=build/fuzz
+mkdir -p "$root/logs" "$root/results"
+rm -f "$root/results/"*.tsv "$root/results.tsv"
+
+# A number from libFuzzer's -print_final_stats=1 block: final_stat NAME LOG.
+final_stat() { grep -oE "stat::$1: *[0-9]+" "$2" | grep -oE '[0-9]+$' | tail -1 || true; }
+
+# One target: its figures go to $root/results/<target>.tsv; always returns 0 (failures are data).
+run_target() {
+  local t=$1 corpus=$root/corpus/$1 crashes=$root/crashes/$1 log=$root/logs/$1.log
+  if ((fresh)); then
+    corpus=$root/fresh-corpus/$1
+    rm -rf "$corpus"
+  fi
   mkdir -p "$corpus" "$crashes"
-  log=build/fuzz/$t.log
-  set +e
+  # Inputs saved by earlier runs stay; only those newer than this marker count for this run.
+  touch "$root/logs/$t.started"
+  local seeds
+  seeds=$(find "tests/fuzz/corpus/$t" -maxdepth 1 -type f ! -name '.*' | wc -l)
+  find "tests/fuzz/corpus/$t" -maxdepth 1 -type f ! -name '.*' -exec cp -n -t "$corpus" {} +
+  local rc=0
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
-    build/fuzz/tests/fuzz/fuzz_"$t" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$crashes/" "$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1
-  set -e
-  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
-  speed=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
-  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-  found=$(find "$crashes" -type f | wc -l)
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$t" "$seconds" "$runs" "$speed" "$cov" "$found"
-  ((found == 0)) || status=1
+    "$root/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
+    -rss_limit_mb=2048 -artifact_prefix="$crashes/" "$corpus" >"$log" 2>&1 || rc=$?
+  local runs speed rss inited done_line cov0 cov ft corp0 corp found
+  runs=$(final_stat number_of_executed_units "$log")
+  speed=$(final_stat average_exec_per_sec "$log")
+  rss=$(final_stat peak_rss_mb "$log")
+  inited=$(grep -E '^#[0-9]+[[:space:]]+INITED' "$log" | tail -1 || true)
+  done_line=$(grep -E '^#[0-9]+[[:space:]]+[A-Z]+[[:space:]]+cov:' "$log" | tail -1 || true)
+  cov0=$(grep -oE 'cov: [0-9]+' <<<"$inited" | grep -oE '[0-9]+' || true)
+  cov=$(grep -oE 'cov: [0-9]+' <<<"$done_line" | grep -oE '[0-9]+' || true)
+  ft=$(grep -oE 'ft: [0-9]+' <<<"$done_line" | grep -oE '[0-9]+' || true)
+  corp0=$(grep -oE 'corp: [0-9]+' <<<"$inited" | grep -oE '[0-9]+' || true)
+  corp=$(grep -oE 'corp: [0-9]+' <<<"$done_line" | grep -oE '[0-9]+' || true)
+  found=$(find "$crashes" -maxdepth 1 -type f -newer "$root/logs/$t.started" | wc -l)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$seconds" "${runs:-0}" "${speed:-0}" \
+    "${cov0:-?}" "${cov:-?}" "${ft:-?}" "$seeds" "${corp0:-?}" "${corp:-?}" "${rss:-?}" "$found" "$rc" >"$root/results/$t.tsv"
+  echo "fuzz: $t done (exit $rc, ${runs:-0} inputs, $found crash files)" >&2
+}
+
+echo "== fuzz: ${#targets[@]} targets, $seconds s each, $jobs at a time" >&2
+for t in "${targets[@]}"; do
+  while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
+  run_target "$t" &
+done
+wait
+
+status=0
+failed=()
+declare -A why=()
+printf '\n| target | seconds | inputs executed | executions/s | coverage (cov, seeds -> end) | features (ft) | corpus (seeds -> end) | peak RSS (MB) | crashes |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
+for t in "${targets[@]}"; do
+  if [[ ! -s $root/results/$t.tsv ]]; then
+    printf '| %s | %s | no result | | | | | | |\n' "$t" "$seconds"
+    failed+=("$t")
+    why[$t]="no result"
+    continue
+  fi
+  IFS=$'\t' read -r name secs runs speed cov0 cov ft seeds corp0 corp rss found rc <"$root/results/$t.tsv"
+  cat "$root/results/$t.tsv" >>"$root/results.tsv"
+  printf '| %s | %s | %s | %s | %s -> %s | %s | %s -> %s | %s | %s |\n' "$name" "$secs" "$runs" "$speed" "$cov0" "$cov" "$ft" "$corp0" "$corp" "$rss" "$found"
+  if ((found > 0 || rc != 0)); then
+    failed+=("$t")
+    why[$t]="libFuzzer exit status $rc, $found new crash input(s)"
+  fi
+done
+
+for t in "${failed[@]}"; do
+  status=1
+  log=$root/logs/$t.log
+  echo >&2
+  echo "fuzz: FAIL: $t (${why[$t]}); the end of $log:" >&2
+  tail -n 40 "$log" >&2 || true
+  find "$root/crashes/$t" -maxdepth 1 -type f -newer "$root/logs/$t.started" 2>/dev/null | while read -r f; do
+    cat >&2 <<EOF2
+fuzz: the input is saved in $f
+  reproduce: $root/tests/fuzz/fuzz_$t $f
+  minimise:  $root/tests/fuzz/fuzz_$t -minimize_crash=1 -max_total_time=60 -exact_artifact_path=tests/fuzz/regressions/$t/$(basename "$f") $f
+  then fix the bug and commit tests/fuzz/regressions/$t/$(basename "$f"): the test suite replays it (tests/unit/fuzz/test_replay.cpp).
+EOF2
+  done || true
 done
 exit $status

@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
+  clang-14 libclang-rt-14-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev catch2
   python3 python3-jsonschema
   pandoc chromium fonts-dejavu-core
