@@ -294,20 +294,22 @@ bool evaluate(const Condition& c, const Facts& facts, std::vector<std::string>* 
 }
 
 Symbols::Symbols(const std::vector<Rule>& rules) {
+  std::vector<std::string> words;
   std::function<void(const Condition&)> walk = [&](const Condition& c) {
     for (const auto& child : c.children) walk(child);
     for (const auto& operand : c.operands) {
-      if (const auto* word = std::get_if<std::string>(&operand)) m_words.push_back(*word);
+      if (const auto* word = std::get_if<std::string>(&operand)) words.push_back(*word);
     }
   };
   for (const auto& r : rules) walk(r.condition);
-  std::sort(m_words.begin(), m_words.end());
-  m_words.erase(std::unique(m_words.begin(), m_words.end()), m_words.end());
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  for (std::size_t k = 0; k < words.size(); ++k) m_numbers.emplace(std::move(words[k]), static_cast<int>(k));
 }
 
 int Symbols::find(std::string_view word) const {
-  auto it = std::lower_bound(m_words.begin(), m_words.end(), word, [](const std::string& a, std::string_view b) { return a < b; });
-  return it != m_words.end() && *it == word ? static_cast<int>(it - m_words.begin()) : -1;
+  auto it = m_numbers.find(word);
+  return it == m_numbers.end() ? -1 : it->second;
 }
 
 namespace {
@@ -345,12 +347,26 @@ Fact compact_operand(const Value& v, const Symbols& symbols) {
 
 }  // namespace
 
-Specialised::Specialised(const std::vector<Rule>& rules, const Symbols& symbols, const Facts& workload) {
+Specialised::Specialised(const std::vector<Rule>& rules, const Symbols& symbols, const Facts& workload,
+                         const std::vector<bool>& shared_slots) {
   for (std::size_t k = 0; k < rules.size(); ++k) {
     const int root = fold(rules[k].condition, symbols, workload);
     if (root == k_false) continue;
     m_live.emplace_back(static_cast<int>(k), root == k_true ? -1 : root);
   }
+  for (const auto& live : m_live) (reads_only(live.second, shared_slots) ? m_shared : m_rest).push_back(live);
+}
+
+bool Specialised::reads_only(int node, const std::vector<bool>& slots) const {
+  if (node < 0) return true;
+  const Node& n = m_nodes[static_cast<std::size_t>(node)];
+  if (n.op == Condition::Op::all || n.op == Condition::Op::any || n.op == Condition::Op::negate) {
+    for (std::size_t k = 0; k < n.count; ++k) {
+      if (!reads_only(static_cast<int>(m_children[n.first + k]), slots)) return false;
+    }
+    return true;
+  }
+  return n.field >= 0 && static_cast<std::size_t>(n.field) < slots.size() && slots[static_cast<std::size_t>(n.field)];
 }
 
 // Folds what the workload decides; comparisons of candidate facts stay as nodes. Conditions have

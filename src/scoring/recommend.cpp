@@ -126,6 +126,7 @@ struct Prepared {
     const catalog::Hardware* accelerator = nullptr;
     const catalog::Hardware* cpu = nullptr;
     rules::Fact id, accelerator_id;
+    std::uint32_t shape = 0;  ///< instances of one shape have one estimate (sizing::Shape)
   };
   struct ServiceInfo {
     rules::Fact id, kind, management;
@@ -143,14 +144,27 @@ struct Prepared {
     auto word = [&](std::string_view text) { return rules::Fact::of_word(symbols.find(text)); };
     for (const auto& name : catalog::compute_kind_names()) compute.push_back(word(name));
     for (const auto& name : catalog::cloud_names()) cloud.push_back(word(name));
+    struct ShapeHash {
+      std::size_t operator()(const sizing::Shape& s) const {
+        std::size_t h = std::hash<const void*>{}(s.accelerator) * 31 + std::hash<const void*>{}(s.cpu);
+        h = h * 31 + std::hash<int>{}(s.accelerator_count);
+        h = h * 31 + std::hash<double>{}(s.vcpus);
+        h = h * 31 + std::hash<double>{}(s.memory_gib);
+        return h * 4 + (s.priced ? 2 : 0) + (s.spot_priced ? 1 : 0);
+      }
+    };
+    std::unordered_map<sizing::Shape, std::uint32_t, ShapeHash> numbers;
+    instances.reserve(c.instances.size());
     for (const auto& i : c.instances) {
       InstanceInfo info;
       info.accelerator = i.accelerator ? c.hardware_by_id(*i.accelerator) : nullptr;
       info.cpu = i.cpu ? c.hardware_by_id(*i.cpu) : nullptr;
       info.id = word(i.id);
       if (i.accelerator) info.accelerator_id = word(*i.accelerator);
+      info.shape = numbers.emplace(sizing::shape_of(i, info.accelerator, info.cpu), static_cast<std::uint32_t>(numbers.size())).first->second;
       instances.push_back(info);
     }
+    shape_count = numbers.size();
     for (std::size_t k = 0; k < c.services.size(); ++k) {
       const auto& s = c.services[k];
       ServiceInfo info;
@@ -182,6 +196,7 @@ struct Prepared {
   std::vector<std::string> effects, groups;  ///< per rule
   std::vector<rules::Fact> compute, cloud;   ///< by enum value
   std::vector<InstanceInfo> instances;       ///< as catalog.instances
+  std::size_t shape_count = 0;
   std::vector<ServiceInfo> services;         ///< as catalog.services
   std::array<std::vector<std::size_t>, 3> by_cloud;  ///< service indices per cloud, in catalog order
 };
@@ -490,15 +505,15 @@ std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog:
 }
 
 // The workload's facts, with needs_accelerator: whether no CPU instance in the allowed clouds fits
-// and meets the latency targets. `estimate_cpu(k)` gives the estimate of CPU-only instance k.
-template <typename EstimateCpu>
-Facts facts_with_needs(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, EstimateCpu&& estimate_cpu) {
+// and meets the latency targets. `cpu_ok(k)` estimates CPU-only instance k and says whether it does.
+template <typename CpuOk>
+Facts facts_with_needs(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, CpuOk&& cpu_ok) {
   Facts wf = workload_facts(w, req);
   bool any_cpu = false;
   for (std::size_t k = 0; k < c.instances.size() && !any_cpu; ++k) {
     const auto& i = c.instances[k];
     if (i.accelerator || !allowed(w, i.cloud)) continue;
-    any_cpu = cpu_feasible(estimate_cpu(k), w);
+    any_cpu = cpu_ok(k);
   }
   wf.set(slot_ids().needs_accelerator, !any_cpu);
   return wf;
@@ -682,7 +697,7 @@ Evaluator::Evaluator(const Workload& w, const sizing::Requirements& req, const c
   Facts wf = facts_with_needs(w, req, c, [&](std::size_t k) {
     sizing::EstimateOptions o;
     o.words = false;
-    return sizing::estimate(w, req, c.instances[k], prep->instances[k].accelerator, prep->instances[k].cpu, o);
+    return cpu_feasible(sizing::estimate(w, req, c.instances[k], prep->instances[k].accelerator, prep->instances[k].cpu, o), w);
   });
   m_impl->ctx = make_context(w, req, c, prep, std::move(wf));
 }
@@ -713,6 +728,50 @@ bool service_applies(const catalog::Service& s, const Workload& w, ComputeKind k
 namespace {
 
 constexpr std::uint32_t k_serverless = UINT32_MAX;
+
+// An instance's estimate as the decision compares it: its numbers, without the words.
+struct Base {
+  ComputeKind compute = ComputeKind::cpu;
+  int count = 1;
+  bool fits = false, performance_known = true, meets_targets = true;
+  bool cpu_ok = false;  ///< cpu_feasible()
+  double headroom = 0;
+  std::optional<double> latency_ms, time_hours, throughput;
+};
+
+Base summary(const sizing::Estimate& e, const Workload& w) {
+  return Base{e.compute, e.count, e.fits, e.performance_known, meets_targets(w, e), cpu_feasible(e, w), e.headroom,
+              e.latency_ms, e.time_hours, e.throughput};
+}
+
+// The estimates of one workload on a catalog's instances, without words, made once per shape
+// (sizing::Shape): the same machine priced in many regions is sized once.
+class Bases {
+ public:
+  Bases(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Prepared& prep)
+      : m_w(w), m_req(req), m_c(c), m_prep(prep), m_of_shape(prep.shape_count, -1) {}
+  /// The estimate of an instance (index into catalog.instances), as an index for operator[].
+  std::uint32_t of(std::uint32_t instance) {
+    const auto& info = m_prep.instances[instance];
+    auto& slot = m_of_shape[info.shape];
+    if (slot < 0) {
+      sizing::EstimateOptions o;
+      o.words = false;
+      m_bases.push_back(summary(sizing::estimate(m_w, m_req, m_c.instances[instance], info.accelerator, info.cpu, o), m_w));
+      slot = static_cast<std::int32_t>(m_bases.size() - 1);
+    }
+    return static_cast<std::uint32_t>(slot);
+  }
+  const Base& operator[](std::uint32_t k) const { return m_bases[k]; }
+
+ private:
+  const Workload& m_w;
+  const sizing::Requirements& m_req;
+  const catalog::Catalog& m_c;
+  const Prepared& m_prep;
+  std::vector<std::int32_t> m_of_shape;
+  std::vector<Base> m_bases;
+};
 
 // A candidate as the decision sees it: numbers and the rules that fired, no words.
 struct Light {
@@ -832,9 +891,8 @@ int compare_ids(std::string_view a1, std::string_view a2, std::string_view b1, s
 // One decision: every candidate evaluated quickly, then full candidates built for what is shown.
 class Decider {
  public:
-  Decider(std::shared_ptr<const Context> ctx, std::vector<sizing::Estimate> bases_cpu, std::vector<std::uint32_t> cpu_indices)
-      : m_ctx(std::move(ctx)), m_source(std::make_shared<Ranking::Source>(m_ctx)), m_cpu(std::move(bases_cpu)),
-        m_cpu_indices(std::move(cpu_indices)) {}
+  Decider(std::shared_ptr<const Context> ctx, Bases& bases)
+      : m_ctx(std::move(ctx)), m_source(std::make_shared<Ranking::Source>(m_ctx)), m_bases(bases) {}
 
   Decision run(const Options& options, std::vector<std::string> warnings);
 
@@ -849,7 +907,7 @@ class Decider {
     if (a.score != b.score) return a.score > b.score;
     return compare_ids(instance_id(a), c().services[a.service].id, instance_id(b), c().services[b.service].id) < 0;
   }
-  const sizing::Estimate& base_of(const Light& l) const {
+  const Base& base_of(const Light& l) const {
     return l.instance == k_serverless ? m_serverless[l.base] : m_bases[l.base];
   }
   // The full candidate for candidate `k` (in evaluation order), built once.
@@ -868,14 +926,12 @@ class Decider {
 
   std::shared_ptr<const Context> m_ctx;
   std::shared_ptr<Ranking::Source> m_source;
-  std::vector<sizing::Estimate> m_cpu;        ///< estimates made while working out needs_accelerator
-  std::vector<std::uint32_t> m_cpu_indices;   ///< their instances
-  std::vector<sizing::Estimate> m_bases;      ///< one per instance in the allowed clouds, without words
+  Bases& m_bases;                             ///< the instances' estimates
   std::vector<Light> m_all;                   ///< every candidate, in evaluation order
   std::vector<std::uint16_t> m_fired;         ///< rule indices, per candidate
   std::vector<int> m_counts;                  ///< per rule: candidates it fired for
   std::vector<std::int64_t> m_first;          ///< per rule: the first candidate it fired for, or -1
-  std::vector<sizing::Estimate> m_serverless;  ///< estimates of serverless candidates
+  std::vector<Base> m_serverless;  ///< estimates of serverless candidates
   std::vector<std::unique_ptr<Facts>> m_serverless_facts;  ///< facts of serverless candidates, by candidate
   mutable std::vector<std::unique_ptr<Candidate>> m_built;
 };
@@ -885,36 +941,34 @@ void Decider::evaluate_instances() {
   const Workload& w = ctx.w;
   const Prepared& p = prep();
   const SlotIds& k = slot_ids();
-  const rules::Specialised rules(p.rules, p.symbols, ctx.workload_facts);
+  // What does not depend on the service: rules that read only this are fired once per instance.
+  std::vector<bool> per_instance(static_cast<std::size_t>(rules::slot_count()), false);
+  for (int slot : {k.compute, k.cloud, k.instance, k.accelerator, k.has_accelerator, k.accelerators_per_instance, k.count, k.latency,
+                   k.performance_known, k.fits, k.meets_targets, k.meets_deadline, k.framework_supported, k.family_supported}) {
+    per_instance[static_cast<std::size_t>(slot)] = true;
+  }
+  const rules::Specialised rules(p.rules, p.symbols, ctx.workload_facts, per_instance);
   // Which services run the workload on each compute kind.
   std::vector<std::array<bool, 5>> serves(c().services.size());
   for (std::size_t s = 0; s < serves.size(); ++s) {
     for (std::size_t kind = 0; kind < 5; ++kind) serves[s][kind] = service_serves(c().services[s], w, static_cast<ComputeKind>(kind));
   }
   std::vector<rules::Fact> facts(static_cast<std::size_t>(rules::slot_count()));
-  std::size_t next_cpu = 0;
+  std::vector<std::uint16_t> shared, rest;
   for (std::uint32_t ii = 0; ii < c().instances.size(); ++ii) {
     const auto& i = c().instances[ii];
     if (!allowed(w, i.cloud)) continue;
     const auto& info = p.instances[ii];
-    if (next_cpu < m_cpu_indices.size() && m_cpu_indices[next_cpu] == ii) {
-      m_bases.push_back(std::move(m_cpu[next_cpu++]));
-    } else {
-      sizing::EstimateOptions o;
-      o.words = false;
-      m_bases.push_back(sizing::estimate(w, ctx.req, i, info.accelerator, info.cpu, o));
-    }
-    const auto base_index = static_cast<std::uint32_t>(m_bases.size() - 1);
-    const sizing::Estimate& e = m_bases.back();
-    const auto& services = p.by_cloud[static_cast<std::size_t>(i.cloud)];
-    bool instance_facts = false;
-    for (std::size_t si : services) {
+    const std::uint32_t base_index = m_bases.of(ii);
+    const Base& e = m_bases[base_index];
+    bool instance_done = false;
+    for (std::size_t si : p.by_cloud[static_cast<std::size_t>(i.cloud)]) {
       if (!serves[si][static_cast<std::size_t>(e.compute)]) continue;
       const auto& s = c().services[si];
       const auto& sinfo = p.services[si];
-      if (!instance_facts) {
-        // What does not depend on the service, once per instance (as candidate_facts sets it).
-        instance_facts = true;
+      if (!instance_done) {
+        // The facts of the instance (as candidate_facts sets them), and the rules that read only them.
+        instance_done = true;
         facts[k.compute] = p.compute[static_cast<std::size_t>(e.compute)];
         facts[k.cloud] = p.cloud[static_cast<std::size_t>(i.cloud)];
         facts[k.instance] = info.id;
@@ -925,19 +979,21 @@ void Decider::evaluate_instances() {
         facts[k.latency] = rules::Fact::of(e.latency_ms);
         facts[k.performance_known] = rules::Fact::of(e.performance_known);
         facts[k.fits] = rules::Fact::of(e.fits || !e.performance_known);
-        facts[k.meets_targets] = rules::Fact::of(meets_targets(w, e));
+        facts[k.meets_targets] = rules::Fact::of(e.meets_targets);
         facts[k.meets_deadline] = rules::Fact::of(!(w.deadline_hours && e.time_hours && *e.time_hours > *w.deadline_hours));
         const auto [framework_ok, family_ok] = accelerator_support(info.accelerator, e.compute, w);
         facts[k.framework_supported] = rules::Fact::of(framework_ok);
         facts[k.family_supported] = rules::Fact::of(family_ok);
+        shared.clear();
+        rules.fire_shared(facts.data(), shared);
       }
       Light l;
       l.instance = ii;
       l.service = static_cast<std::uint32_t>(si);
       l.base = base_index;
       // reprice() without the words.
-      if (const auto per_instance = p.price(si, s, i)) {
-        l.price = *per_instance * e.count + s.cluster_usd_per_hour.value_or(0);
+      if (const auto per_instance_price = p.price(si, s, i)) {
+        l.price = *per_instance_price * e.count + s.cluster_usd_per_hour.value_or(0);
         if (e.time_hours) l.cost_usd = *l.price * sizing::billed_hours(*e.time_hours);
       }
       facts[k.service] = sinfo.id;
@@ -951,8 +1007,10 @@ void Decider::evaluate_instances() {
       if (sinfo.timeout_s && e.latency_ms && *e.latency_ms > *sinfo.timeout_s * 1000) within = false;
       if (sinfo.max_requests_per_second && w.qps && *w.qps > *sinfo.max_requests_per_second) within = false;
       facts[k.within_service_limits] = rules::Fact::of(within);
+      rest.clear();
+      rules.fire_rest(facts.data(), rest);
       l.fired_begin = static_cast<std::uint32_t>(m_fired.size());
-      rules.fire(facts.data(), m_fired);
+      std::merge(shared.begin(), shared.end(), rest.begin(), rest.end(), std::back_inserter(m_fired));
       l.fired_count = static_cast<std::uint32_t>(m_fired.size() - l.fired_begin);
       for (std::uint32_t f = l.fired_begin; f < m_fired.size(); ++f) {
         const std::uint16_t r = m_fired[f];
@@ -976,7 +1034,7 @@ void Decider::evaluate_serverless() {
     Light l;
     l.service = si;
     l.base = static_cast<std::uint32_t>(m_serverless.size());
-    m_serverless.push_back(cand->estimate);
+    m_serverless.push_back(summary(cand->estimate, w()));
     l.excluded = cand->excluded();
     l.price = cand->estimate.price_usd_per_hour;
     l.cost_usd = cand->estimate.cost_usd;
@@ -1042,7 +1100,7 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
     if (l.cost_for_work > 0 && (min_cost == 0 || l.cost_for_work < min_cost)) min_cost = l.cost_for_work;
   }
   std::vector<std::uint32_t> feasible;
-  std::map<std::string, std::size_t> examples_needed;
+  std::vector<int> excluded(p.rules.size(), 0);  // by rule, before grouping by text
   for (std::uint32_t k = 0; k < m_all.size(); ++k) {
     Light& l = m_all[k];
     if (l.excluded) {
@@ -1050,18 +1108,19 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
       for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count; ++f) {
         const std::uint16_t r = m_fired[f];
         if (!p.rules[r].exclude) continue;
-        const std::string& rule = p.groups[r];
-        ++d.excluded_by_rule[rule];
-        auto& examples = d.excluded_examples[rule];
-        if (examples.size() < 3) {
-          const std::string& why = full(k).exclusions.at(nth);
-          examples.push_back(why.substr(why.find(':') + 2));
+        if (excluded[r]++ < 3) {
+          // A few examples per group, in candidate order, with their words.
+          auto& examples = d.excluded_examples[p.groups[r]];
+          if (examples.size() < 3) {
+            const std::string& why = full(k).exclusions.at(nth);
+            examples.push_back(why.substr(why.find(':') + 2));
+          }
         }
         ++nth;
       }
       continue;
     }
-    const sizing::Estimate& e = base_of(l);
+    const Base& e = base_of(l);
     l.cost_score = l.cost_for_work > 0 ? min_cost / l.cost_for_work : 0;
     l.headroom = k_weight_headroom * std::clamp(e.headroom / 0.5, 0.0, 1.0);
     double slack = 0;
@@ -1077,6 +1136,9 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
     l.score = score;
     feasible.push_back(k);
   }
+  for (std::size_t r = 0; r < excluded.size(); ++r) {
+    if (excluded[r] > 0) d.excluded_by_rule[p.groups[r]] += excluded[r];
+  }
   std::sort(feasible.begin(), feasible.end(), [&](std::uint32_t a, std::uint32_t b) { return before(m_all[a], m_all[b]); });
 
   d.rules_fired = fired_rules();
@@ -1088,7 +1150,7 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
   source.ranked.reserve(feasible.size());
   for (std::uint32_t k : feasible) {
     Light l = m_all[k];
-    const sizing::Estimate& e = base_of(m_all[k]);
+    const Base& e = base_of(m_all[k]);
     Ranking::Entry x;
     x.instance = l.instance == k_serverless ? nullptr : &c().instances[l.instance];
     x.service = &c().services[l.service];
@@ -1331,21 +1393,14 @@ Decision recommend(const Workload& w, const sizing::Requirements& req, const cat
   }
 
   std::shared_ptr<const Context> ctx = entry ? entry->context : nullptr;
-  // The CPU-only instances estimated to work out needs_accelerator; the decision reuses them.
-  std::vector<sizing::Estimate> cpu;
-  std::vector<std::uint32_t> cpu_indices;
+  const std::shared_ptr<const Prepared> prep = ctx ? ctx->prep : prepared(c);
+  // The instances' estimates, which needs_accelerator starts and the decision goes on with.
+  Bases bases(w, req, c, *prep);
   if (!ctx) {
-    auto prep = prepared(c);
-    Facts wf = facts_with_needs(w, req, c, [&](std::size_t k) -> const sizing::Estimate& {
-      sizing::EstimateOptions o;
-      o.words = false;
-      cpu.push_back(sizing::estimate(w, req, c.instances[k], prep->instances[k].accelerator, prep->instances[k].cpu, o));
-      cpu_indices.push_back(static_cast<std::uint32_t>(k));
-      return cpu.back();
-    });
-    ctx = make_context(w, req, c, std::move(prep), std::move(wf));
+    Facts wf = facts_with_needs(w, req, c, [&](std::size_t k) { return bases[bases.of(static_cast<std::uint32_t>(k))].cpu_ok; });
+    ctx = make_context(w, req, c, prep, std::move(wf));
   }
-  Decider decider(ctx, std::move(cpu), std::move(cpu_indices));
+  Decider decider(ctx, bases);
   Decision d = decider.run(options, std::move(warnings));
   if (memo) {
     if (!entry) entry = &memo->insert(std::move(key), ctx);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <bitset>
 #include <cmath>
 
 #include "aiadvise/sizing/sizing.hpp"
@@ -360,16 +362,32 @@ void estimate_inference(const Workload& w, const Requirements& r, const Device& 
     return;
   }
 
+  // The replica's timing at batch b (for LLMs; other models only take time per batch). The searches
+  // below ask for the same batches again and again, so whole batches up to the largest tried are
+  // worked out once.
+  constexpr auto k_batches = static_cast<std::size_t>(k::k_max_batch) + 1;
+  std::array<Timing, k_batches> timings;
+  std::bitset<k_batches> known;
+  auto timing_at = [&](double b) {
+    auto work_out = [&] { return llm ? llm_timing(w, r, d, t, b) : Timing{0, 0, batch_time(w, r, d, t, b), 0}; };
+    if (!(b >= 1 && b < static_cast<double>(k_batches) && b == std::floor(b))) return work_out();
+    const auto slot = static_cast<std::size_t>(b);
+    if (!known[slot]) {
+      timings[slot] = work_out();
+      known.set(slot);
+    }
+    return timings[slot];
+  };
   // Every request also pays the model server and network overhead.
   const double overhead_s = w.mode == Mode::realtime ? k::k_request_overhead_ms / 1000 : 0;
-  auto latency_s = [&](double b) { return (llm ? llm_timing(w, r, d, t, b).request_s : batch_time(w, r, d, t, b)) + overhead_s; };
-  auto rps = [&](double b) { return llm ? llm_timing(w, r, d, t, b).rps : b / batch_time(w, r, d, t, b); };
+  auto latency_s = [&](double b) { return timing_at(b).request_s + overhead_s; };
+  auto rps = [&](double b) { return llm ? timing_at(b).rps : b / timing_at(b).request_s; };
 
   const bool offline = w.mode == Mode::batch;
   auto meets_targets = [&](double b) {
     if (w.latency_ms && latency_s(b) * 1000 > *w.latency_ms) return false;
     if (llm) {
-      const Timing timing = llm_timing(w, r, d, t, b);
+      const Timing timing = timing_at(b);
       if (w.ttft_ms && timing.ttft_s * 1000 > *w.ttft_ms) return false;
       if (w.tpot_ms && timing.step_s * 1000 > *w.tpot_ms) return false;
     }
@@ -426,7 +444,7 @@ void estimate_inference(const Workload& w, const Requirements& r, const Device& 
   const double capacity_rps = replicas * rps(b);
   e.latency_ms = latency_s(b) * 1000;
   if (llm) {
-    const Timing timing = llm_timing(w, r, d, t, b);
+    const Timing timing = timing_at(b);
     e.ttft_ms = (timing.ttft_s + overhead_s) * 1000;
     e.tpot_ms = timing.step_s * 1000;
     e.throughput = capacity_rps * out;
@@ -460,6 +478,12 @@ void estimate_inference(const Workload& w, const Requirements& r, const Device& 
 }  // namespace
 
 double billed_hours(double hours) { return std::max(hours, k::k_minimum_billed_hours); }
+
+Shape shape_of(const catalog::Instance& i, const catalog::Hardware* accelerator, const catalog::Hardware* cpu) {
+  // NOTE: every field of the instance that estimate() reads, but its id, name and prices.
+  return Shape{accelerator, cpu, i.accelerator_count, i.vcpus, i.memory_gib, i.price_usd_per_hour.has_value(),
+               i.spot_price_usd_per_hour.has_value()};
+}
 
 Estimate estimate(const Workload& w, const Requirements& r, const catalog::Catalog& c, const catalog::Instance& i,
                   const EstimateOptions& o) {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -85,7 +86,11 @@ class Symbols {
   int find(std::string_view word) const;
 
  private:
-  std::vector<std::string> m_words;  ///< sorted
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, int, Hash, std::equal_to<>> m_numbers;  ///< numbered in sorted order
 };
 
 /// A candidate fact in compact form: a number, a flag, or a word as its symbol number. Lists are
@@ -106,20 +111,30 @@ struct Fact {
 /// A rule set specialised to one workload: every comparison of a "workload." fact is decided
 /// once, so each rule never fires, always fires, or fires on a condition over "candidate." facts
 /// alone, read in compact form. fire() gives the same answer as evaluate() on the full facts.
+///
+/// Given the slots that many candidates share (say, those of one instance under each of its
+/// services), the rules that read only those can be fired once for all of them (fire_shared) and
+/// the others per candidate (fire_rest); together they fire what fire() fires.
 class Specialised {
  public:
-  Specialised(const std::vector<Rule>& rules, const Symbols& symbols, const Facts& workload);
+  Specialised(const std::vector<Rule>& rules, const Symbols& symbols, const Facts& workload,
+              const std::vector<bool>& shared_slots = {});
 
   /// Appends the indices (into the rules given) of the rules that fire for candidate facts indexed
   /// by slot, in rule order.
   template <typename Out>
   void fire(const Fact* facts, Out& out) const {
-    for (const auto& [rule, root] : m_live) {
-      if (root < 0 || test(static_cast<std::size_t>(root), facts)) out.push_back(static_cast<typename Out::value_type>(rule));
-    }
+    for (const auto& [rule, root] : m_live) fire_one(rule, root, facts, out);
   }
-  /// Whether any rule can fire at all.
-  bool any() const { return !m_live.empty(); }
+  /// The same for the rules that read only shared slots, and for the others; each in rule order.
+  template <typename Out>
+  void fire_shared(const Fact* facts, Out& out) const {
+    for (const auto& [rule, root] : m_shared) fire_one(rule, root, facts, out);
+  }
+  template <typename Out>
+  void fire_rest(const Fact* facts, Out& out) const {
+    for (const auto& [rule, root] : m_rest) fire_one(rule, root, facts, out);
+  }
 
  private:
   struct Node {
@@ -129,10 +144,16 @@ class Specialised {
     double number = 0;
     bool flag = false;
   };
+  template <typename Out>
+  void fire_one(int rule, int root, const Fact* facts, Out& out) const {
+    if (root < 0 || test(static_cast<std::size_t>(root), facts)) out.push_back(static_cast<typename Out::value_type>(rule));
+  }
   int fold(const Condition& c, const Symbols& symbols, const Facts& workload);  ///< node, or -1 false, -2 true
   bool test(std::size_t node, const Fact* facts) const;
+  bool reads_only(int node, const std::vector<bool>& slots) const;
 
   std::vector<std::pair<int, int>> m_live;  ///< (rule index, root node or -1 when it always fires)
+  std::vector<std::pair<int, int>> m_shared, m_rest;  ///< m_live split by the slots read
   std::vector<Node> m_nodes;
   std::vector<std::size_t> m_children;
   std::vector<Fact> m_operands;

@@ -93,4 +93,17 @@ Estimate estimate(const workload::Workload& w, const Requirements& req, const ca
 Estimate estimate(const workload::Workload& w, const Requirements& req, const catalog::Instance& instance,
                   const catalog::Hardware* accelerator, const catalog::Hardware* cpu, const EstimateOptions& options = {});
 
+/// What of an instance an estimate depends on, but for its price: two instances of the same shape
+/// (one machine priced in several regions, say) get the same estimate, except for the price fields
+/// (price_usd_per_hour, cost_usd, cost_usd_per_1m_tokens, cost_usd_per_1k_requests) and the words.
+struct Shape {
+  const catalog::Hardware* accelerator = nullptr;
+  const catalog::Hardware* cpu = nullptr;
+  int accelerator_count = 0;
+  double vcpus = 0, memory_gib = 0;
+  bool priced = false, spot_priced = false;  ///< whether it has a price (a batch job's time is given only then)
+  bool operator==(const Shape&) const = default;
+};
+Shape shape_of(const catalog::Instance& instance, const catalog::Hardware* accelerator, const catalog::Hardware* cpu);
+
 }  // namespace aiadvise::sizing

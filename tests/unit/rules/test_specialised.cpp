@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -111,6 +113,10 @@ TEST_CASE("rules: a rule set specialised to a workload fires exactly as evaluate
     Facts workload;
     for (const auto& name : workload_fields) workload.set(name, random.value(true));
     const aiadvise::rules::Specialised specialised(rules, symbols, workload);
+    // Half the candidate slots are shared by several candidates: fired once, merged in rule order.
+    std::vector<bool> shared_slots(static_cast<std::size_t>(aiadvise::rules::slot_count()));
+    for (std::size_t slot = 0; slot < shared_slots.size(); ++slot) shared_slots[slot] = random.chance(0.5);
+    const aiadvise::rules::Specialised split(rules, symbols, workload, shared_slots);
     for (int candidate = 0; candidate < 20; ++candidate) {
       Facts full = workload;
       std::vector<Fact> facts(static_cast<std::size_t>(aiadvise::rules::slot_count()));
@@ -126,9 +132,21 @@ TEST_CASE("rules: a rule set specialised to a workload fires exactly as evaluate
         if (aiadvise::rules::evaluate(rules[r].condition, full)) expected.push_back(static_cast<int>(r));
       }
       specialised.fire(facts.data(), got);
+      std::vector<int> shared, rest, merged;
+      split.fire_shared(facts.data(), shared);
+      split.fire_rest(facts.data(), rest);
+      std::merge(shared.begin(), shared.end(), rest.begin(), rest.end(), std::back_inserter(merged));
       INFO("round " << round << ", candidate " << candidate);
       for (const auto& r : raw) INFO(r.dump());
       REQUIRE(got == expected);
+      REQUIRE(merged == expected);
+      // A shared rule reads only shared slots: changing the others never changes it.
+      for (std::size_t slot = 0; slot < facts.size(); ++slot) {
+        if (!shared_slots[slot]) facts[slot] = Fact::of(random.below(4) * 1.5);
+      }
+      std::vector<int> shared_again;
+      split.fire_shared(facts.data(), shared_again);
+      REQUIRE(shared_again == shared);
     }
   }
 }

@@ -83,3 +83,40 @@ TEST_CASE("sizing: an estimate without words has the numbers of the full one, on
     }
   }
 }
+
+TEST_CASE("sizing: instances of one shape get one estimate but for the price", "[sizing]") {
+  const auto& c = default_catalog();
+  const std::vector<json> workloads{
+      {{"model", "llama-3.1-8b"}, {"qps", 5}, {"tpot_ms", 50}},
+      {{"model", "bert-base"}, {"mode", "batch"}, {"dataset_samples", 1e7}},
+      {{"model", "resnet-50"}, {"phase", "training"}, {"dataset_samples", 1.28e6}, {"epochs", 90}, {"deadline_hours", 24}},
+      {{"model", "stable-diffusion-1.5"}, {"mode", "batch"}, {"spot", true}},
+  };
+  for (const auto& workload : workloads) {
+    const auto w = make(workload);
+    const auto r = aiadvise::sizing::requirements(w, c);
+    for (const auto& i : c.instances) {
+      // The same machine under another id and name, in another region, at another price.
+      aiadvise::catalog::Instance twin = i;
+      twin.id += "-twin";
+      twin.name += "-twin";
+      twin.region = "elsewhere-1";
+      if (twin.price_usd_per_hour) *twin.price_usd_per_hour *= 1.37;
+      if (twin.spot_price_usd_per_hour) *twin.spot_price_usd_per_hour *= 0.71;
+      const auto* accelerator = i.accelerator ? c.hardware_by_id(*i.accelerator) : nullptr;
+      const auto* cpu = i.cpu ? c.hardware_by_id(*i.cpu) : nullptr;
+      REQUIRE(aiadvise::sizing::shape_of(i, accelerator, cpu) == aiadvise::sizing::shape_of(twin, accelerator, cpu));
+      Estimate a = aiadvise::sizing::estimate(w, r, i, accelerator, cpu);
+      Estimate b = aiadvise::sizing::estimate(w, r, twin, accelerator, cpu);
+      INFO(workload.dump() << " on " << i.id);
+      CHECK(a.price_usd_per_hour.has_value() == b.price_usd_per_hour.has_value());
+      for (Estimate* e : {&a, &b}) {
+        e->price_usd_per_hour.reset();
+        e->cost_usd.reset();
+        e->cost_usd_per_1m_tokens.reset();
+        e->cost_usd_per_1k_requests.reset();
+      }
+      same_numbers(a, b);
+    }
+  }
+}
