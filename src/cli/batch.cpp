@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/render/json.hpp"
 #include "aiadvise/scoring/recommend.hpp"
 #include "aiadvise/util/diagnostics.hpp"
 #include "aiadvise/util/file_io.hpp"
@@ -85,7 +86,7 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
   std::size_t bad_lines = 0;
   bool bad = false;
   int worst = k_exit_ok;
-  std::string line;
+  std::string line, text;
   int status = 0;
   for (;;) {
     const auto got = reader.next(line);
@@ -125,7 +126,10 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
       result = {{"line", number}, {"error", diagnostics_json(diagnostics)}};
     }
     // Replace, never throw on, invalid UTF-8: one odd line must not end the stream.
-    status = io.emit(result.dump(-1, ' ', false, util::Json::error_handler_t::replace) + "\n");
+    text.clear();
+    render::append_json(text, result);
+    text += '\n';
+    status = io.emit(text);
     if (status != 0) break;
     progress.update(number, bad_lines);
   }

@@ -2,17 +2,34 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace aiadvise::report {
 
 using util::Json;
 
+double six_digits(double value) {
+  // NOTE: to_chars with a precision writes what printf's %.6g writes, and from_chars reads it back
+  // as strtod does, without the locale and the allocations. Where they could differ (strtod calls
+  // a subnormal result out of range, and stod throws) the reference path decides.
+  if (value == 0) return value;  // "0" or "-0" read back
+  char buffer[32];
+  const auto written = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 6);
+  double rounded = 0;
+  if (written.ec == std::errc{}) {
+    const auto read = std::from_chars(buffer, written.ptr, rounded);
+    if (read.ec == std::errc{} && read.ptr == written.ptr && std::fabs(rounded) >= std::numeric_limits<double>::min()) return rounded;
+  }
+  return std::stod(fmt::format("{:.6g}", value));
+}
+
 void put_number(Json& object, const char* key, double value) {
   if (!std::isfinite(value)) throw std::logic_error(fmt::format("non-finite value for '{}'", key));
   // Six significant digits keep output stable across platforms and readable in diffs.
-  object[key] = std::stod(fmt::format("{:.6g}", value));
+  object[key] = six_digits(value);
 }
 
 void put_number(Json& object, const char* key, const std::optional<double>& value) {

@@ -9,6 +9,9 @@ namespace aiadvise::report {
 
 inline constexpr int k_schema_version = 1;
 
+/// `value` rounded to 6 significant digits, as std::stod(fmt::format("{:.6g}", value)) gives it.
+double six_digits(double value);
+
 /// Sets `key` to `value`, rounded to 6 significant digits; throws std::logic_error when not finite.
 void put_number(util::Json& object, const char* key, double value);
 void put_number(util::Json& object, const char* key, const std::optional<double>& value);

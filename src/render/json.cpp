@@ -1,0 +1,95 @@
+#include "aiadvise/render/json.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+
+namespace aiadvise::render {
+
+using util::Json;
+
+namespace {
+
+std::string dumped(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+void append_string(std::string& out, const std::string& s) {
+  // Printable ASCII without quotes or backslashes is written as it is; anything else (control
+  // characters, UTF-8, invalid bytes) is escaped by nlohmann itself.
+  for (const char ch : s) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte < 0x20 || byte >= 0x80 || byte == '"' || byte == '\\') {
+      out += dumped(Json(s));
+      return;
+    }
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+template <typename Integer>
+void append_integer(std::string& out, Integer v) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+  out.append(buffer, result.ptr);
+}
+
+}  // namespace
+
+void append_json(std::string& out, const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::object: {
+      const auto& object = value.get_ref<const Json::object_t&>();
+      if (object.empty()) {
+        out += "{}";
+        return;
+      }
+      char separator = '{';
+      for (const auto& [key, item] : object) {
+        out += separator;
+        separator = ',';
+        append_string(out, key);
+        out += ':';
+        append_json(out, item);
+      }
+      out += '}';
+      return;
+    }
+    case Json::value_t::array: {
+      const auto& array = value.get_ref<const Json::array_t&>();
+      if (array.empty()) {
+        out += "[]";
+        return;
+      }
+      char separator = '[';
+      for (const auto& item : array) {
+        out += separator;
+        separator = ',';
+        append_json(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case Json::value_t::string: append_string(out, value.get_ref<const std::string&>()); return;
+    case Json::value_t::boolean: out += value.get<bool>() ? "true" : "false"; return;
+    case Json::value_t::null: out += "null"; return;
+    case Json::value_t::number_integer: append_integer(out, value.get<std::int64_t>()); return;
+    case Json::value_t::number_unsigned: append_integer(out, value.get<std::uint64_t>()); return;
+    case Json::value_t::number_float: {
+      const double x = value.get<double>();
+      if (!std::isfinite(x)) {
+        out += "null";
+        return;
+      }
+      // NOTE: nlohmann's own shortest round-trip formatting (Grisu2, "1.0" for whole numbers),
+      // the function its serializer calls, so that numbers are written exactly as dump() writes them.
+      char buffer[64];
+      char* end = nlohmann::detail::to_chars(buffer, buffer + sizeof buffer, x);
+      out.append(buffer, static_cast<std::size_t>(end - buffer));
+      return;
+    }
+    default: out += dumped(value); return;  // binary and discarded values, which reports never hold
+  }
+}
+
+}  // namespace aiadvise::render
