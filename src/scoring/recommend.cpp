@@ -917,8 +917,11 @@ class Decider {
     return *slot;
   }
   const catalog::Instance* shown_instance(const Light& l) const {
-    // As c.instance(candidate.instance) finds it.
-    return l.instance == k_serverless ? c().instance("serverless") : c().instance(c().instances[l.instance].id);
+    // As c.instance(candidate.instance) finds it: instance ids are unique in a catalog, so an
+    // instance candidate finds its own instance; "serverless" is looked up once.
+    if (l.instance != k_serverless) return &c().instances[l.instance];
+    if (!m_serverless_instance) m_serverless_instance = c().instance("serverless");
+    return *m_serverless_instance;
   }
   void evaluate_instances();
   void evaluate_serverless();
@@ -934,6 +937,7 @@ class Decider {
   std::vector<Base> m_serverless;  ///< estimates of serverless candidates
   std::vector<std::unique_ptr<Facts>> m_serverless_facts;  ///< facts of serverless candidates, by candidate
   mutable std::vector<std::unique_ptr<Candidate>> m_built;
+  mutable std::optional<const catalog::Instance*> m_serverless_instance;
 };
 
 void Decider::evaluate_instances() {
@@ -1223,9 +1227,11 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
     const catalog::Instance* i = shown_instance(l);
     return i ? i->name : std::string(instance_id(l));
   };
-  for (const auto& kind : catalog::compute_kind_names()) {
+  const auto& kinds = catalog::compute_kind_names();
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    const std::string& kind = kinds[k];
     if (kind == d.compute_choice) continue;
-    auto best = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return catalog::to_string(x.compute) == kind; });
+    auto best = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.compute == static_cast<ComputeKind>(k); });
     if (best != entries.end()) {
       d.compute_reasons.push_back(fmt::format("best {} option: {} x {} at {} {} ({:.2g}x the cost)", kind, best->count,
                                               instance_name(static_cast<std::size_t>(best - entries.begin())), money(best->cost_for_work),
@@ -1300,19 +1306,21 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
   auto add = [&](std::size_t rank) {
     if (std::find(chosen.begin(), chosen.end(), rank) == chosen.end()) chosen.push_back(rank);
   };
-  for (const auto& cloud : catalog::cloud_names()) {
+  const auto& clouds = catalog::cloud_names();
+  for (std::size_t k = 0; k < clouds.size(); ++k) {
+    const std::string& cloud = clouds[k];
     for (std::size_t rank = 0; rank < entries.size(); ++rank) {
       const Light& l = source.ranked[rank];
       const catalog::Instance* i = shown_instance(l);
       const std::string& service = entries[rank].service->id;
-      if (i ? catalog::to_string(i->cloud) == cloud : service.rfind(cloud == "aws" ? "sagemaker" : cloud, 0) == 0) {
+      if (i ? i->cloud == static_cast<catalog::Cloud>(k) : service.rfind(cloud == "aws" ? "sagemaker" : cloud, 0) == 0) {
         add(rank);
         break;
       }
     }
   }
-  for (const auto& kind : catalog::compute_kind_names()) {
-    auto it = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return catalog::to_string(x.compute) == kind; });
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    auto it = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.compute == static_cast<ComputeKind>(k); });
     if (it != entries.end()) add(static_cast<std::size_t>(it - entries.begin()));
   }
   for (std::size_t rank = 0; rank < entries.size(); ++rank) {
