@@ -10,7 +10,7 @@ Two streams, because batch mode reuses a decision for a workload it has already 
             every workload differs, so every decision is computed afresh
 Prints workloads per second and the peak RSS of each run. --verify also checks, for the repeated
 stream, that every line equals the first line of its template (which was computed afresh), apart
-from check's "name" and "line".
+from check's "name" and "line" (reading the output makes those runs slower: time without it).
 
 Usage: bench/batch.py BUILD/aiadvise [--count N] [--streams repeated,distinct] [--seed S] [--verify]
 """
@@ -61,26 +61,35 @@ def distinct(count, rng):
 
 
 def run(binary, args, lines, verify=False):
-    """Runs one batch; returns (wall seconds, peak RSS in MiB, problems found by --verify)."""
+    """Runs one batch; returns (wall seconds, peak RSS in MiB or None, problems found by --verify)."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
         for line in lines:
             f.write(json.dumps(line) + "\n")
         path = f.name
+    # NOTE: the peak RSS comes from GNU time, which starts aiadvise from its own small process: a
+    # process started straight from Python inherits Python's peak (the workload lists) in ru_maxrss.
+    rss_file = path + ".rss"
+    timer = ["/usr/bin/time", "-f", "%M", "-o", rss_file] if os.path.exists("/usr/bin/time") else []
     try:
         env = dict(os.environ, AIADVISE_PROGRESS="0")
         start = time.perf_counter()
-        proc = subprocess.Popen([binary, *args, "--batch", path], stdout=subprocess.PIPE if verify else subprocess.DEVNULL,
+        proc = subprocess.Popen([*timer, binary, *args, "--batch", path], stdout=subprocess.PIPE if verify else subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, env=env)
         problems = check_lines(proc.stdout) if verify else 0
         stderr = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc.wait()
         wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        rss = None
+        if timer and os.path.exists(rss_file):
+            with open(rss_file) as f:
+                rss = int(f.read().split()[-1]) / 1024
     finally:
         os.unlink(path)
+        if os.path.exists(rss_file):
+            os.unlink(rss_file)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{args} exited {proc.returncode}: {stderr[:500]}")
-    return wall, usage.ru_maxrss / 1024, problems
+    return wall, rss, problems
 
 
 def check_lines(stream):
@@ -122,7 +131,7 @@ def main():
     print("| command | stream | workloads | wall s | workloads/s | peak RSS MiB |")
     print("|---|---|---|---|---|---|")
     for command, stream, count, wall, rate, rss in rows:
-        print(f"| {command} | {stream} | {count} | {wall:.2f} | {rate:.0f} | {rss:.1f} |")
+        print(f"| {command} | {stream} | {count} | {wall:.2f} | {rate:.0f} | {'-' if rss is None else f'{rss:.1f}'} |")
     if opts.verify:
         print(f"\nverify: {'every repeated line equals its first computation' if problems == 0 else f'{problems} lines differ'}")
         if problems:
