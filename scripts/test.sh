@@ -3,9 +3,9 @@
 #   1. release: builds aiadvise and runs every test;
 #   2. sanitize: builds with -Werror, AddressSanitizer and UndefinedBehaviorSanitizer and runs every
 #      test again;
-#   3. fuzz: builds the libFuzzer targets with clang-14 and runs each from its seed corpus for
-#      AIADVISE_FUZZ_SECONDS (default 60; 0 skips the stage), as many at a time as there are cores
-#      (scripts/fuzz.sh --fresh).
+#   3. fuzz: builds the libFuzzer targets with clang-14 and runs each from its seed corpus for at
+#      least AIADVISE_FUZZ_SECONDS (default 60; 0 skips the stage), as many at a time as there are
+#      cores (scripts/fuzz.sh --fresh; on two cores that is 3 x AIADVISE_FUZZ_SECONDS of wall time).
 # Ends with one summary line with the counts; the exit status is non-zero if a build, a test or a
 # fuzz target failed. Every stage runs even when an earlier one failed, so one run shows everything.
 set -euo pipefail
@@ -66,9 +66,13 @@ else
   timings+=("fuzz $(elapsed "$start")")
   if [[ -s build/fuzz/results.tsv ]]; then
     # results.tsv: target seconds inputs exec/s cov0 cov ft seeds corp0 corp rss crashes exit
-    read -r targets inputs crashes failed < <(awk -F'\t' '{n++; runs += $3; crashes += $12; if ($12 > 0 || $13 != 0) bad++}
-      END {printf "%d %d %d %d\n", n, runs, crashes, bad}' build/fuzz/results.tsv)
-    text="fuzz $targets targets x ${fuzz_seconds}s, $(thousands "$inputs") inputs, $crashes crashes"
+    read -r targets lo hi inputs crashes failed < <(awk -F'\t' '
+      {n++; runs += $3; crashes += $12; if ($12 > 0 || $13 != 0) bad++
+       if (n == 1 || $2 < lo) lo = $2; if ($2 > hi) hi = $2}
+      END {printf "%d %d %d %d %d %d\n", n, lo, hi, runs, crashes, bad}' build/fuzz/results.tsv)
+    secs="$lo s"
+    ((lo == hi)) || secs="$lo-$hi s"
+    text="fuzz $targets targets ($secs each), $(thousands "$inputs") inputs, $crashes crashes"
     ((failed == 0)) || text+=", $failed targets FAILED (inputs in build/fuzz/crashes/)"
     summary+=("$text")
   else
