@@ -34,7 +34,7 @@ Json report_for(const aiadvise::workload::FlagValues& flags, bool feasible_point
 }
 
 Json training_report() {
-  return report_for({{"model", "resnet-50"}, {"phase", "training"}, {"dataset-samples", "1.28M"}, {"epochs", "90"}, {"deadline-hours", "24"}});
+  return report_for({{"model", "resnet-50"}, {"phase", "training"}, {"dataset_samples", "1.28M"}, {"epochs", "90"}, {"deadline_hours", "24"}});
 }
 
 Json serving_report() { return report_for({{"model", "llama-3.1-8b"}, {"qps", "5"}}); }
@@ -140,7 +140,7 @@ TEST_CASE("html: the report's feasible points mark the Pareto front and the pick
   CHECK(pts[0]["instance"] == r["recommendation"]["instance"]);
 
   // Without the option the report is unchanged.
-  CHECK_FALSE(report_for({{"model", "resnet-50"}, {"phase", "training"}, {"dataset-samples", "1.28M"}, {"epochs", "90"}}, false)
+  CHECK_FALSE(report_for({{"model", "resnet-50"}, {"phase", "training"}, {"dataset_samples", "1.28M"}, {"epochs", "90"}}, false)
                   .contains("feasible"));
   // Serving: throughput, not time.
   const Json s = serving_report();
