@@ -33,13 +33,11 @@ def run_once(binary, args):
 
 
 def peak_rss_mib(binary, args):
-    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far; measure each command in a fresh
-    # Python child so earlier commands do not mask it.
-    code = ("import resource,subprocess,sys;"
-            "subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run(["/usr/bin/python3", "-c", code, binary] + args, capture_output=True, text=True, check=True)
-    return int(out.stdout.strip()) / 1024
+    # GNU time starts aiadvise from its own small process, so the figure is aiadvise's alone (a
+    # child of this Python process would report Python's peak, which can be larger).
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", binary] + args, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True, check=True)
+    return int(out.stderr.strip().splitlines()[-1]) / 1024
 
 
 def main():

@@ -148,14 +148,16 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
                       ci->accelerator_count, *ci->accelerator, w.framework));
     } else if (feasible && chosen->estimate.compute != catalog::ComputeKind::cpu) {
       // Only a CPU option that is no dearer than this choice is worth pointing at.
-      auto cpu = std::find_if(decision.ranked.begin(), decision.ranked.end(), [&](const scoring::Candidate& x) {
-        return x.estimate.compute == catalog::ComputeKind::cpu && x.cost_for_work <= chosen->cost_for_work;
-      });
-      if (cpu != decision.ranked.end()) {
+      // Searched over the compact ranking entries: reading decision.ranked[k] builds the full candidate.
+      for (std::size_t k = 0; k < decision.ranked.size(); ++k) {
+        const auto& x = decision.ranked.entry(k);
+        if (x.compute != catalog::ComputeKind::cpu || x.cost_for_work > chosen->cost_for_work) continue;
+        const scoring::Candidate& cpu = decision.ranked[k];
         add("check-cpu-would-do", Severity::warn,
             fmt::format("{} uses {} accelerators, but a CPU option meets the targets: {} at {} (this choice: {})",
-                        describe_option(*chosen, c), catalog::to_string(chosen->estimate.compute), describe_option(*cpu, c),
-                        money(cpu->cost_for_work), money(chosen->cost_for_work)));
+                        describe_option(*chosen, c), catalog::to_string(chosen->estimate.compute), describe_option(cpu, c),
+                        money(cpu.cost_for_work), money(chosen->cost_for_work)));
+        break;
       }
     }
     if (feasible && best && best->managed != chosen->managed) {
