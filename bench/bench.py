@@ -6,10 +6,9 @@ Usage: bench/bench.py BUILD/aiadvise [--runs N]
 """
 import argparse
 import os
-import resource
 import statistics
-import subprocess
-import time
+
+from measure import peak_rss_mib, wall_seconds
 
 COMMANDS = [
     ("--version (process floor)", ["--version"]),
@@ -22,24 +21,6 @@ COMMANDS = [
 ]
 
 
-def run_once(binary, args):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run([binary] + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"{args} exited {proc.returncode}")
-    return wall
-
-
-def peak_rss_mib(binary, args):
-    # GNU time starts aiadvise from its own small process, so the figure is aiadvise's alone (a
-    # child of this Python process would report Python's peak, which can be larger).
-    out = subprocess.run(["/usr/bin/time", "-f", "%M", binary] + args, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True, check=True)
-    return int(out.stderr.strip().splitlines()[-1]) / 1024
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
@@ -48,8 +29,8 @@ def main():
     rows = []
     floor = None
     for label, args in COMMANDS:
-        run_once(opts.binary, args)  # warm the page cache
-        walls = [run_once(opts.binary, args) for _ in range(opts.runs)]
+        wall_seconds(opts.binary, args)  # warm the page cache
+        walls = [wall_seconds(opts.binary, args) for _ in range(opts.runs)]
         median = statistics.median(walls)
         if floor is None:
             floor = median

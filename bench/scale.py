@@ -12,11 +12,10 @@ Usage: bench/scale.py BUILD/aiadvise [--sizes 1000,10000,100000] [--runs 3] [--k
 import argparse
 import json
 import os
-import resource
 import statistics
-import subprocess
 import tempfile
-import time
+
+from measure import peak_rss_mib, wall_seconds
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORKLOAD = ["--model", "llama-3.1-8b", "--qps", "5", "--tpot-ms", "50", "--format", "json"]
@@ -49,23 +48,6 @@ def synthetic_catalog(n, base):
     return {"instances": instances}
 
 
-def timed(binary, args):
-    start = time.perf_counter()
-    proc = subprocess.run([binary] + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"{args} exited {proc.returncode}: {proc.stderr[:2000]}")
-    return wall
-
-
-def peak_rss_mib(binary, args):
-    # GNU time starts aiadvise from its own small process, so the figure is aiadvise's alone (a
-    # child of this Python process would report Python's peak, which can be larger).
-    out = subprocess.run(["/usr/bin/time", "-f", "%M", binary] + args, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True, check=True)
-    return int(out.stderr.strip().splitlines()[-1]) / 1024
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
@@ -77,8 +59,8 @@ def main():
     work = opts.keep or tempfile.mkdtemp(prefix="aiadvise-scale-")
     os.makedirs(work, exist_ok=True)
     rows = []
-    floor = statistics.median(timed(opts.binary, ["--version"]) for _ in range(10))
-    default = statistics.median(timed(opts.binary, ["recommend"] + WORKLOAD) for _ in range(10))
+    floor = statistics.median(wall_seconds(opts.binary, ["--version"]) for _ in range(10))
+    default = statistics.median(wall_seconds(opts.binary, ["recommend"] + WORKLOAD) for _ in range(10))
     rows.append(("default catalog only", len(base), "-", "recommend", default * 1000, peak_rss_mib(opts.binary, ["recommend"] + WORKLOAD)))
     for n in (int(s) for s in opts.sizes.split(",")):
         path = os.path.join(work, f"synthetic-{n}.json")
@@ -87,7 +69,7 @@ def main():
         mib = os.path.getsize(path) / (1 << 20)
         for label, args in (("catalog validate", ["--max-input-bytes", str(1 << 30), "--catalog", path, "catalog", "validate"]),
                             ("recommend", ["--max-input-bytes", str(1 << 30), "--catalog", path, "recommend"] + WORKLOAD)):
-            walls = [timed(opts.binary, args) for _ in range(opts.runs)]
+            walls = [wall_seconds(opts.binary, args) for _ in range(opts.runs)]
             rows.append((f"+ {n:,} synthetic", len(base) + n, f"{mib:.1f}", label, statistics.median(walls) * 1000,
                          peak_rss_mib(opts.binary, args)))
         if not opts.keep:
