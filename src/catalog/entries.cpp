@@ -9,6 +9,29 @@
 
 namespace aiadvise::catalog {
 
+namespace {
+// NOTE: the stated range of each catalog quantity (docs/reliability.md, "Stated ranges"). Each
+// holds every real entry with a margin of a hundredfold or more, and keeps every product the
+// sizing model forms finite and every count within an int: at most 1,000,000 instances of at most
+// 1,024 accelerators is about 1e9 devices.
+constexpr util::Bounds k_params{1, 1e15};
+constexpr util::Bounds k_gflops{1e-9, 1e9};
+constexpr util::Bounds k_mib_per_sample{1e-9, 1e9};
+constexpr util::Bounds k_gib{1e-3, 1e6};
+constexpr util::Bounds k_gb_per_s{1e-3, 1e6};
+constexpr util::Bounds k_tflops{1e-6, 1e7};
+constexpr util::Bounds k_price{1e-6, 1e6};           // USD per hour: a millionth of a dollar to a million
+constexpr util::Bounds k_price_or_free{0, 1e6};      // USD per request, per million tokens, per cluster hour
+constexpr util::Bounds k_vcpus{1e-2, 1e5};
+constexpr util::Bounds k_ghz{1e-3, 100};
+constexpr util::Bounds k_flops_per_cycle{1e-3, 1e6};
+constexpr util::Bounds k_markup{1e-3, 1e3};
+constexpr util::Bounds k_usd_per_gb_second{1e-12, 1e3};
+constexpr util::Bounds k_limit{1e-6, 1e12};          // service limits: seconds, GB, requests, ...
+constexpr std::int64_t k_max_architecture = 100'000'000;
+constexpr std::int64_t k_max_accelerators = 1024;   // per instance
+}  // namespace
+
 using util::Json;
 using util::Location;
 using util::NumberRule;
@@ -29,14 +52,14 @@ Provenance EntryReaders::provenance(ObjectReader& r, const char* source_key, con
   return p;
 }
 
-std::map<Precision, double> EntryReaders::precision_map(ObjectReader& r, const char* key) {
+std::map<Precision, double> EntryReaders::precision_map(ObjectReader& r, const char* key, const util::Bounds& bounds) {
   std::map<Precision, double> out;
   const Json* obj = r.object(key);
   if (!obj) return out;
   const Location base = r.location_of(key);
   ObjectReader inner(*obj, base, m_diagnostics);
   for (const auto& name : precision_names()) {
-    if (auto v = inner.number(name, NumberRule::positive)) out[*parse_precision(name)] = *v;
+    if (auto v = inner.number(name, bounds)) out[*parse_precision(name)] = *v;
   }
   inner.finish();
   return out;
@@ -77,8 +100,8 @@ Family EntryReaders::family(const Json& v, const Location& at, const FieldLocati
   f.inference_guidance = r.string("inference_guidance").value_or("");
   f.training = preference(r, "training_preference");
   f.inference = preference(r, "inference_preference");
-  f.typical_params = r.number("typical_params", NumberRule::positive);
-  f.typical_forward_gflops_per_sample = r.number("typical_forward_gflops_per_sample", NumberRule::positive);
+  f.typical_params = r.number("typical_params", k_params);
+  f.typical_forward_gflops_per_sample = r.number("typical_forward_gflops_per_sample", k_gflops);
   f.frameworks = r.string_list("frameworks", &framework_names());
   f.provenance = provenance(r);
   r.allow("notes");
@@ -92,15 +115,12 @@ Model EntryReaders::model(const Json& v, const Location& at, const FieldLocation
   m.id = r.id("id", true).value_or("");
   m.name = r.string("name", true).value_or("");
   m.family = r.id("family", true).value_or("");
-  m.params = r.number("params", NumberRule::positive);
-  m.active_params = r.number("active_params", NumberRule::positive);
+  m.params = r.number("params", k_params);
+  m.active_params = r.number("active_params", k_params);
   if (const Json* arch = r.object("architecture")) {
     ObjectReader a(*arch, r.location_of("architecture"), m_diagnostics);
     auto read_int = [&](const char* key, std::optional<int>& out) {
-      if (auto n = a.integer(key, 1)) {
-        if (*n > 100'000'000) a.error(key, fmt::format("expected at most 100000000, got {}", *n));
-        else out = static_cast<int>(*n);
-      }
+      if (auto n = a.integer(key, 1, k_max_architecture)) out = static_cast<int>(*n);
     };
     Architecture& x = m.architecture;
     read_int("layers", x.layers);
@@ -117,8 +137,8 @@ Model EntryReaders::model(const Json& v, const Location& at, const FieldLocation
     read_int("decoder_layers", x.decoder_layers);
     a.finish();
   }
-  m.forward_gflops_per_sample = r.number("forward_gflops_per_sample", NumberRule::positive);
-  m.activation_mib_per_sample = r.number("activation_mib_per_sample", NumberRule::positive);
+  m.forward_gflops_per_sample = r.number("forward_gflops_per_sample", k_gflops);
+  m.activation_mib_per_sample = r.number("activation_mib_per_sample", k_mib_per_sample);
   m.input = r.string("input").value_or("");
   if (auto p = r.one_of("default_precision", precision_names())) m.default_precision = parse_precision(*p);
   m.frameworks = r.string_list("frameworks", &framework_names());
@@ -139,24 +159,24 @@ Hardware EntryReaders::hardware(const Json& v, const Location& at, const FieldLo
   h.name = r.string("name", true).value_or("");
   h.vendor = r.string("vendor").value_or("");
   if (auto k = r.one_of("kind", compute_kind_names(), true)) h.kind = *parse_compute_kind(*k);
-  h.memory_gib = r.number("memory_gib", NumberRule::positive);
+  h.memory_gib = r.number("memory_gib", k_gib);
   h.memory_type = r.string("memory_type").value_or("");
-  h.memory_bandwidth_gb_per_s = r.number("memory_bandwidth_gb_per_s", NumberRule::positive);
-  h.tflops = precision_map(r, "tflops");
+  h.memory_bandwidth_gb_per_s = r.number("memory_bandwidth_gb_per_s", k_gb_per_s);
+  h.tflops = precision_map(r, "tflops", k_tflops);
   if (const Json* ic = r.object("interconnect")) {
     ObjectReader i(*ic, r.location_of("interconnect"), m_diagnostics);
     h.interconnect_name = i.string("name").value_or("");
-    h.interconnect_gb_per_s = i.number("bandwidth_gb_per_s", NumberRule::positive);
+    h.interconnect_gb_per_s = i.number("bandwidth_gb_per_s", k_gb_per_s);
     i.allow("notes");
     i.finish();
   }
   h.frameworks = r.string_list("frameworks", &framework_names());
   r.allow("framework_notes");
   h.supported_families = r.string_list("supported_families");
-  if (auto n = r.integer("cores_per_socket", 1)) h.cores_per_socket = static_cast<int>(*n);
-  if (auto n = r.integer("threads_per_core", 1)) h.threads_per_core = static_cast<int>(*n);
-  h.clock_ghz = r.number("clock_ghz", NumberRule::positive);
-  h.flops_per_cycle_per_core = precision_map(r, "flops_per_cycle_per_core");
+  if (auto n = r.integer("cores_per_socket", 1, 100'000)) h.cores_per_socket = static_cast<int>(*n);
+  if (auto n = r.integer("threads_per_core", 1, 64)) h.threads_per_core = static_cast<int>(*n);
+  h.clock_ghz = r.number("clock_ghz", k_ghz);
+  h.flops_per_cycle_per_core = precision_map(r, "flops_per_cycle_per_core", k_flops_per_cycle);
   h.vector_units = r.string("vector_units").value_or("");
   h.provenance = provenance(r);
   r.allow("notes");
@@ -172,18 +192,20 @@ Instance EntryReaders::instance(const Json& v, const Location& at, const FieldLo
   if (auto c = r.one_of("cloud", cloud_names(), true)) i.cloud = *parse_cloud(*c);
   i.name = r.string("name", true).value_or("");
   i.family = r.string("family").value_or("");
-  i.vcpus = r.number("vcpus", NumberRule::positive, true).value_or(0);
-  i.memory_gib = r.number("memory_gib", NumberRule::positive, true).value_or(0);
+  i.vcpus = r.number("vcpus", k_vcpus, true).value_or(0);
+  i.memory_gib = r.number("memory_gib", k_gib, true).value_or(0);
   i.cpu = r.id("cpu");
   i.accelerator = r.id("accelerator");
-  i.accelerator_count = static_cast<int>(r.integer("accelerator_count", 0).value_or(0));
-  i.network_gbps = r.number("network_gbps", NumberRule::positive);
+  const bool count_given = r.has("accelerator_count");
+  const auto count = r.integer("accelerator_count", 0, k_max_accelerators);
+  i.accelerator_count = static_cast<int>(count.value_or(0));
+  i.network_gbps = r.number("network_gbps", k_gb_per_s);
   i.region = r.string("region", true).value_or("");
-  i.price_usd_per_hour = r.number("price_usd_per_hour", NumberRule::positive);
+  i.price_usd_per_hour = r.number("price_usd_per_hour", k_price);
   if (const Json* parts = r.object("price_parts")) {
     ObjectReader p(*parts, r.location_of("price_parts"), m_diagnostics);
-    i.price_vm_usd_per_hour = p.number("vm_usd_per_hour", NumberRule::positive);
-    i.price_accelerators_usd_per_hour = p.number("accelerators_usd_per_hour", NumberRule::positive);
+    i.price_vm_usd_per_hour = p.number("vm_usd_per_hour", k_price);
+    i.price_accelerators_usd_per_hour = p.number("accelerators_usd_per_hour", k_price);
     p.finish();
     if (i.price_vm_usd_per_hour && i.price_accelerators_usd_per_hour && i.price_usd_per_hour) {
       const double sum = *i.price_vm_usd_per_hour + *i.price_accelerators_usd_per_hour;
@@ -194,13 +216,13 @@ Instance EntryReaders::instance(const Json& v, const Location& at, const FieldLo
       }
     }
   }
-  i.spot_price_usd_per_hour = r.number("spot_price_usd_per_hour", NumberRule::positive);
+  i.spot_price_usd_per_hour = r.number("spot_price_usd_per_hour", k_price);
   i.provenance = provenance(r);
   i.price_provenance.source = r.string("price_source", false).value_or(i.provenance.source);
   i.price_provenance.as_of = r.date("price_as_of", false).value_or(i.provenance.as_of);
   r.allow("notes");
   r.finish();
-  if (i.accelerator && i.accelerator_count == 0) {
+  if (i.accelerator && i.accelerator_count == 0 && (count || !count_given)) {  // an out-of-range count is reported already
     r.error("accelerator_count", fmt::format("instance names accelerator '{}' but accelerator_count is 0 or missing",
                                              *i.accelerator));
   }
@@ -233,34 +255,37 @@ Service EntryReaders::service(const Json& v, const Location& at, const FieldLoca
     const Location base = r.location_of("limits");
     for (const auto& [key, value] : limits->items()) {
       if (key == "notes" || key == "source" || key == "as_of") continue;
-      double out = 0;
-      if (auto problem = util::check_number(value, NumberRule::positive, out)) {
-        m_diagnostics.push_back(util::diagnostic_at(Location{base.document, util::pointer_append(base.pointer, key)}, *problem));
+      const Location at{base.document, util::pointer_append(base.pointer, key)};
+      if (!value.is_number()) {
+        util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(at, fmt::format("expected {}, got {}", util::describe_bounds(k_limit),
+                                                                    util::describe_value(value))); });
+      } else if (auto problem = util::check_bounds(value.get<double>(), k_limit, util::describe_value(value))) {
+        util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(at, *problem); });
       } else {
-        s.limits[key] = out;
+        s.limits[key] = value.get<double>();
       }
     }
   }
   if (const Json* pricing = r.object("pricing", true)) {
     ObjectReader p(*pricing, r.location_of("pricing"), m_diagnostics);
     s.pricing_model = p.one_of("model", k_pricing, true).value_or("");
-    s.markup_over_vm = p.number("markup_over_vm", NumberRule::positive);
-    s.usd_per_gb_second = p.number("usd_per_gb_second", NumberRule::positive);
-    s.usd_per_request = p.number("usd_per_request", NumberRule::non_negative);
-    s.cluster_usd_per_hour = p.number("cluster_usd_per_hour", NumberRule::non_negative);
+    s.markup_over_vm = p.number("markup_over_vm", k_markup);
+    s.usd_per_gb_second = p.number("usd_per_gb_second", k_usd_per_gb_second);
+    s.usd_per_request = p.number("usd_per_request", k_price_or_free);
+    s.cluster_usd_per_hour = p.number("cluster_usd_per_hour", k_price_or_free);
     if (const Json* models = p.array("models")) {
       const Location base = p.location_of("models");
       for (std::size_t k = 0; k < models->size(); ++k) {
         const Location item{base.document, util::pointer_append(base.pointer, k)};
         if (!(*models)[k].is_object()) {
-          m_diagnostics.push_back(util::diagnostic_at(item, "expected an object"));
+          util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(item, "expected an object"); });
           continue;
         }
         ObjectReader t((*models)[k], item, m_diagnostics);
         TokenPrice price;
         price.model = t.id("model", true).value_or("");
-        price.input_usd_per_1m_tokens = t.number("input_usd_per_1m_tokens", NumberRule::non_negative, true).value_or(0);
-        price.output_usd_per_1m_tokens = t.number("output_usd_per_1m_tokens", NumberRule::non_negative, true).value_or(0);
+        price.input_usd_per_1m_tokens = t.number("input_usd_per_1m_tokens", k_price_or_free, true).value_or(0);
+        price.output_usd_per_1m_tokens = t.number("output_usd_per_1m_tokens", k_price_or_free, true).value_or(0);
         price.region = t.string("region").value_or("");
         price.provenance = provenance(t);
         t.allow("notes");
@@ -281,13 +306,13 @@ Service EntryReaders::service(const Json& v, const Location& at, const FieldLoca
     for (std::size_t k = 0; k < prices->size(); ++k) {
       const Location item{base.document, util::pointer_append(base.pointer, k)};
       if (!(*prices)[k].is_object()) {
-        m_diagnostics.push_back(util::diagnostic_at(item, "expected an object"));
+        util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(item, "expected an object"); });
         continue;
       }
       ObjectReader t((*prices)[k], item, m_diagnostics);
       InstancePrice price;
       price.instance = t.id("instance", true).value_or("");
-      price.price_usd_per_hour = t.number("price_usd_per_hour", NumberRule::positive, true).value_or(0);
+      price.price_usd_per_hour = t.number("price_usd_per_hour", k_price, true).value_or(0);
       price.region = t.string("region").value_or("");
       price.provenance = provenance(t);
       t.allow("notes");
@@ -314,13 +339,13 @@ Json EntryReaders::rule(const Json& v, const Location& at, const FieldLocations&
   if (const Json* when = r.object("when", true)) {
     const Location base = r.location_of("when");
     for (const auto& [pointer, message] : rules::check_condition(*when)) {
-      m_diagnostics.push_back(util::diagnostic_at(Location{base.document, base.pointer + pointer}, message));
+      util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(Location{base.document, base.pointer + pointer}, message); });
     }
   }
   if (const Json* effect = r.object("effect", true)) {
     ObjectReader e(*effect, r.location_of("effect"), m_diagnostics);
     const auto exclude = e.boolean("exclude");
-    const auto score = e.number("score", NumberRule::any);
+    const auto score = e.number("score", util::Bounds{-1e3, 1e3});
     e.finish();
     if (!exclude && !score) r.error("effect", "an effect needs 'exclude': true or a 'score' adjustment");
     if (score && std::fabs(*score) > 1) e.error("score", "a score adjustment is between -1 and 1");
@@ -340,7 +365,7 @@ void EntryReaders::check_references(const Catalog& catalog, const std::string& s
     return it != fields.end() ? it->second : Location{at.document, util::pointer_append(at.pointer, key)};
   };
   auto report = [&](const Location& where, std::string message) {
-    m_diagnostics.push_back(util::diagnostic_at(where, std::move(message)));
+    util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(where, std::move(message)); });
   };
   auto string_field = [&](const char* key) -> std::string {
     auto it = v.find(key);

@@ -33,7 +33,7 @@ class EntryReaders {
   util::ObjectReader reader(const util::Json& v, const util::Location& at, const FieldLocations& fields);
   Provenance provenance(util::ObjectReader& r, const char* source_key = "source", const char* date_key = "as_of",
                         bool required = true);
-  std::map<Precision, double> precision_map(util::ObjectReader& r, const char* key);
+  std::map<Precision, double> precision_map(util::ObjectReader& r, const char* key, const util::Bounds& bounds);
   ComputePreference preference(util::ObjectReader& r, const char* key);
 
   std::vector<util::Diagnostic>& m_diagnostics;

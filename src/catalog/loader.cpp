@@ -43,14 +43,14 @@ class Merger {
   void add_document(JsonDocument& doc) {
     Json& root = doc.mutable_value();
     if (!root.is_object()) {
-      m_diagnostics.push_back(doc.diagnostic("", fmt::format("expected an object of catalog sections ({}), got {}",
+      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic("", fmt::format("expected an object of catalog sections ({}), got {}",
                                                              util::join(all_sections(), ", "),
-                                                             util::describe_value(root))));
+                                                             util::describe_value(root))); });
       return;
     }
     if (root.empty()) {
-      m_diagnostics.push_back(doc.diagnostic("", fmt::format("a catalog file needs at least one section ({})",
-                                                             util::join(all_sections(), ", "))));
+      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic("", fmt::format("a catalog file needs at least one section ({})",
+                                                             util::join(all_sections(), ", "))); });
       return;
     }
     for (auto&& [section, value] : root.items()) {
@@ -60,13 +60,13 @@ class Merger {
         continue;
       }
       if (std::find(list_sections().begin(), list_sections().end(), section) == list_sections().end()) {
-        m_diagnostics.push_back(doc.diagnostic(pointer, fmt::format("unknown catalog section '{}'{}", section,
-                                                                    util::did_you_mean(section, all_sections()))));
+        util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(pointer, fmt::format("unknown catalog section '{}'{}", section,
+                                                                    util::did_you_mean(section, all_sections()))); });
         continue;
       }
       if (!value.is_array()) {
-        m_diagnostics.push_back(doc.diagnostic(pointer, fmt::format("expected an array of entries, got {}",
-                                                                    util::describe_value(value))));
+        util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(pointer, fmt::format("expected an array of entries, got {}",
+                                                                    util::describe_value(value))); });
         continue;
       }
       std::map<std::string, std::string> seen_here;  // id -> pointer, to name the first definition
@@ -117,7 +117,7 @@ class Merger {
 
   void add_meta(const JsonDocument& doc, Json& value, const std::string& pointer) {
     if (!value.is_object()) {
-      m_diagnostics.push_back(doc.diagnostic(pointer, fmt::format("expected an object, got {}", util::describe_value(value))));
+      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(pointer, fmt::format("expected an object, got {}", util::describe_value(value))); });
       return;
     }
     if (!m_has_meta) {
@@ -131,27 +131,27 @@ class Merger {
   void add_entry(const JsonDocument& doc, const std::string& section, Json& entry, const std::string& pointer,
                  std::map<std::string, std::string>& seen_here) {
     if (!entry.is_object()) {
-      m_diagnostics.push_back(doc.diagnostic(pointer, fmt::format("expected an object, got {}", util::describe_value(entry))));
+      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(pointer, fmt::format("expected an object, got {}", util::describe_value(entry))); });
       return;
     }
     auto id_it = entry.find("id");
     if (id_it == entry.end() || id_it->is_null()) {
-      m_diagnostics.push_back(doc.diagnostic(pointer, "missing required field 'id'"));
+      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(pointer, "missing required field 'id'"); });
       return;
     }
     if (!id_it->is_string() || !util::is_kebab_id(id_it->get<std::string>())) {
-      m_diagnostics.push_back(doc.diagnostic(
+      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(
           util::pointer_append(pointer, "id"),
           fmt::format("expected a kebab-case id (lower-case letters, digits, '-' and '.'; at most 64 characters), got {}",
-                      util::describe_value(*id_it))));
+                      util::describe_value(*id_it))); });
       return;
     }
     const std::string id = id_it->get<std::string>();
     if (auto seen = seen_here.find(id); seen != seen_here.end()) {
       const auto first = doc.locate(seen->second);
-      m_diagnostics.push_back(doc.diagnostic(util::pointer_append(pointer, "id"),
+      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(util::pointer_append(pointer, "id"),
                                              fmt::format("duplicate id '{}' in {} (first defined at line {}, column {})",
-                                                         id, section, first.line, first.column)));
+                                                         id, section, first.line, first.column)); });
       return;
     }
     seen_here.emplace(id, pointer);
@@ -190,9 +190,21 @@ std::vector<SourceText> read_catalog_path(const std::string& path, const util::J
   std::error_code ec;
   if (path != "-" && fs::is_directory(path, ec)) {
     std::vector<std::string> files;
+    std::vector<Diagnostic> problems;
     for (const auto& entry : fs::directory_iterator(path, ec)) {
-      if (entry.path().extension() == ".json" && !entry.is_directory()) files.push_back(entry.path().string());
+      if (entry.path().extension() != ".json") continue;
+      std::error_code kind_ec;
+      if (entry.is_directory(kind_ec)) continue;
+      // NOTE: a name that is not UTF-8 could not be shown in JSON output (`catalog validate`'s
+      // "files"); it is refused rather than read under another name.
+      if (!util::is_valid_utf8(entry.path().string())) {
+        util::add_diagnostic(problems, Diagnostic{util::escape_for_terminal(entry.path().string()), 0, 0, "",
+                                                  "file name is not valid UTF-8 text: rename the file"});
+        continue;
+      }
+      files.push_back(entry.path().string());
     }
+    if (!problems.empty()) throw util::InputError(std::move(problems));
     if (ec) {
       throw util::InputError(std::vector<Diagnostic>{Diagnostic{path, 0, 0, "", "cannot read directory: " + ec.message()}});
     }
@@ -201,17 +213,21 @@ std::vector<SourceText> read_catalog_path(const std::string& path, const util::J
     }
     std::sort(files.begin(), files.end());
     std::vector<SourceText> out;
-    for (const auto& f : files) out.push_back(SourceText{f, util::read_input(f, limits.max_bytes)});
+    for (const auto& f : files) out.push_back(SourceText{f, util::read_input(f, limits.max_bytes, util::InputKind::regular)});
     return out;
   }
-  return {SourceText{util::display_name(path), util::read_input(path, limits.max_bytes)}};
+  // A catalog is read implicitly (from a config file or $AIADVISE_CATALOG too): a regular file, or
+  // standard input when named "-".
+  return {SourceText{util::display_name(path), util::read_input(path, limits.max_bytes, util::InputKind::regular)}};
 }
 
 Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::JsonLimits& limits, bool keep_json) {
   std::vector<Diagnostic> diagnostics;
   std::deque<JsonDocument> documents;
   for (const auto& source : sources) {
-    JsonDocument doc = JsonDocument::parse(source.name, source.text, source.embedded ? util::JsonLimits{} : limits, diagnostics);
+    util::JsonLimits embedded_limits;
+    embedded_limits.draw_from_budget = false;  // validated at build time; not the user's input
+    JsonDocument doc = JsonDocument::parse(source.name, source.text, source.embedded ? embedded_limits : limits, diagnostics);
     if (doc.ok()) documents.push_back(std::move(doc));
   }
 
@@ -285,7 +301,7 @@ Catalog load_catalog(const LoadOptions& options) {
       auto more = read_catalog_path(path, options.limits);
       sources.insert(sources.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
     } catch (const util::InputError& e) {
-      read_problems.insert(read_problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+      util::add_diagnostics(read_problems, e.diagnostics());
     }
   }
   if (!read_problems.empty()) throw util::InputError(std::move(read_problems));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "aiadvise/report/plausibility.hpp"
 #include "aiadvise/report/recommend.hpp"
 #include "aiadvise/scoring/recommend.hpp"
 #include "aiadvise/sizing/sizing.hpp"
@@ -206,12 +207,20 @@ Json check_report(const std::vector<WorkloadCheck>& checks, const std::vector<Sk
   }
   Json skipped_json = Json::array();
   for (const auto& s : skipped) skipped_json.push_back({{"address", s.address}, {"type", s.type}, {"reason", s.reason}});
+  // Results beyond human scale are flagged, naming the input that caused them (report/plausibility.hpp).
+  std::vector<std::string> all_warnings = warnings;
+  for (const auto& ch : checks) {
+    const std::string subject = fmt::format("workload '{}': the proposed {}", ch.name, ch.proposed.instance);
+    for (auto& w : report::plausibility_warnings(ch.workload, ch.proposed_option, subject, ch.proposed.count > 0 ? ch.proposed.origin : "")) {
+      all_warnings.push_back(std::move(w));
+    }
+  }
   r["summary"] = {{"workloads", checks.size()}, {"pass", counts[0]}, {"warn", counts[1]}, {"fail", counts[2]},
                   {"fail_on", std::string(to_string(fail_on))}, {"max_cost_ratio", options.max_cost_ratio},
                   {"min_cost_difference_usd", options.min_cost_difference_usd}, {"failed", failing}};
   r["workloads"] = workloads;
   r["skipped"] = skipped_json;
-  r["warnings"] = warnings;
+  r["warnings"] = all_warnings;
   return r;
 }
 

@@ -29,7 +29,7 @@ ProjectWorkload read_project_entry(const util::JsonDocument& doc, const std::str
     Proposed proposed;
     proposed.cloud = pr.one_of("cloud", catalog::cloud_names()).value_or("");
     proposed.instance = pr.string("instance").value_or("");
-    proposed.count = static_cast<int>(pr.integer("count", 1).value_or(0));
+    proposed.count = static_cast<int>(pr.integer("count", 1, k_max_proposed_count).value_or(0));
     proposed.service = pr.string("service").value_or("");
     if (!proposed.service.empty() && !catalog.service(proposed.service)) {
       pr.error("service", fmt::format("unknown service '{}'{}", proposed.service, util::did_you_mean(proposed.service, catalog.ids("services"))));
@@ -48,7 +48,7 @@ ProjectWorkload read_project_entry(const util::JsonDocument& doc, const std::str
     try {
       pw.workload = workload::normalise(&doc, {}, catalog, util::pointer_append(at, "workload"));
     } catch (const util::InputError& e) {
-      diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
+      util::add_diagnostics(diagnostics, e.diagnostics());
     }
   }
   if (!diagnostics.empty()) throw util::InputError(std::move(diagnostics));
@@ -79,22 +79,22 @@ Project read_project(const util::JsonDocument& doc, const catalog::Catalog& cata
       const std::string at = util::pointer_append("/workloads", i);
       const Json& entry = (*workloads)[i];
       if (!entry.is_object()) {
-        diagnostics.push_back(doc.diagnostic(at, fmt::format("expected an object, got {}", util::describe_value(entry))));
+        util::add_diagnostic(diagnostics, [&] { return doc.diagnostic(at, fmt::format("expected an object, got {}", util::describe_value(entry))); });
         continue;
       }
       try {
         ProjectWorkload pw = read_project_entry(doc, at, catalog);
         if (auto seen = names.find(pw.name); seen != names.end()) {
           const auto first = doc.locate(seen->second);
-          diagnostics.push_back(doc.diagnostic(util::pointer_append(at, "name"),
+          util::add_diagnostic(diagnostics, [&] { return doc.diagnostic(util::pointer_append(at, "name"),
                                                fmt::format("duplicate workload name '{}' (first defined at line {}, column {})", pw.name,
-                                                           first.line, first.column)));
+                                                           first.line, first.column)); });
           continue;
         }
         names.emplace(pw.name, util::pointer_append(at, "name"));
         project.workloads.push_back(std::move(pw));
       } catch (const util::InputError& e) {
-        diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
+        util::add_diagnostics(diagnostics, e.diagnostics());
       }
     }
   }
@@ -104,12 +104,12 @@ Project read_project(const util::JsonDocument& doc, const catalog::Catalog& cata
       for (const auto& [address, name] : resources->items()) {
         const Location where{&doc, util::pointer_append("/terraform/resources", address)};
         if (!name.is_string()) {
-          diagnostics.push_back(util::diagnostic_at(where, fmt::format("expected a workload name, got {}", util::describe_value(name))));
+          util::add_diagnostic(diagnostics, [&] { return util::diagnostic_at(where, fmt::format("expected a workload name, got {}", util::describe_value(name))); });
         } else if (!names.count(name.get<std::string>())) {
           std::vector<std::string> known;
           for (const auto& [n, p] : names) known.push_back(n);
-          diagnostics.push_back(util::diagnostic_at(where, fmt::format("no workload named '{}' in this project{}", name.get<std::string>(),
-                                                                       util::did_you_mean(name.get<std::string>(), known))));
+          util::add_diagnostic(diagnostics, [&] { return util::diagnostic_at(where, fmt::format("no workload named '{}' in this project{}", name.get<std::string>(),
+                                                                       util::did_you_mean(name.get<std::string>(), known))); });
         } else {
           project.terraform_resources[address] = name.get<std::string>();
         }

@@ -94,6 +94,10 @@ std::string render_markdown(const Json& r) {
     }
     if (!w["best"].is_null()) out += "\naiadvise would pick: " + best_text(w) + "\n";
   }
+  if (!r["warnings"].empty()) {
+    out += "\n### Warnings\n\n";
+    for (const auto& w : r["warnings"]) out += "- " + w.get<std::string>() + "\n";
+  }
   if (!r["skipped"].empty()) {
     out += "\n<details><summary>Resources not checked</summary>\n\n";
     for (const auto& s : r["skipped"]) {
@@ -117,6 +121,7 @@ std::string render_github(const Json& r) {
     out += fmt::format("::notice title=aiadvise: not checked::{}\n",
                        github_escape(s["address"].get<std::string>() + " (" + s["type"].get<std::string>() + "): " + s["reason"].get<std::string>(), false));
   }
+  for (const auto& w : r["warnings"]) out += fmt::format("::warning title=aiadvise::{}\n", github_escape(w.get<std::string>(), false));
   out += fmt::format("::notice title=aiadvise check::{}\n", github_escape(summary_line(r), false));
   return out;
 }

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "aiadvise/util/diagnostics.hpp"
+#include "aiadvise/util/numeric.hpp"
 
 namespace aiadvise::check {
 
@@ -40,6 +41,8 @@ std::string text(const Json* object, std::string_view key) {
 std::optional<std::int64_t> integer(const Json* object, std::string_view key) {
   const Json* v = field(object, key);
   if (v == nullptr || !v->is_number()) return std::nullopt;
+  // NOTE: an unsigned above INT64_MAX would wrap to a negative count; it reads as the largest.
+  if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) return INT64_MAX;
   if (v->is_number_integer()) return v->get<std::int64_t>();
   const double d = v->get<double>();
   if (!(d >= -1e15 && d <= 1e15)) return std::nullopt;
@@ -75,7 +78,10 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-int to_count(std::int64_t n) { return static_cast<int>(std::clamp<std::int64_t>(n, 0, 1'000'000)); }
+/// The most instances one resource may propose (a count beyond it is read as this many).
+constexpr std::int64_t k_max_count = 1'000'000;
+
+int to_count(std::int64_t n) { return static_cast<int>(std::clamp<std::int64_t>(n, 0, k_max_count)); }
 
 /// "module.a[0].aws_instance.x[2]" -> "module.a[0].aws_instance.x": an address without its
 /// trailing instance key.
@@ -368,6 +374,7 @@ TerraformPlan Reader::read() {
     }
   }
   for (const auto& r : m_raw) map(r);
+  if (!m_errors.empty()) throw util::InputError(std::move(m_errors));
   return std::move(m_out);
 }
 
@@ -802,8 +809,9 @@ void Reader::gce_instance(const RawResource& r) {
   m_out.resources.push_back(std::move(p));
 }
 
-/// A GKE node pool (resource or a block of a cluster): node_config, counts and labels.
-void read_gke_pool(PlannedResource& p, const Json* pool, const Json* location_holder) {
+/// A GKE node pool (resource or a block of a cluster): node_config, counts and labels. Returns a
+/// problem when the pool's total count is out of range.
+std::optional<std::string> read_gke_pool(PlannedResource& p, const Json* pool, const Json* location_holder) {
   if (auto n = integer(pool, "node_count")) {
     p.count = to_count(*n);
   } else if (auto i = integer(pool, "initial_node_count")) {
@@ -820,13 +828,18 @@ void read_gke_pool(PlannedResource& p, const Json* pool, const Json* location_ho
   // Counts are per zone: multiply by the pool's zones when they are listed.
   const Json* zones = field(pool, "node_locations");
   if (zones != nullptr && zones->is_array() && zones->size() > 1) {
-    p.count *= static_cast<int>(zones->size());
+    const auto total = util::checked_mul(p.count, static_cast<std::int64_t>(zones->size()), k_max_count);
+    if (!total) {
+      return fmt::format("{} nodes per zone x {} node_locations is more than {} instances", p.count, zones->size(), k_max_count);
+    }
+    p.count = static_cast<int>(*total);
     p.notes.push_back(fmt::format("count is per zone: multiplied by {} node_locations", zones->size()));
   } else {
     const std::string location = text(location_holder, "location");
     if (std::count(location.begin(), location.end(), '-') == 1)
       p.notes.push_back(fmt::format("regional pool in {}: node count is per zone (count is one zone's)", location));
   }
+  return std::nullopt;
 }
 
 void Reader::gke_node_pool(const RawResource& r) {
@@ -839,7 +852,7 @@ void Reader::gke_node_pool(const RawResource& r) {
   } else {
     gcp_machine(p, r, config, machine, field(config, "guest_accelerator"));
   }
-  read_gke_pool(p, r.values, r.values);
+  if (auto problem = read_gke_pool(p, r.values, r.values)) error(pointer_append(p.pointer, "node_locations"), *problem);
   p.workload = text(field(config, "labels"), workload_tag);
   if (p.workload.empty()) p.workload = text(field(config, "resource_labels"), workload_tag);
   m_out.resources.push_back(std::move(p));
@@ -865,7 +878,7 @@ void Reader::gke_cluster(const RawResource& r) {
         p.notes.push_back("no machine_type: GKE's default is e2-medium");
       else
         gcp_machine(p, r, config, machine, field(config, "guest_accelerator"));
-      read_gke_pool(p, &pool, r.values);
+      if (auto problem = read_gke_pool(p, &pool, r.values)) error(pointer_append(p.pointer, "node_locations"), *problem);
       p.workload = text(field(config, "labels"), workload_tag);
       if (p.workload.empty()) p.workload = text(field(config, "resource_labels"), workload_tag);
       if (p.workload.empty()) p.workload = text(field(r.values, "resource_labels"), workload_tag);
@@ -884,7 +897,7 @@ void Reader::gke_cluster(const RawResource& r) {
     p.notes.push_back("no machine_type: GKE's default is e2-medium");
   else
     gcp_machine(p, r, config, machine, field(config, "guest_accelerator"));
-  read_gke_pool(p, r.values, r.values);
+  if (auto problem = read_gke_pool(p, r.values, r.values)) error(pointer_append(p.pointer, "node_locations"), *problem);
   p.workload = text(field(config, "labels"), workload_tag);
   if (p.workload.empty()) p.workload = text(field(r.values, "resource_labels"), workload_tag);
   m_out.resources.push_back(std::move(p));
@@ -892,6 +905,8 @@ void Reader::gke_cluster(const RawResource& r) {
 
 /// accelerator_config {type: "V5LITE_POD", topology: "2x4"} -> "v5litepod-8". The suffix counts
 /// chips for v5e and v6e and TensorCores (two a chip) for v2, v3, v4 and v5p.
+constexpr std::int64_t k_max_tpu_chips = 1'000'000;
+
 std::optional<std::string> tpu_type_from_config(const Json* config, std::string& why) {
   const std::string type = text(config, "type");
   const std::string topology = text(config, "topology");
@@ -914,7 +929,14 @@ std::optional<std::string> tpu_type_from_config(const Json* config, std::string&
       ok = false;
       break;
     }
-    chips *= std::stoll(dim);
+    // NOTE: the product is bounded (the largest TPU pods have a few thousand chips), so that a
+    // topology of many large dimensions cannot overflow.
+    const auto product = util::checked_mul(chips, std::stoll(dim), k_max_tpu_chips);
+    if (!product) {
+      why = fmt::format("TPU topology \"{}\" has more than {} chips", topology, k_max_tpu_chips);
+      return std::nullopt;
+    }
+    chips = *product;
     if (x == std::string::npos) break;
     start = x + 1;
   }

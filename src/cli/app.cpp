@@ -5,8 +5,12 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <csignal>
+#include <exception>
+#include <new>
 #include <optional>
 #include <cstdlib>
 #include <cerrno>
@@ -22,12 +26,15 @@
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/util/diagnostics.hpp"
 #include "aiadvise/util/file_io.hpp"
+#include "aiadvise/util/numeric.hpp"
 #include "aiadvise/util/text.hpp"
 #include "cli/context.hpp"
 
 namespace aiadvise::cli {
 
 namespace {
+
+constexpr std::size_t k_memory_reserve_bytes = 32u << 20;
 
 constexpr const char* k_footer = R"(Examples:
   aiadvise recommend --model llama-3.1-8b --qps 5 --tpot-ms 50
@@ -74,8 +81,12 @@ void configure_logging(const GlobalOptions& global) {
 
 std::string format_errors(const util::InputError& e) {
   std::string out;
-  for (const auto& d : e.diagnostics()) out += util::format_diagnostic(d) + '\n';
-  if (e.diagnostics().size() > 1) out += fmt::format("aiadvise: {} problems found\n", e.diagnostics().size());
+  const auto& all = e.diagnostics();
+  const std::size_t shown = std::min(all.size(), k_max_diagnostics_shown);
+  for (std::size_t i = 0; i < shown; ++i) out += util::format_diagnostic(all[i]) + '\n';
+  const std::size_t total = util::count_problems(all);
+  if (total > shown) out += fmt::format("aiadvise: {} problems found ({} shown)\n", total, shown);
+  else if (total > 1) out += fmt::format("aiadvise: {} problems found\n", total);
   return out;
 }
 
@@ -168,8 +179,34 @@ void resolve_global_config(const CLI::App& app, GlobalOptions& global) {
                 global.config.sources.size() + (global.config.catalog.empty() ? 0 : 1));
 }
 
+// Text is bytes until proven UTF-8: every argument is checked before anything reads it, so that no
+// flag value, path or id can reach a JSON document (which would then fail to print) or a message.
+std::optional<std::string> invalid_utf8_argument(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (util::is_valid_utf8(arg)) continue;
+    const auto equals = arg.find('=');
+    std::string name;
+    if (arg.rfind("--", 0) == 0 && equals != std::string::npos && util::is_valid_utf8(arg.substr(0, equals))) {
+      name = arg.substr(0, equals);
+    } else if (i > 0 && args[i - 1].size() > 1 && args[i - 1][0] == '-' && util::is_valid_utf8(args[i - 1])) {
+      name = args[i - 1];
+    }
+    const std::string what = name.empty() ? fmt::format("argument {}", i + 1) : name;
+    return fmt::format("{}: '{}' is not valid UTF-8 text (aiadvise reads its command line as UTF-8; rename a file "
+                       "whose name is not)",
+                       what, util::escape_for_terminal(arg));
+  }
+  return std::nullopt;
+}
+
 RunResult dispatch(const std::vector<std::string>& args, const std::function<int(std::string_view)>& stream) {
   RunResult result;
+  if (auto problem = invalid_utf8_argument(args)) {
+    result.code = k_exit_invalid;
+    result.err = fmt::format("aiadvise: error: {}\n", *problem);
+    return result;
+  }
   GlobalOptions global;
   Action action;
 
@@ -191,11 +228,14 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   app.add_flag("--no-default-catalog", global.no_default_catalog, "Do not load the embedded default catalog");
   app.add_flag("-v,--verbose", global.verbose, "Print debug diagnostics on stderr");
   app.add_flag("-q,--quiet", global.quiet, "Print only errors on stderr");
-  app.add_option("--max-input-bytes", global.max_input_bytes, "Cap on the size of any JSON input (default 64 MiB)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--max-depth", global.max_depth, "Cap on JSON nesting depth (default 64)")->check(CLI::PositiveNumber);
-  app.add_option("--max-line-bytes", global.max_line_bytes, "Cap on one line of a --batch JSON Lines input (default 1 MiB)")
-      ->check(CLI::PositiveNumber);
+  app.add_option("--max-input-bytes", global.max_input_bytes,
+                 "Cap on the input one run reads, all files together (default 64 MiB, at most 1 GiB)")
+      ->check(decimal_range(util::Bounds{1, static_cast<double>(util::k_max_input_bytes_ceiling), true}));
+  app.add_option("--max-depth", global.max_depth,
+                 fmt::format("Cap on JSON nesting depth (default 64, at most {})", util::k_max_depth_ceiling))
+      ->check(decimal_range(util::Bounds{1, static_cast<double>(util::k_max_depth_ceiling), true}));
+  app.add_option("--max-line-bytes", global.max_line_bytes, "Cap on one line of a --batch JSON Lines input (default 1 MiB, at most 1 GiB)")
+      ->check(decimal_range(util::Bounds{1, static_cast<double>(util::k_max_input_bytes_ceiling), true}));
 
   setup_catalog(app, global, action);
   setup_recommend(app, global, action);
@@ -237,6 +277,9 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   }
   Io io;
   io.stream = stream;
+  if (stream) io.err_stream = [](std::string_view text) { std::fwrite(text.data(), 1, text.size(), stderr); };
+  // Every input of the run draws from one budget: bytes read, and JSON values held.
+  util::InputBudget budget(global.max_input_bytes);
   try {
     resolve_global_config(app, global);
     result.code = action(io);
@@ -276,6 +319,20 @@ catalog::Catalog load_catalog(const GlobalOptions& global, CatalogUse use) {
   return catalog::load_catalog(options);
 }
 
+CLI::Validator decimal_range(const util::Bounds& bounds) {
+  // NOTE: CLI11's own number checks let NaN through (every comparison with it is false) and read
+  // hexadecimal and leading spaces; flags take decimal text only, like environment variables.
+  return CLI::Validator(
+      [bounds](std::string& text) -> std::string {
+        const auto v = util::parse_decimal(text);
+        if (!v) return fmt::format("expected {} (decimal digits), got '{}'", util::describe_bounds(bounds), util::escape_for_terminal(text));
+        if (auto problem = util::check_bounds(*v, bounds, util::escape_for_terminal(text))) return *problem;
+        if (bounds.integral) text = fmt::format("{:.0f}", *v);  // "1e6" reaches an integer option as "1000000"
+        return std::string();
+      },
+      "NUMBER");
+}
+
 void add_format_option(CLI::App& app, std::string& format, const std::vector<std::string>& choices) {
   app.add_option("--format", format, "Output format: " + util::join(choices, ", "))
       ->check(CLI::IsMember(choices))
@@ -287,6 +344,9 @@ RunResult run_captured(const std::vector<std::string>& args) { return run_stream
 RunResult run_streaming(const std::vector<std::string>& args, const std::function<int(std::string_view)>& stream) {
   try {
     return dispatch(args, stream);
+  } catch (const std::bad_alloc&) {
+    return RunResult{k_exit_internal, "", "aiadvise: error: out of memory (the inputs need more memory than is available; "
+                                          "lower --max-input-bytes, or split the input)\n"};
   } catch (const std::exception& e) {
     return RunResult{k_exit_internal, "", fmt::format("aiadvise: internal error: {}\n", util::escape_for_terminal(e.what()))};
   } catch (...) {
@@ -294,21 +354,59 @@ RunResult run_streaming(const std::vector<std::string>& args, const std::functio
   }
 }
 
+namespace {
+
+// Memory kept back so that, when an allocation fails, the program can still unwind: destructors
+// that allocate (nlohmann_json frees a tree through a vector of its children) get it, and the
+// bad_alloc reaches run_streaming, which says so and returns exit code 3.
+char* g_reserve = nullptr;
+
+void on_out_of_memory() {
+  if (g_reserve != nullptr) {
+    delete[] g_reserve;
+    g_reserve = nullptr;
+    return;  // operator new tries again
+  }
+  throw std::bad_alloc();
+}
+
+// Should an allocation still fail where no exception may pass (a destructor), say so and exit 3
+// rather than abort.
+[[noreturn]] void on_terminate() {
+  if (std::exception_ptr e = std::current_exception()) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::bad_alloc&) {
+      static const char message[] = "aiadvise: error: out of memory\n";
+      (void)!::write(STDERR_FILENO, message, sizeof message - 1);
+      ::_exit(k_exit_internal);
+    } catch (...) {
+    }
+  }
+  std::abort();
+}
+
+}  // namespace
+
 int run(int argc, const char* const* argv) {
   // A reader that closes the pipe early (`| head -1`) is not an error: ignore SIGPIPE, and
-  // write_stdout treats EPIPE as success.
+  // write_stdout reports EPIPE as the reader having gone.
   std::signal(SIGPIPE, SIG_IGN);
+  g_reserve = new char[k_memory_reserve_bytes];
+  std::set_new_handler(on_out_of_memory);
+  std::set_terminate(on_terminate);
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   bool pipe_closed = false;
   RunResult result = run_streaming(args, [&pipe_closed](std::string_view text) {
-    if (pipe_closed) return -1;
+    if (pipe_closed) return util::k_reader_gone;
     const int error = util::write_stdout(text);
+    if (error == util::k_reader_gone) pipe_closed = true;  // the batch stops at once, quietly
     if (error == 0 && std::ferror(stdout)) return EIO;
     return error;
   });
   if (!result.err.empty()) std::fputs(result.err.c_str(), stderr);
-  if (const int error = util::write_stdout(result.out); error != 0) {
+  if (const int error = util::write_stdout(result.out); error != 0 && error != util::k_reader_gone) {
     std::fprintf(stderr, "aiadvise: error: cannot write the result to standard output: %s\n", std::strerror(error));
     return k_exit_io;
   }

@@ -83,7 +83,7 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
   // Fleets repeat workload shapes: a decision made for one line is reused for the same workload on
   // a later line (the memo keeps a bounded number, so memory does not grow with the input).
   const scoring::Memo memo;
-  std::size_t bad_lines = 0;
+  std::size_t bad_lines = 0, shown = 0, not_shown = 0;
   bool bad = false;
   int worst = k_exit_ok;
   std::string line, text;
@@ -122,7 +122,17 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
     if (!diagnostics.empty()) {
       bad = true;
       ++bad_lines;
-      for (const auto& d : diagnostics) io.err += util::format_diagnostic(d) + "\n";
+      // Streamed as they occur, up to a cap: a stream of bad lines (or of random bytes) must not
+      // grow memory or flood the terminal; each line's own output holds its full error.
+      for (const auto& d : diagnostics) {
+        if (shown < k_max_diagnostics_shown) {
+          io.diagnose(util::format_diagnostic(d) + "\n");
+          ++shown;
+        } else {
+          ++not_shown;
+        }
+        not_shown += d.more;
+      }
       result = {{"line", number}, {"error", diagnostics_json(diagnostics)}};
     }
     // Replace, never throw on, invalid UTF-8: one odd line must not end the stream.
@@ -134,6 +144,10 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
     progress.update(number, bad_lines);
   }
   if (file != stdin) std::fclose(file);
+  if (not_shown > 0) {
+    io.diagnose(fmt::format("aiadvise: {} more problems not shown ({} bad lines in all; each line's output holds its errors)\n",
+                            not_shown, bad_lines));
+  }
   if (status > 0) {
     io.err += fmt::format("aiadvise: error: cannot write the result to standard output: {}\n", std::strerror(status));
     return k_exit_io;

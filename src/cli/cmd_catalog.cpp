@@ -92,6 +92,11 @@ std::pair<double, double> parse_range(const std::string& text) {
     range.second = *v;
   }
   if (lo.empty() && hi.empty()) fail();
+  if (range.first > range.second) {
+    throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{
+        "", 0, 0, "", fmt::format("--vcpus: the range '{}' is empty: its minimum {:g} is above its maximum {:g}",
+                                  util::escape_for_terminal(text), range.first, range.second)}});
+  }
   return range;
 }
 
@@ -296,18 +301,18 @@ std::string today_utc() {
   return buffer;
 }
 
-bool is_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t k : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
-    if (!std::isdigit(static_cast<unsigned char>(s[k]))) return false;
-  }
-  const int month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
 int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
-  if (!o.as_of.empty() && !is_date(o.as_of)) {
-    throw util::InputError(fmt::format("--as-of: expected a date YYYY-MM-DD, got '{}'", util::escape_for_terminal(o.as_of)));
+  // NOTE: "-o -" writes the catalog to standard output, and the summary then goes to stderr. Any
+  // other target must be a regular file, a new name, or a link to a regular file (followed, the
+  // link kept): refused before any work, so a device, FIFO or directory is never replaced.
+  const bool to_stdout = o.output == "-";
+  if (!to_stdout) {
+    if (auto why = util::unwritable_target(o.output)) {
+      throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{"", 0, 0, "-o", fmt::format("{}: {}", o.output, *why)}});
+    }
+  }
+  if (!o.as_of.empty() && !util::is_iso_date(o.as_of)) {
+    throw util::InputError(fmt::format("--as-of: expected a calendar date YYYY-MM-DD, got '{}'", util::escape_for_terminal(o.as_of)));
   }
   const Catalog base = load_catalog(global, CatalogUse::inspect);
   const std::string text = util::read_input(o.file, global.max_input_bytes);
@@ -338,11 +343,19 @@ int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
     sources.push_back(catalog::SourceText{o.output, result.catalog.dump(2) + "\n"});
     catalog::load_catalog_texts(sources, global.limits());
   }
-  try {
-    util::write_file_atomic(o.output, result.catalog.dump(2) + "\n");
-  } catch (const util::WriteError& e) {
-    io.err += fmt::format("aiadvise: error: {}\n", util::escape_for_terminal(e.what()));
-    return k_exit_io;
+  std::string summary;  // to stdout, or to stderr when the catalog itself goes to stdout
+  if (to_stdout) {
+    io.out = result.catalog.dump(2) + "\n";
+  } else {
+    try {
+      const util::WriteReport written_report = util::write_file_atomic(o.output, result.catalog.dump(2) + "\n");
+      for (const auto& stale : written_report.removed_stale) {
+        io.err += fmt::format("aiadvise: warning: removed {}, left by an interrupted earlier write\n", util::escape_for_terminal(stale));
+      }
+    } catch (const util::WriteError& e) {
+      io.err += fmt::format("aiadvise: error: {}\n", util::escape_for_terminal(e.what()));
+      return k_exit_io;
+    }
   }
 
   std::size_t kept = 0;  // catalog entries of this cloud the file had nothing for
@@ -372,7 +385,7 @@ int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
              {"skipped", skipped},
              {"skipped_rows", skipped_rows},
              {"warnings", result.warnings}};
-    io.out = doc.dump(2) + '\n';
+    (to_stdout ? io.err : io.out) += doc.dump(2) + '\n';
     return k_exit_ok;
   }
   std::string out = fmt::format(
@@ -394,7 +407,7 @@ int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
                          s.lines.size());
     }
   }
-  io.out = out;
+  (to_stdout ? io.err : io.out) += out;
   return k_exit_ok;
 }
 
@@ -416,8 +429,9 @@ void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action) {
   list_cmd->add_option("--compute", list->compute, "Only this compute kind")
       ->check(CLI::IsMember({"cpu", "gpu", "tpu", "inferentia", "trainium"}));
   list_cmd->add_option("--min-accelerator-memory", list->min_accelerator_memory_gib, "At least this much memory per accelerator (GiB)")
-      ->check(CLI::NonNegativeNumber);
-  list_cmd->add_option("--max-price", list->max_price, "At most this on-demand price (USD per hour)")->check(CLI::PositiveNumber);
+      ->check(decimal_range(util::Bounds{0, 1e6}));
+  list_cmd->add_option("--max-price", list->max_price, "At most this on-demand price (USD per hour)")
+      ->check(decimal_range(util::Bounds{1e-6, 1e6}));
   list_cmd->add_option("--vcpus", list->vcpus, "vCPUs: N, MIN-MAX, MIN- or -MAX");
   list_cmd->callback([list, &global, &action] { action = [list, &global](Io& io) { return run_list(*list, global, io); }; });
 
@@ -449,7 +463,9 @@ void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action) {
   import_cmd->add_option("--region", import->region,
                          "Region to import (default: the catalog's reference region: us-east-1, us-central1, eastus)");
   import_cmd->add_option("--as-of", import->as_of, "Date of the prices, YYYY-MM-DD (default: today, UTC)");
-  import_cmd->add_option("-o,--output", import->output, "User catalog file to write (replaced atomically)")->required();
+  import_cmd->add_option("-o,--output", import->output,
+                         "User catalog file to write (replaced atomically; a symlink is followed; '-': standard output)")
+      ->required();
   add_format_option(*import_cmd, import->format, {"table", "json"});
   import_cmd->footer(
       "Example:\n  aiadvise catalog import skypilot vms.csv --cloud aws --region us-west-2 -o user-catalog.json\n"

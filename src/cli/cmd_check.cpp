@@ -12,6 +12,7 @@
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/render/html.hpp"
 #include "aiadvise/util/file_io.hpp"
+#include "aiadvise/util/numeric.hpp"
 #include "aiadvise/util/text.hpp"
 #include "cli/context.hpp"
 #include "cli/workload_options.hpp"
@@ -40,11 +41,13 @@ check::Proposed parse_proposed(const std::string& text) {
   p.instance = text.substr(0, colon);
   if (colon != std::string::npos) {
     const std::string count = text.substr(colon + 1);
-    const auto n = util::parse_count(count);
-    if (!n || *n < 1 || *n != static_cast<double>(static_cast<int>(*n)) || *n > 100000) {
+    const auto v = util::parse_count(count);
+    const auto n = v ? util::to_integer(*v, 1, check::k_max_proposed_count) : std::nullopt;
+    if (!n) {
       throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{
-          "", 0, 0, "--proposed", fmt::format("expected INSTANCE[:COUNT] with a whole count of at least 1, got '{}'",
-                                               util::escape_for_terminal(text))}});
+          "", 0, 0, "--proposed",
+          fmt::format("expected INSTANCE[:COUNT] with a whole count from 1 to {}, got '{}'", check::k_max_proposed_count,
+                      util::escape_for_terminal(text))}});
     }
     p.count = static_cast<int>(*n);
   }
@@ -81,6 +84,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
       if (report["summary"]["failed"].get<bool>()) worst = k_exit_findings;
       util::Json out = report["workloads"][0];
       out["line"] = number;
+      if (!report["warnings"].empty()) out["warnings"] = report["warnings"];
       return out;
     });
   }

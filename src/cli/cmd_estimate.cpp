@@ -7,6 +7,7 @@
 
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/report/json.hpp"
+#include "aiadvise/report/plausibility.hpp"
 #include "aiadvise/sizing/sizing.hpp"
 #include "aiadvise/util/table.hpp"
 #include "aiadvise/util/text.hpp"
@@ -81,6 +82,9 @@ std::string render_table(const util::Json& doc) {
     out += t.render();
     for (const auto& u : i["unknowns"]) out += "unknown: " + u.get<std::string>() + "\n";
   }
+  if (doc.contains("warnings")) {
+    for (const auto& w : doc["warnings"]) out += "warning: " + util::escape_for_terminal(w.get<std::string>()) + "\n";
+  }
   if (!w["assumed"].empty()) {
     out += "\nAssumed:\n";
     for (const auto& a : w["assumed"]) out += "  " + a.get<std::string>() + "\n";
@@ -106,6 +110,9 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Io& io) 
     sizing::EstimateOptions eo;
     eo.count = o.count;
     doc["instance"] = report::estimate_json(sizing::estimate(w, r, c, *i, eo), c);
+    const auto warnings = report::plausibility_warnings(doc["workload"], doc["instance"], "this option",
+                                                        o.count > 0 ? "--count" : "");
+    if (!warnings.empty()) doc["warnings"] = warnings;
   }
   io.out = o.format == "json" ? doc.dump(2) + "\n" : render_table(doc);
   return k_exit_ok;

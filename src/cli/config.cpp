@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "aiadvise/catalog/loader.hpp"
@@ -10,6 +14,7 @@
 #include "aiadvise/util/diagnostics.hpp"
 #include "aiadvise/util/file_io.hpp"
 #include "aiadvise/util/json_reader.hpp"
+#include "aiadvise/util/numeric.hpp"
 #include "aiadvise/util/table.hpp"
 #include "aiadvise/util/text.hpp"
 
@@ -19,13 +24,14 @@ namespace fs = std::filesystem;
 using util::Diagnostic;
 using util::Json;
 using util::Location;
-using util::NumberRule;
 
 namespace {
 
 const std::vector<std::string> k_fail_on{"fail", "warn"};
 
-constexpr double k_min_ratio = 1.0, k_max_ratio = 1000.0;
+// NOTE: the stated ranges of the two numeric settings, the same from a file, a variable or a flag.
+constexpr util::Bounds k_ratio_range{1.0, 1000.0};
+constexpr util::Bounds k_difference_range{0.0, 1e9};
 
 // The environment variable of each setting (catalog: catalog::k_catalog_env).
 const std::vector<std::pair<std::string, std::string>>& env_names() {
@@ -71,7 +77,7 @@ struct TextSetting {
   std::vector<Diagnostic>& diagnostics;
   SettingSource source;
 
-  void bad(std::string message) { diagnostics.push_back(Diagnostic{"", 0, 0, source.origin, std::move(message)}); }
+  void bad(std::string message) { util::add_diagnostic(diagnostics, [&] { return Diagnostic{"", 0, 0, source.origin, std::move(message)}; }); }
 
   void apply(const std::string& setting, const std::string& raw) {
     const std::string text = util::escape_for_terminal(raw);
@@ -94,13 +100,13 @@ struct TextSetting {
       else if (raw == "0" || raw == "false" || raw == "no" || raw == "off") config.spot = false;
       else return bad(fmt::format("expected true or false (1/0, yes/no, on/off), got '{}'", text));
     } else if (setting == "check.max_cost_ratio" || setting == "check.min_cost_difference_usd") {
-      char* end = nullptr;
-      const double v = std::strtod(raw.c_str(), &end);
+      // Decimal text only: strtod would also take " 5", "0x10" and "inf".
       const bool ratio = setting == "check.max_cost_ratio";
-      if (raw.empty() || *end != '\0' || !std::isfinite(v)) return bad(fmt::format("expected a number, got '{}'", text));
-      if (ratio && (v < k_min_ratio || v > k_max_ratio)) return bad(fmt::format("expected a number from 1 to 1000, got {}", text));
-      if (!ratio && (v < 0 || v > 1e9)) return bad(fmt::format("expected a number of at least 0, got {}", text));
-      (ratio ? config.max_cost_ratio : config.min_cost_difference_usd) = v;
+      const util::Bounds& range = ratio ? k_ratio_range : k_difference_range;
+      const auto v = util::parse_decimal(raw);
+      if (!v) return bad(fmt::format("expected {} (decimal digits, no spaces), got '{}'", util::describe_bounds(range), text));
+      if (auto problem = util::check_bounds(*v, range, text)) return bad(*problem);
+      (ratio ? config.max_cost_ratio : config.min_cost_difference_usd) = *v;
     } else if (setting == "check.fail_on") {
       if (raw != "fail" && raw != "warn") {
         return bad(fmt::format("expected fail or warn, got '{}'{}", text, util::did_you_mean(raw, k_fail_on)));
@@ -123,7 +129,7 @@ void read_settings(const util::JsonDocument& doc, const std::string& pointer, Se
     object = &doc.value().at(p);
   }
   if (!object->is_object()) {
-    diagnostics.push_back(doc.diagnostic(pointer, fmt::format("expected a settings object, got {}", util::describe_value(*object))));
+    util::add_diagnostic(diagnostics, [&] { return doc.diagnostic(pointer, fmt::format("expected a settings object, got {}", util::describe_value(*object))); });
     return;
   }
   util::ObjectReader r(*object, Location{&doc, pointer}, diagnostics);
@@ -162,14 +168,11 @@ void read_settings(const util::JsonDocument& doc, const std::string& pointer, Se
   }
   if (const Json* check = r.object("check")) {
     util::ObjectReader c(*check, Location{&doc, util::pointer_append(pointer, "check")}, diagnostics);
-    if (auto v = c.number("max_cost_ratio", NumberRule::positive)) {
-      if (*v < k_min_ratio || *v > k_max_ratio) c.error("max_cost_ratio", fmt::format("expected a number from 1 to 1000, got {}", format_number(*v)));
-      else {
-        config.max_cost_ratio = *v;
-        config.sources["check.max_cost_ratio"] = source;
-      }
+    if (auto v = c.number("max_cost_ratio", k_ratio_range)) {
+      config.max_cost_ratio = *v;
+      config.sources["check.max_cost_ratio"] = source;
     }
-    if (auto v = c.number("min_cost_difference_usd", NumberRule::non_negative)) {
+    if (auto v = c.number("min_cost_difference_usd", k_difference_range)) {
       config.min_cost_difference_usd = *v;
       config.sources["check.min_cost_difference_usd"] = source;
     }
@@ -185,19 +188,35 @@ void read_settings(const util::JsonDocument& doc, const std::string& pointer, Se
 // Reads one config file if it exists (or must exist). Returns whether it was found.
 bool read_file(const std::string& path, bool must_exist, const std::string& pointer, SettingSource::Kind kind,
                const ConfigInputs& inputs, Config& config, std::vector<Diagnostic>& diagnostics) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    if (must_exist) diagnostics.push_back(Diagnostic{path, 0, 0, "", "config file not found"});
-    return false;
+  // NOTE: only a missing file is "absent". A symlink loop or a permission problem is an error, and
+  // anything but a regular file (a terminal, a FIFO) is refused before it is opened, so that a
+  // configuration path can never make aiadvise wait for input.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int error = errno;
+    if (error == ENOENT || error == ENOTDIR) {
+      if (must_exist) util::add_diagnostic(diagnostics, Diagnostic{path, 0, 0, "", "config file not found"});
+      return false;
+    }
+    util::add_diagnostic(diagnostics, Diagnostic{path, 0, 0, "", fmt::format("cannot read the config file: {}",
+                                                                              error == ELOOP ? "a loop of symbolic links"
+                                                                                             : std::strerror(error))});
+    return true;
   }
-  if (fs::is_directory(path, ec)) {
-    diagnostics.push_back(Diagnostic{path, 0, 0, "", "expected a config file, got a directory"});
+  if (S_ISDIR(st.st_mode)) {
+    util::add_diagnostic(diagnostics, Diagnostic{path, 0, 0, "", "expected a config file, got a directory"});
+    return true;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    util::add_diagnostic(diagnostics, Diagnostic{path, 0, 0, "", fmt::format("expected a config file, got {}",
+                                                                              util::file_kind_name(st.st_mode))});
     return true;
   }
   std::vector<Diagnostic> parse_diagnostics;
-  const auto doc = util::JsonDocument::parse(path, util::read_input(path, inputs.max_input_bytes), inputs.limits, parse_diagnostics);
+  const auto doc = util::JsonDocument::parse(path, util::read_input(path, inputs.max_input_bytes, util::InputKind::regular),
+                                             inputs.limits, parse_diagnostics);
   if (!doc.ok()) {
-    diagnostics.insert(diagnostics.end(), parse_diagnostics.begin(), parse_diagnostics.end());
+    util::add_diagnostics(diagnostics, parse_diagnostics);
     return true;
   }
   read_settings(doc, pointer, SettingSource{kind, path}, config, diagnostics);
@@ -251,7 +270,11 @@ Config resolve_config(const ConfigInputs& inputs) {
     const bool explicit_file = !inputs.user_file.empty();
     const bool from_env = !explicit_file && env("AIADVISE_CONFIG").has_value();
     const std::string user = explicit_file ? inputs.user_file : default_user_config_path();
-    if (!user.empty()) {
+    if (!util::is_valid_utf8(user)) {
+      // From $AIADVISE_CONFIG, $XDG_CONFIG_HOME or $HOME (a flag was checked with the command line).
+      util::add_diagnostic(diagnostics, Diagnostic{"", 0, 0, "config file",
+                                                   fmt::format("the path '{}' is not valid UTF-8 text", util::escape_for_terminal(user))});
+    } else if (!user.empty()) {
       const bool found = read_file(user, explicit_file || from_env, "", SettingSource::Kind::user_file, inputs, config, diagnostics);
       config.files.push_back({"user", user, found});
     }
@@ -266,6 +289,11 @@ Config resolve_config(const ConfigInputs& inputs) {
     auto value = env(name);
     if (!value) continue;
     const SettingSource source{SettingSource::Kind::environment, name};
+    if (!util::is_valid_utf8(*value)) {
+      util::add_diagnostic(diagnostics, Diagnostic{"", 0, 0, name, fmt::format("'{}' is not valid UTF-8 text",
+                                                                                util::escape_for_terminal(*value))});
+      continue;
+    }
     if (setting == "catalog") {
       for (auto& path : util::split_list(*value, ':')) {
         config.catalog.push_back(path);

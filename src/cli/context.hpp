@@ -8,11 +8,13 @@
 
 #include "aiadvise/catalog/catalog.hpp"
 #include "aiadvise/util/json_document.hpp"
+#include "aiadvise/util/numeric.hpp"
 #include "cli/config.hpp"
 
 namespace CLI {
 class App;
 class Option;
+class Validator;
 }
 
 namespace aiadvise::cli {
@@ -35,7 +37,7 @@ struct GlobalOptions {
   /// cloud/region/spot are workload defaults, applied by read_workload when the workload lacks them.
   Config config;
 
-  util::JsonLimits limits() const { return util::JsonLimits{max_input_bytes, max_depth}; }
+  util::JsonLimits limits() const { return util::JsonLimits{max_input_bytes, max_depth, true}; }
 };
 
 /// Results and diagnostics are built in memory and written once, so bad input never leaves
@@ -46,13 +48,22 @@ struct Io {
   /// Set by `run` for streaming commands (batch): writes straight to stdout and returns 0, an
   /// errno, or -1 when the reader closed the pipe. Unset: output collects in `out`.
   std::function<int(std::string_view)> stream;
+  /// Set by `run`: writes diagnostics straight to stderr, as they occur. Unset: they collect in `err`.
+  std::function<void(std::string_view)> err_stream;
 
   int emit(std::string_view text) {
     if (stream) return stream(text);
     out += text;
     return 0;
   }
+  void diagnose(std::string_view text) {
+    if (err_stream) err_stream(text);
+    else err += text;
+  }
 };
+
+/// The most diagnostics printed on stderr in one run; the rest are counted in a last line.
+inline constexpr std::size_t k_max_diagnostics_shown = 100;
 
 /// --batch: runs `handle` on each JSON Lines record of `path` ("-": stdin) and writes one JSON
 /// result per line, in order, streaming. A bad line yields {"line": N, "error": ...} and the run
@@ -70,6 +81,10 @@ enum class CatalogUse { decide, inspect };
 /// The default catalog plus the config files' "catalog" paths, $AIADVISE_CATALOG and --catalog.
 /// For `decide` with no user catalog this is the catalog baked in at build time (no JSON parsing).
 catalog::Catalog load_catalog(const GlobalOptions& global, CatalogUse use = CatalogUse::decide);
+
+/// A flag's check: decimal text (util::parse_decimal) within `bounds`; NaN, hexadecimal, spaces
+/// and subnormal values are refused with the range in the message.
+CLI::Validator decimal_range(const util::Bounds& bounds);
 
 enum class Format { table, json, markdown };
 /// Adds --format with the given choices to a subcommand.

@@ -167,6 +167,10 @@ std::string recommendation_markdown(const Json& r) {
   out += "### Why\n\n";
   for (const auto& why : r["compute"]["reasons"]) out += "- " + why.get<std::string>() + "\n";
   for (const auto& why : r["deployment"]["reasons"]) out += "- " + why.get<std::string>() + "\n";
+  if (!r["warnings"].empty()) {
+    out += "\n### Warnings\n\n";
+    for (const auto& w : r["warnings"]) out += "- " + w.get<std::string>() + "\n";
+  }
   out += "\n### Options\n\n| # | instance | cloud | service | count | compute | USD/h | latency ms | throughput | score |\n|---|---|---|---|---|---|---|---|---|---|\n";
   int rank = 1;
   auto row = [&](const Json& o) {

@@ -1,6 +1,7 @@
 #include "aiadvise/report/recommend.hpp"
 
 #include "aiadvise/report/json.hpp"
+#include "aiadvise/report/plausibility.hpp"
 
 #include <optional>
 
@@ -139,6 +140,9 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
   r["excluded"] = excluded;
   r["candidates_considered"] = d.candidates_considered;
   r["warnings"] = d.warnings;
+  if (feasible) {
+    for (auto& w : plausibility_warnings(r["workload"], r["recommendation"], "the recommended option")) r["warnings"].push_back(std::move(w));
+  }
   if (options.feasible_points) r["feasible"] = feasible_points(w, d, c);
   if (options.explain) {
     Json trace = Json::object();

@@ -17,6 +17,23 @@ std::string format_diagnostic(const Diagnostic& d, const char* severity) {
   return fmt::format("aiadvise: {}: {}{}", severity, where, escape_for_terminal(d.message));
 }
 
+void add_diagnostic(std::vector<Diagnostic>& list, Diagnostic diagnostic) {
+  add_diagnostic(list, [&] { return std::move(diagnostic); });
+}
+
+void add_diagnostics(std::vector<Diagnostic>& list, const std::vector<Diagnostic>& more) {
+  for (const auto& d : more) {
+    add_diagnostic(list, [&] { return Diagnostic{d.file, d.line, d.column, d.pointer, d.message}; });
+    if (!list.empty()) list.back().more += d.more;
+  }
+}
+
+std::size_t count_problems(const std::vector<Diagnostic>& list) {
+  std::size_t n = list.size();
+  for (const auto& d : list) n += d.more;
+  return n;
+}
+
 static std::string summarise(const std::vector<Diagnostic>& diagnostics) {
   if (diagnostics.empty()) return "invalid input";
   return diagnostics.front().message;

@@ -4,9 +4,16 @@
 
 #include "aiadvise/util/text.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdint>
+#include <limits>
 #include <map>
+#include <memory>
 #include <optional>
+#include <unordered_map>
+
+#include "aiadvise/util/file_io.hpp"
 
 namespace aiadvise::util {
 
@@ -46,7 +53,7 @@ namespace {
 // rejects duplicate keys, remembering the pointer of each problem to locate it afterwards.
 class StrictBuilder final : public nlohmann::json_sax<Json> {
  public:
-  explicit StrictBuilder(std::size_t max_depth) : m_max_depth(max_depth) {}
+  StrictBuilder(std::size_t max_depth, std::size_t max_values) : m_max_depth(max_depth), m_max_values(max_values) {}
 
   bool null() override { return add(Json(nullptr)); }
   bool boolean(bool v) override { return add(Json(v)); }
@@ -88,6 +95,8 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
 
   Json take() { return std::move(m_root); }
   bool depth_exceeded() const { return m_depth_exceeded; }
+  bool values_exceeded() const { return m_values_exceeded; }
+  std::size_t values() const { return m_values; }
   const std::vector<std::string>& duplicates() const { return m_duplicates; }
   std::optional<std::size_t> error_offset() const { return m_error_offset; }
   const std::string& error_message() const { return m_error_message; }
@@ -122,8 +131,14 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
   }
 
   bool add(Json&& v) {
+    if (++m_values > m_max_values) return too_many();
     *slot() = std::move(v);
     return true;
+  }
+
+  bool too_many() {
+    m_values_exceeded = true;
+    return false;
   }
 
   bool open(Json&& container) {
@@ -131,6 +146,7 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
       m_depth_exceeded = true;
       return false;
     }
+    if (++m_values > m_max_values) return too_many();
     Json* target = slot();
     *target = std::move(container);
     m_stack.push_back(Frame{target});
@@ -143,6 +159,9 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
   }
 
   std::size_t m_max_depth;
+  std::size_t m_max_values;
+  std::size_t m_values = 0;
+  bool m_values_exceeded = false;
   Json m_root;
   std::vector<Frame> m_stack;
   bool m_depth_exceeded = false;
@@ -152,139 +171,304 @@ class StrictBuilder final : public nlohmann::json_sax<Json> {
   int m_error_id = 0;
 };
 
-// Walks valid JSON text (no DOM) to find where values start. Used only to report positions.
-class Locator {
- public:
-  explicit Locator(std::string_view text) : m_text(text) {}
+// Skips whitespace from `pos`.
+std::size_t skip_space(std::string_view text, std::size_t pos) {
+  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\n' || text[pos] == '\r' || text[pos] == '\t')) ++pos;
+  return pos;
+}
 
-  // Start offsets of every value whose pointer equals `target` (several with duplicate keys).
-  std::vector<std::size_t> find_all(std::string_view target) {
-    m_target = target;
-    m_found.clear();
-    m_pos = 0;
-    skip_space();
-    value("");
-    return m_found;
+// The end of the value (of valid JSON) that starts at `pos`.
+std::size_t skip_value(std::string_view text, std::size_t pos) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (; pos < text.size(); ++pos) {
+    const char c = text[pos];
+    if (in_string) {
+      if (c == '\\') ++pos;
+      else if (c == '"') {
+        in_string = false;
+        if (depth == 0) return pos + 1;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      if (depth == 0) return pos;
+      if (--depth == 0) return pos + 1;
+    } else if (depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
+      return pos;
+    }
   }
+  return pos;
+}
 
-  // Offset of the bracket that first crosses `max_depth`.
-  std::optional<std::size_t> depth_crossing(std::size_t max_depth) const {
-    std::size_t depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < m_text.size(); ++i) {
-      const char c = m_text[i];
-      if (in_string) {
-        if (c == '\\') ++i;
-        else if (c == '"') in_string = false;
-      } else if (c == '"') {
-        in_string = true;
-      } else if (c == '[' || c == '{') {
-        if (++depth > max_depth) return i;
-      } else if (c == ']' || c == '}') {
-        if (depth > 0) --depth;
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Reads the string token at `pos` (its opening quote), decoding escapes; returns the position
+// after its closing quote.
+std::size_t read_string(std::string_view text, std::size_t pos, std::string& out) {
+  out.clear();
+  ++pos;
+  const auto hex4 = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (std::size_t k = at; k < at + 4 && k < text.size(); ++k) {
+      const char h = text[k];
+      v = v * 16 + static_cast<std::uint32_t>(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+    }
+    return v;
+  };
+  while (pos < text.size() && text[pos] != '"') {
+    if (text[pos] != '\\' || pos + 1 >= text.size()) {
+      out += text[pos++];
+      continue;
+    }
+    const char e = text[pos + 1];
+    pos += 2;
+    switch (e) {
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        std::uint32_t cp = hex4(pos);
+        pos += 4;
+        if (cp >= 0xD800 && cp <= 0xDBFF && pos + 6 <= text.size() && text[pos] == '\\' && text[pos + 1] == 'u') {
+          const std::uint32_t low = hex4(pos + 2);
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          pos += 6;
+        }
+        append_utf8(out, cp);
+        break;
+      }
+      default: out += e;  // '"', '\\', '/'
+    }
+  }
+  return pos + 1;
+}
+
+// The reference tokens of a JSON pointer, unescaped.
+std::vector<std::string> pointer_tokens(std::string_view pointer) {
+  std::vector<std::string> tokens;
+  std::size_t start = 1;
+  while (start <= pointer.size() && !pointer.empty()) {
+    const std::size_t slash = pointer.find('/', start);
+    const std::string_view raw = pointer.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string token;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '~' && i + 1 < raw.size()) {
+        token += raw[i + 1] == '1' ? '/' : '~';
+        ++i;
+      } else {
+        token += raw[i];
       }
     }
-    return std::nullopt;
+    tokens.push_back(std::move(token));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return tokens;
+}
+
+}  // namespace
+
+// Finds where values start in the text of a valid document, without a DOM. A container searched a
+// second time is indexed (its children's keys and start offsets), so that many lookups in one
+// container (20,000 unknown keys) cost one pass over it rather than one each; positions come from
+// checkpoints taken every kilobyte in one pass. Only what is searched is indexed.
+class JsonDocument::Locator {
+ public:
+  // Start offsets of every value at `pointer` (several when a key is duplicated).
+  std::vector<std::size_t> find_all(std::string_view text, std::string_view pointer) {
+    std::vector<std::size_t> current{skip_space(text, 0)};
+    for (const std::string& token : pointer_tokens(pointer)) {
+      std::vector<std::size_t> next;
+      for (const std::size_t at : current) {
+        if (at >= text.size()) continue;
+        if (text[at] == '{') {
+          children(text, at, token, next);
+        } else if (text[at] == '[') {
+          std::size_t index = 0;
+          const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), index);
+          if (ec == std::errc() && end == token.data() + token.size()) element(text, at, index, next);
+        }
+      }
+      current = std::move(next);
+      if (current.empty()) break;
+    }
+    return current;
+  }
+
+  TextPosition position(std::string_view text, std::size_t offset) {
+    if (offset > text.size()) offset = text.size();
+    if (m_checkpoints.empty()) {
+      // One pass: the position at every multiple of k_step.
+      TextPosition p{1, 1};
+      for (std::size_t i = 0; i < text.size(); ++i) {
+        if (i % k_step == 0) m_checkpoints.push_back(p);
+        advance(p, static_cast<unsigned char>(text[i]));
+      }
+      if (text.size() % k_step == 0) m_checkpoints.push_back(p);
+    }
+    const std::size_t k = offset / k_step;
+    TextPosition p = m_checkpoints[k];
+    for (std::size_t i = k * k_step; i < offset; ++i) advance(p, static_cast<unsigned char>(text[i]));
+    return p;
   }
 
  private:
-  void skip_space() {
-    while (m_pos < m_text.size() &&
-           (m_text[m_pos] == ' ' || m_text[m_pos] == '\n' || m_text[m_pos] == '\r' || m_text[m_pos] == '\t')) {
-      ++m_pos;
+  static constexpr std::size_t k_step = 1024;
+
+  static void advance(TextPosition& p, unsigned char c) {
+    if (c == '\n') {
+      ++p.line;
+      p.column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++p.column;  // continuation bytes do not start a character
     }
   }
 
-  std::string string_token() {
-    std::string out;
-    ++m_pos;  // opening quote
-    while (m_pos < m_text.size() && m_text[m_pos] != '"') {
-      if (m_text[m_pos] == '\\' && m_pos + 1 < m_text.size()) {
-        // Keys with escapes are rare in catalogs; decode the simple ones, keep the rest raw.
-        const char e = m_text[m_pos + 1];
-        out += (e == 'n') ? '\n' : (e == 't') ? '\t' : (e == '"' || e == '\\' || e == '/') ? e : '?';
-        m_pos += 2;
+  struct Container {
+    std::size_t searches = 0;
+    bool indexed = false;
+    std::vector<std::pair<std::string, std::size_t>> keys;  // objects: (key, value offset), by key, then offset
+    std::vector<std::size_t> items;                          // arrays: element offsets
+  };
+
+  // Calls `visit(key, value_offset)` for each member of the object at `at`, in order; stops when
+  // it returns false.
+  template <typename Visit>
+  static void members(std::string_view text, std::size_t at, Visit&& visit) {
+    std::size_t pos = skip_space(text, at + 1);
+    std::string key;
+    while (pos < text.size() && text[pos] == '"') {
+      pos = skip_space(text, read_string(text, pos, key));
+      pos = skip_space(text, pos + 1);  // ':'
+      if (!visit(key, pos)) return;
+      pos = skip_space(text, skip_value(text, pos));
+      if (pos < text.size() && text[pos] == ',') pos = skip_space(text, pos + 1);
+    }
+  }
+
+  template <typename Visit>
+  static void elements(std::string_view text, std::size_t at, Visit&& visit) {
+    std::size_t pos = skip_space(text, at + 1);
+    for (std::size_t index = 0; pos < text.size() && text[pos] != ']'; ++index) {
+      if (!visit(index, pos)) return;
+      pos = skip_space(text, skip_value(text, pos));
+      if (pos < text.size() && text[pos] == ',') pos = skip_space(text, pos + 1);
+    }
+  }
+
+  void children(std::string_view text, std::size_t at, const std::string& key, std::vector<std::size_t>& out) {
+    Container& c = m_containers[at];
+    if (!c.indexed && c.searches++ == 0) {
+      members(text, at, [&](const std::string& k, std::size_t value) {
+        if (k == key) out.push_back(value);
+        return true;
+      });
+      return;
+    }
+    if (!c.indexed) {
+      members(text, at, [&](const std::string& k, std::size_t value) {
+        c.keys.emplace_back(k, value);
+        return true;
+      });
+      std::stable_sort(c.keys.begin(), c.keys.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      c.indexed = true;
+    }
+    auto it = std::lower_bound(c.keys.begin(), c.keys.end(), key, [](const auto& e, const std::string& k) { return e.first < k; });
+    for (; it != c.keys.end() && it->first == key; ++it) out.push_back(it->second);
+  }
+
+  void element(std::string_view text, std::size_t at, std::size_t index, std::vector<std::size_t>& out) {
+    Container& c = m_containers[at];
+    if (!c.indexed && c.searches++ == 0) {
+      elements(text, at, [&](std::size_t i, std::size_t value) {
+        if (i == index) out.push_back(value);
+        return i < index;
+      });
+      return;
+    }
+    if (!c.indexed) {
+      elements(text, at, [&](std::size_t, std::size_t value) {
+        c.items.push_back(value);
+        return true;
+      });
+      c.indexed = true;
+    }
+    if (index < c.items.size()) out.push_back(c.items[index]);
+  }
+
+  std::unordered_map<std::size_t, Container> m_containers;  // by the offset of the container's bracket
+  std::vector<TextPosition> m_checkpoints;
+};
+
+namespace {
+
+// Offset of the bracket that first crosses `max_depth`.
+std::optional<std::size_t> depth_crossing(std::string_view text, std::size_t max_depth) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+// Offset where the value numbered `n` (from 0, in document order; keys are not values) starts.
+std::size_t offset_of_value(std::string_view text, std::size_t n) {
+  std::size_t count = 0;
+  std::string scratch;
+  for (std::size_t pos = skip_space(text, 0); pos < text.size();) {
+    const char c = text[pos];
+    if (c == ',' || c == ':' || c == ']' || c == '}') {
+      pos = skip_space(text, pos + 1);
+      continue;
+    }
+    std::size_t end = pos + 1;
+    if (c == '"') {
+      end = read_string(text, pos, scratch);
+      const std::size_t after = skip_space(text, end);
+      if (after < text.size() && text[after] == ':') {  // a key
+        pos = after;
         continue;
       }
-      out += m_text[m_pos++];
+    } else if (c != '[' && c != '{') {
+      end = skip_value(text, pos);
     }
-    ++m_pos;  // closing quote
-    return out;
+    if (count++ == n) return pos;
+    pos = skip_space(text, std::max(end, pos + 1));
   }
-
-  void value(const std::string& pointer) {
-    if (pointer == m_target) m_found.push_back(m_pos);
-    if (m_pos >= m_text.size()) return;
-    const char c = m_text[m_pos];
-    // Only descend where the target could be below.
-    const bool below = m_target.size() > pointer.size() && m_target.compare(0, pointer.size(), pointer) == 0 &&
-                       m_target[pointer.size()] == '/';
-    if (c == '{') {
-      ++m_pos;
-      skip_space();
-      while (m_pos < m_text.size() && m_text[m_pos] != '}') {
-        std::string key = string_token();
-        skip_space();
-        ++m_pos;  // ':'
-        skip_space();
-        if (below) value(pointer_append(pointer, key));
-        else skip_value();
-        skip_space();
-        if (m_pos < m_text.size() && m_text[m_pos] == ',') ++m_pos, skip_space();
-      }
-      ++m_pos;
-    } else if (c == '[') {
-      ++m_pos;
-      skip_space();
-      std::size_t index = 0;
-      while (m_pos < m_text.size() && m_text[m_pos] != ']') {
-        if (below) value(pointer_append(pointer, index));
-        else skip_value();
-        ++index;
-        skip_space();
-        if (m_pos < m_text.size() && m_text[m_pos] == ',') ++m_pos, skip_space();
-      }
-      ++m_pos;
-    } else {
-      skip_value();
-    }
-  }
-
-  void skip_value() {
-    std::size_t depth = 0;
-    bool in_string = false;
-    for (; m_pos < m_text.size(); ++m_pos) {
-      const char c = m_text[m_pos];
-      if (in_string) {
-        if (c == '\\') ++m_pos;
-        else if (c == '"') {
-          in_string = false;
-          if (depth == 0) {
-            ++m_pos;
-            return;
-          }
-        }
-      } else if (c == '"') {
-        in_string = true;
-      } else if (c == '[' || c == '{') {
-        ++depth;
-      } else if (c == ']' || c == '}') {
-        if (depth == 0) return;
-        if (--depth == 0) {
-          ++m_pos;
-          return;
-        }
-      } else if (depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
-        return;
-      }
-    }
-  }
-
-  std::string_view m_text;
-  std::string_view m_target;
-  std::vector<std::size_t> m_found;
-  std::size_t m_pos = 0;
-};
+  return text.size();
+}
 
 // nlohmann's messages start "[json.exception.parse_error.101] parse error at line 1, column 5: ";
 // the position is reported our way, so keep only what follows.
@@ -337,27 +521,44 @@ JsonDocument JsonDocument::parse(std::string name, std::string text, const JsonL
     return fail_at(nul, "NUL byte in input");
   }
 
-  StrictBuilder builder(limits.max_depth);
+  InputBudget* budget = limits.draw_from_budget ? InputBudget::current() : nullptr;
+  const std::size_t max_values = budget ? budget->values_left() : std::numeric_limits<std::size_t>::max();
+  StrictBuilder builder(limits.max_depth, max_values);
   const bool parsed = Json::sax_parse(view, &builder, Json::input_format_t::json, true);
   if (builder.depth_exceeded()) {
-    Locator locator(view);
-    const std::size_t offset = locator.depth_crossing(limits.max_depth).value_or(0);
+    const std::size_t offset = depth_crossing(view, limits.max_depth).value_or(0);
     return fail_at(offset, fmt::format("nesting deeper than the cap of {} levels (raise it with --max-depth)",
                                        limits.max_depth));
+  }
+  if (builder.values_exceeded()) {
+    // NOTE: the values built so far are dropped with the builder; the count is what this run may
+    // still hold, so several files share one budget.
+    return fail_at(offset_of_value(view, max_values),
+                   fmt::format("more JSON values than this run may hold ({} in all inputs together, one per {} bytes of "
+                               "--max-input-bytes; raise it with --max-input-bytes)",
+                               budget->values(), budget->bytes() / std::max<std::size_t>(budget->values(), 1)));
   }
   if (!parsed) {
     return fail_at(builder.error_offset().value_or(0), clean_parse_message(builder.error_message()));
   }
+  if (budget) budget->take_values(builder.values());
   doc.m_value = builder.take();
   if (!builder.duplicates().empty()) {
-    Locator locator(view);
+    // The n-th repeat of a pointer is its (n + 1)-th occurrence in the text.
+    // Each pointer is searched once, however often it repeats.
+    std::unordered_map<std::string_view, std::size_t> repeats;
+    std::unordered_map<std::string_view, std::vector<std::size_t>> found;
     for (const auto& pointer : builder.duplicates()) {
-      const auto offsets = locator.find_all(pointer);
-      const TextPosition first = position_of_offset(view, offsets.empty() ? 0 : offsets.front());
-      const TextPosition again = position_of_offset(view, offsets.size() > 1 ? offsets[1] : 0);
-      diagnostics.push_back(Diagnostic{doc.m_name, again.line, again.column, pointer,
-                                       fmt::format("duplicate key (first defined at line {}, column {})",
-                                                   first.line, first.column)});
+      const std::size_t n = ++repeats[pointer];
+      add_diagnostic(diagnostics, [&] {
+        auto it = found.find(pointer);
+        if (it == found.end()) it = found.emplace(pointer, doc.locator().find_all(view, pointer)).first;
+        const auto& offsets = it->second;
+        const TextPosition first = doc.locator().position(view, offsets.empty() ? 0 : offsets.front());
+        const TextPosition again = doc.locator().position(view, n < offsets.size() ? offsets[n] : 0);
+        return Diagnostic{doc.m_name, again.line, again.column, pointer,
+                          fmt::format("duplicate key (first defined at line {}, column {})", first.line, first.column)};
+      });
     }
     return doc;
   }
@@ -365,12 +566,16 @@ JsonDocument JsonDocument::parse(std::string name, std::string text, const JsonL
   return doc;
 }
 
+JsonDocument::Locator& JsonDocument::locator() const {
+  if (!m_locator) m_locator = std::make_shared<Locator>();
+  return *m_locator;
+}
+
 TextPosition JsonDocument::locate(std::string_view pointer) const {
-  Locator locator(m_text);
-  std::string current(pointer);
+  std::string_view current = pointer;
   for (;;) {
-    const auto offsets = locator.find_all(current);
-    if (!offsets.empty()) return position_of_offset(m_text, offsets.front());
+    const auto offsets = locator().find_all(m_text, current);
+    if (!offsets.empty()) return locator().position(m_text, offsets.front());
     if (current.empty()) return TextPosition{1, 1};
     current = current.substr(0, current.rfind('/'));
   }

@@ -52,6 +52,9 @@ std::optional<std::string> check_number(const Json& value, NumberRule rule, doub
   if (!value.is_number()) return fmt::format("expected {}, got {}", rule_text(rule), describe_value(value));
   out = value.get<double>();
   if (!std::isfinite(out)) return fmt::format("expected {}, got a non-finite value", rule_text(rule));
+  if (!is_normal_or_zero(out)) {
+    return fmt::format("expected {}, got {} (too small to compute with: a subnormal number)", rule_text(rule), describe_value(value));
+  }
   if (std::fabs(out) > k_max_plausible) {
     return fmt::format("expected {}, got {} (implausibly large; the limit is 1e18)", rule_text(rule), describe_value(value));
   }
@@ -82,7 +85,7 @@ Location ObjectReader::location_of(std::string_view key) const {
 }
 
 void ObjectReader::error(std::string_view key, std::string message) {
-  m_diagnostics.push_back(diagnostic_at(location_of(key), std::move(message)));
+  add_diagnostic(m_diagnostics, [&] { return diagnostic_at(location_of(key), std::move(message)); });
 }
 
 const Json* ObjectReader::find(std::string_view key, bool required) {
@@ -90,7 +93,7 @@ const Json* ObjectReader::find(std::string_view key, bool required) {
   auto it = m_object.find(key);
   if (it == m_object.end() || it->is_null()) {
     if (required) {
-      m_diagnostics.push_back(diagnostic_at(m_where, fmt::format("missing required field '{}'", key)));
+      add_diagnostic(m_diagnostics, [&] { return diagnostic_at(m_where, fmt::format("missing required field '{}'", key)); });
     }
     return nullptr;
   }
@@ -120,16 +123,8 @@ std::optional<std::string> ObjectReader::id(std::string_view key, bool required)
 std::optional<std::string> ObjectReader::date(std::string_view key, bool required) {
   auto s = string(key, required);
   if (!s) return s;
-  const auto digit = [&](std::size_t i) { return (*s)[i] >= '0' && (*s)[i] <= '9'; };
-  bool ok = s->size() == 10 && (*s)[4] == '-' && (*s)[7] == '-';
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) ok = ok && digit(i);
-  if (ok) {
-    const int month = std::stoi(s->substr(5, 2));
-    const int day = std::stoi(s->substr(8, 2));
-    ok = month >= 1 && month <= 12 && day >= 1 && day <= 31;
-  }
-  if (!ok) {
-    error(key, fmt::format("expected a date as YYYY-MM-DD, got {}", describe_value(Json(*s))));
+  if (!is_iso_date(*s)) {
+    error(key, fmt::format("expected a calendar date as YYYY-MM-DD, got {}", describe_value(Json(*s))));
     return std::nullopt;
   }
   return s;
@@ -146,16 +141,33 @@ std::optional<double> ObjectReader::number(std::string_view key, NumberRule rule
   return out;
 }
 
-std::optional<std::int64_t> ObjectReader::integer(std::string_view key, std::int64_t min, bool required) {
+std::optional<double> ObjectReader::number(std::string_view key, const Bounds& bounds, bool required) {
   const Json* v = find(key, required);
   if (!v) return std::nullopt;
-  double out = 0;
-  const auto problem = check_number(*v, NumberRule::any, out);
-  if (problem || out != std::floor(out) || out < static_cast<double>(min) || out > 9e15) {
-    error(key, fmt::format("expected an integer of at least {}, got {}", min, describe_value(*v)));
+  if (!v->is_number()) {
+    error(key, fmt::format("expected {}, got {}", describe_bounds(bounds), describe_value(*v)));
     return std::nullopt;
   }
-  return static_cast<std::int64_t>(out);
+  const double out = v->get<double>();
+  if (auto problem = check_bounds(out, bounds, describe_value(*v))) {
+    error(key, *problem);
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<std::int64_t> ObjectReader::integer(std::string_view key, std::int64_t min, std::int64_t max, bool required) {
+  const Json* v = find(key, required);
+  if (!v) return std::nullopt;
+  // NOTE: an integer literal beyond int64 is stored as unsigned or as a double by the parser; both
+  // read as a double here, which is compared with the bounds before any conversion.
+  const auto n = v->is_number() ? to_integer(v->get<double>(), min, max) : std::nullopt;
+  if (!n) {
+    error(key, fmt::format("expected {}, got {}",
+                           describe_bounds(Bounds{static_cast<double>(min), static_cast<double>(max), true}), describe_value(*v)));
+    return std::nullopt;
+  }
+  return n;
 }
 
 std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
@@ -194,7 +206,7 @@ std::vector<std::string> ObjectReader::string_list(std::string_view key, const s
     const Json& item = (*v)[i];
     const Location at{base.document, pointer_append(base.pointer, i)};
     if (!item.is_string()) {
-      m_diagnostics.push_back(diagnostic_at(at, fmt::format("expected a string, got {}", describe_value(item))));
+      add_diagnostic(m_diagnostics, [&] { return diagnostic_at(at, fmt::format("expected a string, got {}", describe_value(item))); });
       continue;
     }
     const auto s = item.get<std::string>();
@@ -202,9 +214,9 @@ std::vector<std::string> ObjectReader::string_list(std::string_view key, const s
       bool known = false;
       for (const auto& a : *allowed) known = known || a == s;
       if (!known) {
-        m_diagnostics.push_back(diagnostic_at(
+        add_diagnostic(m_diagnostics, [&] { return diagnostic_at(
             at, fmt::format("unknown value {}{}; expected one of: {}", describe_value(item), did_you_mean(s, *allowed),
-                            join(*allowed, ", "))));
+                            join(*allowed, ", "))); });
         continue;
       }
     }
@@ -232,10 +244,13 @@ const Json* ObjectReader::array(std::string_view key, bool required) {
 }
 
 void ObjectReader::finish() {
+  std::vector<std::string> known;  // sorted once, for the suggestions
   for (const auto& [key, value] : m_object.items()) {
     if (std::find(m_known.begin(), m_known.end(), key) != m_known.end()) continue;
-    std::vector<std::string> known = m_known;
-    std::sort(known.begin(), known.end());
+    if (known.empty()) {
+      known = m_known;
+      std::sort(known.begin(), known.end());
+    }
     error(key, fmt::format("unknown field '{}'{}", key, did_you_mean(key, known)));
   }
 }

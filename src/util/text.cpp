@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "aiadvise/util/numeric.hpp"
+
 namespace aiadvise::util {
 
 namespace {
@@ -45,6 +47,16 @@ bool is_bidi_control(std::uint32_t cp) {
 
 }  // namespace
 
+std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t length = utf8_length(text, i, cp);
+    if (length == 0) return i;
+    i += length;
+  }
+  return std::nullopt;
+}
+
 std::string escape_for_terminal(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -74,7 +86,14 @@ std::string escape_for_terminal(std::string_view text) {
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
+  // One row of the table; on the stack for the short words suggestions compare.
+  std::size_t small[64];
+  std::vector<std::size_t> large;
+  std::size_t* row = small;
+  if (b.size() + 1 > std::size(small)) {
+    large.resize(b.size() + 1);
+    row = large.data();
+  }
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     std::size_t diagonal = row[0];
@@ -100,6 +119,9 @@ std::optional<std::string> nearest(std::string_view word, const std::vector<std:
   std::optional<std::string> best;
   std::size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
+    // The distance is at least the difference in length: most candidates are ruled out unread.
+    const std::size_t gap = word.size() > candidate.size() ? word.size() - candidate.size() : candidate.size() - word.size();
+    if (gap > best_distance) continue;
     const std::size_t d = edit_distance(word, candidate);
     // Ties go to the longer shared prefix ("vcpu" -> "vcpus", not "cpu"), then to the smaller id.
     const bool better = d < best_distance ||
@@ -121,8 +143,7 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 }
 
 std::optional<double> parse_count(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  // NOTE: no spaces are trimmed: " 5" in a flag or a variable is as likely a mistake as "5x".
   if (text.empty()) return std::nullopt;
   double multiplier = 1;
   switch (text.back()) {
@@ -134,12 +155,28 @@ std::optional<double> parse_count(std::string_view text) {
   }
   if (multiplier != 1) text.remove_suffix(1);
   if (text.empty() || text.front() == '-' || text.front() == '+') return std::nullopt;
-  double value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
-  value *= multiplier;
-  if (!std::isfinite(value)) return std::nullopt;
+  auto value = parse_decimal(text);
+  if (!value) return std::nullopt;
+  *value *= multiplier;
+  if (!std::isfinite(*value)) return std::nullopt;
   return value;
+}
+
+bool is_iso_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  int parts[3] = {0, 0, 0};
+  const std::pair<std::size_t, std::size_t> fields[3] = {{0, 4}, {5, 2}, {8, 2}};
+  for (int k = 0; k < 3; ++k) {
+    for (std::size_t i = fields[k].first; i < fields[k].first + fields[k].second; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      parts[k] = parts[k] * 10 + (text[i] - '0');
+    }
+  }
+  const int year = parts[0], month = parts[1], day = parts[2];
+  if (year < 1000 || month < 1 || month > 12 || day < 1) return false;
+  static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= k_days[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
 std::string format_count(double value) {

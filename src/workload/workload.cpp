@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <stdexcept>
 
 #include "aiadvise/util/json_reader.hpp"
+#include "aiadvise/util/numeric.hpp"
 #include "aiadvise/util/text.hpp"
 
 namespace aiadvise::workload {
@@ -13,7 +16,6 @@ namespace aiadvise::workload {
 using catalog::SizingMethod;
 using util::Json;
 using util::Location;
-using util::NumberRule;
 
 namespace {
 
@@ -33,37 +35,45 @@ struct Field {
   Kind kind;
   const char* type_name;
   const char* help;
+  util::Bounds bounds{};  // numeric kinds: the stated range (docs/reliability.md, "Stated ranges")
 };
+
+// NOTE: the ranges hold every real workload with a wide margin (the largest published training
+// sets are about 1.5e13 tokens, the largest models about 2e12 parameters) and keep every product
+// the sizing model forms finite in a double: 6 x 1e15 parameters x 1e15 tokens x 1e6 epochs is 6e36.
+constexpr util::Bounds k_count_range{1, 1e15};
+constexpr util::Bounds k_ms_range{1e-3, 1e8};
+constexpr util::Bounds k_tokens_range{1, 1e8, true};
 
 // NOTE: one table drives the flags, the JSON reader and --help, so the three cannot disagree.
 const std::vector<Field>& fields() {
   static const std::vector<Field> f{
       {"model", Kind::text, "ID", "Named model from the catalog (e.g. llama-3.1-8b, resnet-50)"},
       {"family", Kind::text, "ID", "Model family (e.g. llm-decoder, cnn, classical-trees)"},
-      {"params", Kind::count, "N", "Parameters: 350M, 7B, 1.2T"},
-      {"active_params", Kind::count, "N", "Active parameters per token (mixture of experts)"},
+      {"params", Kind::count, "N", "Parameters: 350M, 7B, 1.2T", k_count_range},
+      {"active_params", Kind::count, "N", "Active parameters per token (mixture of experts)", k_count_range},
       {"precision", Kind::text, "P", "fp32, fp16, bf16, fp8, int8 or int4"},
       {"phase", Kind::text, "PHASE", "training, fine-tuning or inference"},
       {"method", Kind::text, "M", "Fine-tuning method: full, lora or qlora"},
       {"mode", Kind::text, "MODE", "Inference mode: realtime or batch"},
-      {"qps", Kind::number, "N", "Requests per second to serve"},
-      {"latency_ms", Kind::number, "MS", "Target latency per request"},
-      {"ttft_ms", Kind::number, "MS", "Target time to first token (LLM inference)"},
-      {"tpot_ms", Kind::number, "MS", "Target time per output token (LLM inference)"},
-      {"input_tokens", Kind::integer, "N", "Tokens in per request (or sequence length for training)"},
-      {"output_tokens", Kind::integer, "N", "Tokens out per request"},
-      {"batch_size", Kind::integer, "N", "Concurrent requests or sequences per replica (default: chosen per instance)"},
-      {"dataset_samples", Kind::count, "N", "Training samples (rows, images, sequences)"},
-      {"dataset_tokens", Kind::count, "N", "Training tokens"},
-      {"epochs", Kind::number, "N", "Passes over the dataset"},
-      {"features", Kind::integer, "N", "Columns per row (classical ML)"},
-      {"denoising_steps", Kind::integer, "N", "Denoising steps per image (diffusion)"},
-      {"iterations", Kind::integer, "N", "Boosting rounds or solver iterations (classical ML)"},
+      {"qps", Kind::number, "N", "Requests per second to serve", {1e-6, 1e7}},
+      {"latency_ms", Kind::number, "MS", "Target latency per request", k_ms_range},
+      {"ttft_ms", Kind::number, "MS", "Target time to first token (LLM inference)", k_ms_range},
+      {"tpot_ms", Kind::number, "MS", "Target time per output token (LLM inference)", k_ms_range},
+      {"input_tokens", Kind::integer, "N", "Tokens in per request (or sequence length for training)", k_tokens_range},
+      {"output_tokens", Kind::integer, "N", "Tokens out per request", k_tokens_range},
+      {"batch_size", Kind::integer, "N", "Concurrent requests or sequences per replica (default: chosen per instance)", {1, 1e7, true}},
+      {"dataset_samples", Kind::count, "N", "Training samples (rows, images, sequences)", k_count_range},
+      {"dataset_tokens", Kind::count, "N", "Training tokens", k_count_range},
+      {"epochs", Kind::number, "N", "Passes over the dataset", {1e-6, 1e6}},
+      {"features", Kind::integer, "N", "Columns per row (classical ML)", {1, 1e9, true}},
+      {"denoising_steps", Kind::integer, "N", "Denoising steps per image (diffusion)", {1, 1e5, true}},
+      {"iterations", Kind::integer, "N", "Boosting rounds or solver iterations (classical ML)", {1, 1e9, true}},
       {"gradient_checkpointing", Kind::flag, "", "Recompute activations in the backward pass (training)"},
       {"optimizations", Kind::list, "LIST", "Model made smaller: quantized, pruned, distilled"},
-      {"deadline_hours", Kind::number, "H", "Training must finish within this many hours"},
-      {"budget_usd_per_hour", Kind::number, "USD", "At most this much per hour"},
-      {"budget_usd", Kind::number, "USD", "At most this much for the whole run"},
+      {"deadline_hours", Kind::number, "H", "Training must finish within this many hours", {1e-3, 1e6}},
+      {"budget_usd_per_hour", Kind::number, "USD", "At most this much per hour", {1e-6, 1e9}},
+      {"budget_usd", Kind::number, "USD", "At most this much for the whole run", {1e-6, 1e13}},
       {"cloud", Kind::list, "LIST", "Allowed clouds: aws,gcp,azure (default all)"},
       {"region", Kind::text, "R", "Region for prices (default: the catalog's reference region)"},
       {"spot", Kind::flag, "", "Allow spot or preemptible capacity where priced"},
@@ -73,6 +83,13 @@ const std::vector<Field>& fields() {
       {"traffic", Kind::text, "T", "steady, spiky or intermittent"},
   };
   return f;
+}
+
+const Field& field(std::string_view key) {
+  for (const auto& f : fields()) {
+    if (f.key == key) return f;
+  }
+  throw std::logic_error(fmt::format("no workload field '{}'", key));
 }
 
 std::string flag_name(const std::string& key) {
@@ -85,28 +102,25 @@ std::string flag_name(const std::string& key) {
 Json flag_value(const Field& field, const std::string& raw, std::vector<util::Diagnostic>& diagnostics) {
   const std::string flag = flag_name(field.key);
   auto bad = [&](const char* expected) {
-    diagnostics.push_back(util::Diagnostic{"", 0, 0, flag,
-                                           fmt::format("expected {}, got '{}'", expected, util::escape_for_terminal(raw))});
+    util::add_diagnostic(diagnostics, [&] { return util::Diagnostic{"", 0, 0, flag,
+                                           fmt::format("expected {}, got '{}'", expected, util::escape_for_terminal(raw))}; });
     return Json();
   };
   switch (field.kind) {
     case Kind::count:
     case Kind::number:
     case Kind::integer: {
-      // NOTE: a negative or non-numeric flag is reported by the reader below with the same words
-      // as a file; only text that is no number at all is caught here.
-      if (!raw.empty() && raw.front() == '-') {
-        double v = 0;
-        try {
-          v = std::stod(raw);
-        } catch (...) {
-          return bad("a number");
-        }
-        return Json(v);
+      // NOTE: a negative, out-of-range or subnormal flag is reported by the reader below with the
+      // same words as a file; only text that is no number at all is caught here.
+      auto v = !raw.empty() && raw.front() == '-' ? util::parse_decimal(raw) : util::parse_count(raw);
+      if (!v && !raw.empty() && raw.front() != '-') {
+        // A subnormal value is a number, only too small: let the range check say so.
+        double tiny = 0;
+        const auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), tiny);
+        if (end == raw.data() + raw.size() && std::isfinite(tiny) && !util::is_normal_or_zero(tiny)) v = tiny;
       }
-      auto v = util::parse_count(raw);
       if (!v) return bad(field.kind == Kind::count ? "a number like 350M, 7B or 1.2T" : "a number");
-      if (*v == std::floor(*v) && std::fabs(*v) < 9e15) return Json(static_cast<std::int64_t>(*v));
+      if (auto n = util::to_integer(*v, -(std::int64_t{1} << 53), std::int64_t{1} << 53)) return Json(*n);
       return Json(*v);
     }
     case Kind::text: return Json(raw);
@@ -175,33 +189,31 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   // Read every field first, so that every problem is reported in one run.
   auto model_id = r.string("model");
   auto family_id = r.string("family");
-  auto params = r.number("params", NumberRule::positive);
-  auto active = r.number("active_params", NumberRule::positive);
+  const auto bounded = [&](const char* key) { return r.number(key, field(key).bounds); };
+  auto params = bounded("params");
+  auto active = bounded("active_params");
   auto precision = r.one_of("precision", catalog::precision_names());
   auto phase = r.one_of("phase", k_phases);
   auto method = r.one_of("method", k_methods);
   auto mode = r.one_of("mode", k_modes);
-  w.qps = r.number("qps", NumberRule::positive);
-  w.latency_ms = r.number("latency_ms", NumberRule::positive);
-  w.ttft_ms = r.number("ttft_ms", NumberRule::positive);
-  w.tpot_ms = r.number("tpot_ms", NumberRule::positive);
-  auto as_double = [](std::optional<std::int64_t> v) {
-    return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
-  };
-  w.input_tokens = as_double(r.integer("input_tokens", 1));
-  w.output_tokens = as_double(r.integer("output_tokens", 1));
-  w.batch_size = as_double(r.integer("batch_size", 1));
-  w.dataset_samples = r.number("dataset_samples", NumberRule::positive);
-  w.dataset_tokens = r.number("dataset_tokens", NumberRule::positive);
-  w.epochs = r.number("epochs", NumberRule::positive);
-  w.features = as_double(r.integer("features", 1));
-  w.denoising_steps = as_double(r.integer("denoising_steps", 1));
-  w.iterations = as_double(r.integer("iterations", 1));
+  w.qps = bounded("qps");
+  w.latency_ms = bounded("latency_ms");
+  w.ttft_ms = bounded("ttft_ms");
+  w.tpot_ms = bounded("tpot_ms");
+  w.input_tokens = bounded("input_tokens");
+  w.output_tokens = bounded("output_tokens");
+  w.batch_size = bounded("batch_size");
+  w.dataset_samples = bounded("dataset_samples");
+  w.dataset_tokens = bounded("dataset_tokens");
+  w.epochs = bounded("epochs");
+  w.features = bounded("features");
+  w.denoising_steps = bounded("denoising_steps");
+  w.iterations = bounded("iterations");
   w.gradient_checkpointing = r.boolean("gradient_checkpointing").value_or(false);
   w.optimizations = r.string_list("optimizations", &k_optimizations);
-  w.deadline_hours = r.number("deadline_hours", NumberRule::positive);
-  w.budget_usd_per_hour = r.number("budget_usd_per_hour", NumberRule::positive);
-  w.budget_usd = r.number("budget_usd", NumberRule::positive);
+  w.deadline_hours = bounded("deadline_hours");
+  w.budget_usd_per_hour = bounded("budget_usd_per_hour");
+  w.budget_usd = bounded("budget_usd");
   for (const auto& c : r.string_list("cloud", &catalog::cloud_names())) w.clouds.push_back(*catalog::parse_cloud(c));
   w.region = r.string("region");
   w.spot = r.boolean("spot").value_or(false);
@@ -231,7 +243,7 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
     }
   }
   if (!model_id && !family_id) {
-    diagnostics.push_back(util::diagnostic_at(root, "give a model (--model) or a family (--family)"));
+    util::add_diagnostic(diagnostics, [&] { return util::diagnostic_at(root, "give a model (--model) or a family (--family)"); });
   }
   if (!diagnostics.empty()) throw util::InputError(std::move(diagnostics));
   if (!family) family = catalog.family(model->family);

@@ -6,10 +6,15 @@
 #   expected_err   (optional) stderr, exactly
 #   expected_out   (optional) stdout, exactly; when absent, stdout must be empty unless
 #   out_contains   (optional) lists lines that stdout must contain
+#   env            (optional) NAME=VALUE lines (raw bytes) added to the environment of the run
+#   setup          (optional) a bash script run first, in a scratch copy of the case folder where
+#                  the command then runs (FIFOs, symbolic links, large generated inputs)
+# Every case runs in a scratch copy of its folder, with a 60-second limit (a case that waits for
+# input, or works on after its reader left, fails instead of hanging).
 # Run with REGENERATE=1 to rewrite expected_err/expected_out from the current binary for review.
 # Also checks what only a real process shows: a full disk and a closed pipe.
 set -uo pipefail
-bin=$1
+bin=$(realpath "$1")
 cases=$2
 pass=0
 fail=0
@@ -19,11 +24,16 @@ trap 'rm -rf "$work"' EXIT
 for dir in "$cases"/*/; do
   name=$(basename "$dir")
   mapfile -t args <"$dir/args"
-  if [[ -f $dir/stdin ]]; then
-    (cd "$dir" && "$bin" "${args[@]}" <stdin >"$work/out" 2>"$work/err")
-  else
-    (cd "$dir" && "$bin" "${args[@]}" </dev/null >"$work/out" 2>"$work/err")
+  envs=()
+  [[ -f $dir/env ]] && mapfile -t envs <"$dir/env"
+  run=$work/case
+  rm -rf "$run" && cp -r "$dir" "$run"
+  if [[ -f $run/setup ]] && ! (cd "$run" && bash ./setup >"$work/setup.log" 2>&1); then
+    echo "FAIL $name: setup failed:"; cat "$work/setup.log"; fail=$((fail + 1)); continue
   fi
+  input=/dev/null
+  [[ -f $run/stdin ]] && input=stdin
+  (cd "$run" && env "${envs[@]}" timeout -k 5 60 "$bin" "${args[@]}" <"$input" >"$work/out" 2>"$work/err")
   code=$?
   if [[ ${REGENERATE:-0} == 1 ]]; then
     echo "$code" >"$dir/expected_exit"
@@ -74,6 +84,43 @@ AIADVISE_PROGRESS=1 "$bin" recommend --batch "$work/p.jsonl" >/dev/null 2>"$work
 if grep -q "lines/s" "$work/err"; then pass=$((pass + 1)); else echo "FAIL progress: not shown when asked"; fail=$((fail + 1)); fi
 env -u AIADVISE_PROGRESS "$bin" recommend --batch "$work/p.jsonl" >/dev/null 2>"$work/err"
 if ! grep -q "lines/s" "$work/err"; then pass=$((pass + 1)); else echo "FAIL progress: shown in a pipe"; fail=$((fail + 1)); fi
+
+# A batch whose reader left stops at once, quietly: 200,000 distinct workloads (minutes of work)
+# must end within the 60-second limit after `head -c 100` closes the pipe, with no error.
+awk 'BEGIN { for (i = 0; i < 200000; i++) printf "{\"model\":\"llama-3.1-8b\",\"qps\":%.3f}\n", 0.5 + i / 1000 }' >"$work/many.jsonl"
+timeout -k 5 60 "$bin" recommend --batch "$work/many.jsonl" 2>"$work/err" | head -c 100 >/dev/null
+code=${PIPESTATUS[0]}
+if [[ $code == 0 && ! -s $work/err ]]; then
+  pass=$((pass + 1))
+else
+  echo "FAIL batch-closed-pipe: exit $code (124: still working after the reader left)"; head -5 "$work/err"; fail=$((fail + 1))
+fi
+
+# Memory: an allocation failure is exit 3 with a message, never an abort; and at the input caps the
+# run stays within the documented bound (docs/reliability.md, "Memory"), so that the cap, not the
+# address-space limit, stops it. Not under AddressSanitizer, which reserves terabytes of address
+# space and cannot run under `ulimit -v`.
+if ! ldd "$bin" 2>/dev/null | grep -q libasan; then
+  # The documented bound at a 16 MiB cap: 24 x 16 MiB + 64 MiB of resident memory; the address
+  # space limit allows another 256 MiB for what is mapped but not resident (libraries, the 32 MiB
+  # reserve for out-of-memory handling).
+  bound_kib=$(((24 * 16 + 64 + 256) * 1024))
+  python3 -c 'import sys; n=(16<<20)//3-8; sys.stdout.write("{\"instances\":[" + "{},"*(n-1) + "{}]}")' >"$work/objects.json"
+  (ulimit -v 400000; "$bin" --no-config --catalog "$work/objects.json" catalog validate >"$work/out" 2>"$work/err")
+  code=$?
+  if [[ $code == 3 ]] && grep -q "out of memory" "$work/err" && [[ ! -s $work/out ]]; then
+    pass=$((pass + 1))
+  else
+    echo "FAIL out-of-memory: exit $code, expected 3 with a message"; head -5 "$work/err"; fail=$((fail + 1))
+  fi
+  (ulimit -v "$bound_kib"; "$bin" --no-config --max-input-bytes 16777216 --catalog "$work/objects.json" catalog validate >"$work/out" 2>"$work/err")
+  code=$?
+  if [[ $code == 2 ]] && grep -q "more JSON values than this run may hold" "$work/err"; then
+    pass=$((pass + 1))
+  else
+    echo "FAIL memory-at-caps: exit $code, expected 2 (the value cap) within ${bound_kib} KiB"; head -5 "$work/err"; fail=$((fail + 1))
+  fi
+fi
 
 echo "cli golden: $pass passed, $fail failed"
 ((fail == 0))

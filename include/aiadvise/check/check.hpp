@@ -24,6 +24,9 @@ struct Finding {
   std::string message;  ///< with the numbers compared
 };
 
+/// The largest count a proposed choice may name (--proposed, a project file, a --batch line).
+inline constexpr int k_max_proposed_count = 100'000;
+
 /// What the team chose.
 struct Proposed {
   std::string cloud;     ///< optional; checked against the instance's cloud

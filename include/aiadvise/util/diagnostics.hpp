@@ -15,7 +15,27 @@ struct Diagnostic {
   std::size_t column = 0;
   std::string pointer;  ///< JSON pointer of the offending value; "" for the whole document
   std::string message;
+  /// Problems found after a list was full (k_max_diagnostics) and counted here instead of kept.
+  std::size_t more = 0;
 };
+
+/// The most diagnostics a list keeps: past it, problems are only counted (Diagnostic::more), so
+/// that a hostile input cannot make the report of its problems larger than memory.
+inline constexpr std::size_t k_max_diagnostics = 100'000;
+
+/// Appends `make()` to `list`, or, when the list is full, only counts one more problem on its last
+/// entry; `make` (which may search a document for a position) is then not called.
+template <typename Make>
+void add_diagnostic(std::vector<Diagnostic>& list, Make&& make) {
+  if (list.size() < k_max_diagnostics) list.push_back(make());
+  else ++list.back().more;
+}
+void add_diagnostic(std::vector<Diagnostic>& list, Diagnostic diagnostic);
+/// Appends `more` (and what it counted) within the cap.
+void add_diagnostics(std::vector<Diagnostic>& list, const std::vector<Diagnostic>& more);
+
+/// How many problems a list stands for: its entries and what they counted.
+std::size_t count_problems(const std::vector<Diagnostic>& list);
 
 /// "aiadvise: error: FILE:LINE:COL: POINTER: message", with control and bidi characters escaped.
 std::string format_diagnostic(const Diagnostic& diagnostic, const char* severity = "error");

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,10 +17,21 @@ namespace aiadvise::util {
 
 using Json = nlohmann::json;
 
+/// The highest --max-depth accepted. Readers and nlohmann_json copy and print values recursively,
+/// so nesting is capped well below what the stack holds (docs/reliability.md, "Nesting").
+inline constexpr std::size_t k_max_depth_ceiling = 1000;
+
+/// The highest --max-input-bytes (and --max-line-bytes) accepted.
+inline constexpr std::size_t k_max_input_bytes_ceiling = std::size_t{1} << 30;
+
 /// Caps on what a JSON input may be; each has a flag to raise it.
 struct JsonLimits {
   std::size_t max_bytes = 64u << 20;  ///< whole input
   std::size_t max_depth = 64;         ///< nesting of arrays and objects; the cap itself is accepted
+  /// Whether the values built count against the run's util::InputBudget (file_io.hpp): true for
+  /// inputs held for the whole run; false for a --batch line (freed before the next is read, and
+  /// capped by --max-line-bytes) and for the embedded catalog.
+  bool draw_from_budget = true;
 };
 
 struct TextPosition {
@@ -27,7 +39,8 @@ struct TextPosition {
   std::size_t column = 0;  ///< 1-based, in characters (UTF-8 code points)
 };
 
-/// Line and column of a byte offset.
+/// Line and column of a byte offset (one scan from the start; JsonDocument::locate keeps
+/// checkpoints instead, for many lookups).
 TextPosition position_of_offset(std::string_view text, std::size_t offset);
 
 /// Appends one reference token to a JSON pointer, escaping '~' and '/'.
@@ -48,16 +61,23 @@ class JsonDocument {
   Json& mutable_value() { return m_value; }
 
   /// Where the value at `pointer` starts; falls back to the nearest enclosing value that exists.
+  /// Lookups share an index of what was searched, so that n diagnostics in one container cost
+  /// about one pass over the text, not n.
   TextPosition locate(std::string_view pointer) const;
 
   /// A diagnostic about the value at `pointer` in this document.
   Diagnostic diagnostic(std::string pointer, std::string message) const;
 
  private:
+  class Locator;
+  Locator& locator() const;
+
   std::string m_name;
   std::string m_text;
   Json m_value;
   bool m_ok = false;
+  /// Built on the first lookup; shared by copies (it holds offsets into the same text).
+  mutable std::shared_ptr<Locator> m_locator;
 };
 
 }  // namespace aiadvise::util

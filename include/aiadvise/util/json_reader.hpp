@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "aiadvise/util/json_document.hpp"
+#include "aiadvise/util/numeric.hpp"
 
 namespace aiadvise::util {
 
@@ -44,7 +45,11 @@ class ObjectReader {
   /// A YYYY-MM-DD date.
   std::optional<std::string> date(std::string_view key, bool required = false);
   std::optional<double> number(std::string_view key, NumberRule rule, bool required = false);
-  std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, bool required = false);
+  /// A number within the field's stated range (util::Bounds).
+  std::optional<double> number(std::string_view key, const Bounds& bounds, bool required = false);
+  /// A whole number from `min` to `max`: the stated range of the field, within which every
+  /// conversion and product the program makes is safe.
+  std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max, bool required = false);
   std::optional<bool> boolean(std::string_view key, bool required = false);
   std::optional<std::string> one_of(std::string_view key, const std::vector<std::string>& allowed,
                                     bool required = false);
@@ -72,7 +77,8 @@ class ObjectReader {
   void know(std::string_view key);
 };
 
-/// Number checks shared by readers: finite, within the rule, and not implausibly large.
+/// Number checks shared by readers: finite, not subnormal, within the rule, and not implausibly
+/// large (1e18).
 std::optional<std::string> check_number(const Json& value, NumberRule rule, double& out);
 
 bool is_kebab_id(std::string_view text);

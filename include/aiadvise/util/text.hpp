@@ -8,6 +8,11 @@
 
 namespace aiadvise::util {
 
+/// The byte offset of the first byte that is not part of valid UTF-8 (overlong forms, surrogates
+/// and code points above U+10FFFF are invalid), or nothing when all of `text` is valid.
+std::optional<std::size_t> first_invalid_utf8(std::string_view text);
+inline bool is_valid_utf8(std::string_view text) { return !first_invalid_utf8(text).has_value(); }
+
 /// Escapes control characters, DEL, bidi controls and invalid UTF-8 so that input text echoed
 /// in a message cannot move the cursor, recolour the terminal or reorder the line.
 std::string escape_for_terminal(std::string_view text);
@@ -21,9 +26,14 @@ std::optional<std::string> nearest(std::string_view word, const std::vector<std:
 /// " (did you mean 'x'?)" or "".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
-/// Parses a count with an optional suffix: "350M", "7B", "1.2T", "12k", "6.74e9". Rejects
-/// negatives, NaN, infinities and trailing garbage.
+/// Parses a count with an optional suffix: "350M", "7B", "1.2T", "12k", "6.74e9": decimal text
+/// as util::parse_decimal reads it. Rejects negatives, NaN, infinities, subnormals, spaces,
+/// hexadecimal and trailing garbage.
 std::optional<double> parse_count(std::string_view text);
+
+/// A calendar date written YYYY-MM-DD: a real day of its month (2024-02-29 is one, 2026-02-31 and
+/// 2025-02-29 are not), years 1000 to 9999.
+bool is_iso_date(std::string_view text);
 
 /// Formats a count the way parse_count reads it: 6.74e9 -> "6.74B".
 std::string format_count(double value);

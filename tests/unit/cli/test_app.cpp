@@ -92,7 +92,7 @@ TEST_CASE("cli: catalog validate reports a bad user catalog with file, line and 
   CHECK(r.code == exit_code::k_exit_invalid);
   CHECK(r.out.empty());
   CHECK(r.err == "aiadvise: error: test_cli_bad_catalog.json:2:52: /instances/0/price_usd_per_hour: "
-                 "expected a positive number, got \"1,20\"\n");
+                 "expected a number from 1e-06 to 1000000, got \"1,20\"\n");
 }
 
 TEST_CASE("cli: a user catalog override is used and shown with its origin", "[cli][catalog]") {

@@ -58,7 +58,7 @@ TEST_CASE("batch: a bad line yields an error object with its line number and the
   CHECK(lines[1].at("error").at(0).at("pointer") == "/model");
   CHECK(lines[2].at("line") == 3);
   CHECK(lines[2].at("error").at(0).at("message").get<std::string>().find("invalid JSON") == 0);
-  CHECK(lines[3].at("error").at(0).at("message").get<std::string>().find("expected a positive number, got \"12\"") != std::string::npos);
+  CHECK(lines[3].at("error").at(0).at("message").get<std::string>().find("expected a number from 1e-06 to 10000000, got \"12\"") != std::string::npos);
   CHECK(lines[4].contains("verdict"));
   // Each bad line is also reported on stderr with the stream's line number.
   CHECK(r.err.find(f.path + ":2:") != std::string::npos);

@@ -322,8 +322,15 @@ TEST_CASE("config: bad environment values exit 2 naming the variable", "[cli][co
            {"AIADVISE_SPOT", "maybe", "AIADVISE_SPOT: expected true or false"},
            {"AIADVISE_MAX_COST_RATIO", "0.9", "AIADVISE_MAX_COST_RATIO: expected a number from 1 to 1000"},
            {"AIADVISE_MAX_COST_RATIO", "lots", "AIADVISE_MAX_COST_RATIO: expected a number"},
-           {"AIADVISE_MIN_COST_DIFFERENCE", "-1", "AIADVISE_MIN_COST_DIFFERENCE: expected a number of at least 0"},
+           {"AIADVISE_MIN_COST_DIFFERENCE", "-1", "AIADVISE_MIN_COST_DIFFERENCE: expected a number from 0 to 1000000000"},
            {"AIADVISE_FAIL_ON", "wran", "AIADVISE_FAIL_ON: expected fail or warn, got 'wran' (did you mean 'warn'?)"},
+           // Decimal text only: strtod would read these as 16, 5 and infinity (issue 16).
+           {"AIADVISE_MAX_COST_RATIO", "0x10", "AIADVISE_MAX_COST_RATIO: expected a number from 1 to 1000 (decimal digits, no spaces), got '0x10'"},
+           {"AIADVISE_MAX_COST_RATIO", " 5", "AIADVISE_MAX_COST_RATIO: expected a number from 1 to 1000 (decimal digits, no spaces), got ' 5'"},
+           {"AIADVISE_MAX_COST_RATIO", "inf", "AIADVISE_MAX_COST_RATIO: expected a number from 1 to 1000"},
+           {"AIADVISE_MIN_COST_DIFFERENCE", "nan", "AIADVISE_MIN_COST_DIFFERENCE: expected a number from 0 to 1000000000"},
+           {"AIADVISE_MIN_COST_DIFFERENCE", "5e-324", "AIADVISE_MIN_COST_DIFFERENCE: expected a number from 0 to 1000000000"},
+           {"AIADVISE_REGION", "eu\xff", "AIADVISE_REGION: 'eu\\xff' is not valid UTF-8 text"},
        }) {
     INFO(name << "=" << value);
     EnvGuard guard;
