@@ -255,12 +255,12 @@ Service EntryReaders::service(const Json& v, const Location& at, const FieldLoca
     const Location base = r.location_of("limits");
     for (const auto& [key, value] : limits->items()) {
       if (key == "notes" || key == "source" || key == "as_of") continue;
-      const Location at{base.document, util::pointer_append(base.pointer, key)};
+      const Location where{base.document, util::pointer_append(base.pointer, key)};
       if (!value.is_number()) {
-        util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(at, fmt::format("expected {}, got {}", util::describe_bounds(k_limit),
+        util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(where, fmt::format("expected {}, got {}", util::describe_bounds(k_limit),
                                                                     util::describe_value(value))); });
       } else if (auto problem = util::check_bounds(value.get<double>(), k_limit, util::describe_value(value))) {
-        util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(at, *problem); });
+        util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(where, *problem); });
       } else {
         s.limits[key] = value.get<double>();
       }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <stdexcept>
 
 #include "aiadvise/report/plausibility.hpp"
 #include "aiadvise/report/recommend.hpp"
@@ -182,46 +184,130 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   return out;
 }
 
-Json check_report(const std::vector<WorkloadCheck>& checks, const std::vector<SkippedResource>& skipped, const std::vector<std::string>& warnings,
+namespace {
+
+// What the report says of all its workloads together, gathered one workload at a time.
+struct Totals {
+  int counts[3] = {0, 0, 0};
+  bool failing = false;
+  std::size_t workloads = 0;
+  std::vector<std::string> warnings;
+};
+
+Json workload_entry(const WorkloadCheck& ch, Severity fail_on, Totals& totals) {
+  ++totals.workloads;
+  ++totals.counts[static_cast<int>(ch.verdict)];
+  Json findings = Json::array();
+  for (const auto& f : ch.findings) {
+    findings.push_back({{"rule", f.rule}, {"severity", std::string(to_string(f.severity))}, {"message", f.message}});
+    totals.failing = totals.failing || f.severity >= fail_on;
+  }
+  // Results beyond human scale are flagged, naming the input that caused them (report/plausibility.hpp).
+  const std::string subject = fmt::format("workload '{}': the proposed {}", ch.name, ch.proposed.instance);
+  for (auto& w : report::plausibility_warnings(ch.workload, ch.proposed_option, subject, ch.proposed.count > 0 ? ch.proposed.origin : "")) {
+    totals.warnings.push_back(std::move(w));
+  }
+  return {{"name", ch.name},
+          {"verdict", std::string(to_string(ch.verdict))},
+          {"proposed", {{"cloud", ch.proposed.cloud}, {"instance", ch.proposed.instance}, {"count", ch.proposed.count},
+                        {"service", ch.proposed.service}, {"origin", ch.proposed.origin}}},
+          {"estimate", ch.proposed_option},
+          {"findings", findings},
+          {"best", ch.best},
+          {"workload", ch.workload}};
+}
+
+// The report without its workloads ("workloads": []).
+Json report_shell(const Totals& totals, const std::vector<SkippedResource>& skipped, const std::vector<std::string>& warnings,
                   const Options& options, Severity fail_on) {
   Json r = Json::object();
   r["schema_version"] = 1;
-  int counts[3] = {0, 0, 0};
-  bool failing = false;
-  Json workloads = Json::array();
-  for (const auto& ch : checks) {
-    ++counts[static_cast<int>(ch.verdict)];
-    Json findings = Json::array();
-    for (const auto& f : ch.findings) {
-      findings.push_back({{"rule", f.rule}, {"severity", std::string(to_string(f.severity))}, {"message", f.message}});
-      failing = failing || f.severity >= fail_on;
-    }
-    workloads.push_back({{"name", ch.name},
-                         {"verdict", std::string(to_string(ch.verdict))},
-                         {"proposed", {{"cloud", ch.proposed.cloud}, {"instance", ch.proposed.instance}, {"count", ch.proposed.count},
-                                       {"service", ch.proposed.service}, {"origin", ch.proposed.origin}}},
-                         {"estimate", ch.proposed_option},
-                         {"findings", findings},
-                         {"best", ch.best},
-                         {"workload", ch.workload}});
-  }
   Json skipped_json = Json::array();
   for (const auto& s : skipped) skipped_json.push_back({{"address", s.address}, {"type", s.type}, {"reason", s.reason}});
-  // Results beyond human scale are flagged, naming the input that caused them (report/plausibility.hpp).
-  std::vector<std::string> all_warnings = warnings;
-  for (const auto& ch : checks) {
-    const std::string subject = fmt::format("workload '{}': the proposed {}", ch.name, ch.proposed.instance);
-    for (auto& w : report::plausibility_warnings(ch.workload, ch.proposed_option, subject, ch.proposed.count > 0 ? ch.proposed.origin : "")) {
-      all_warnings.push_back(std::move(w));
-    }
-  }
-  r["summary"] = {{"workloads", checks.size()}, {"pass", counts[0]}, {"warn", counts[1]}, {"fail", counts[2]},
+  r["summary"] = {{"workloads", totals.workloads}, {"pass", totals.counts[0]}, {"warn", totals.counts[1]}, {"fail", totals.counts[2]},
                   {"fail_on", std::string(to_string(fail_on))}, {"max_cost_ratio", options.max_cost_ratio},
-                  {"min_cost_difference_usd", options.min_cost_difference_usd}, {"failed", failing}};
-  r["workloads"] = workloads;
+                  {"min_cost_difference_usd", options.min_cost_difference_usd}, {"failed", totals.failing}};
+  r["workloads"] = Json::array();
   r["skipped"] = skipped_json;
-  r["warnings"] = all_warnings;
+  std::vector<std::string> all = warnings;
+  all.insert(all.end(), totals.warnings.begin(), totals.warnings.end());
+  r["warnings"] = all;
   return r;
+}
+
+}  // namespace
+
+Json check_report(const std::vector<WorkloadCheck>& checks, const std::vector<SkippedResource>& skipped, const std::vector<std::string>& warnings,
+                  const Options& options, Severity fail_on) {
+  Totals totals;
+  Json workloads = Json::array();
+  for (const auto& ch : checks) workloads.push_back(workload_entry(ch, fail_on, totals));
+  Json r = report_shell(totals, skipped, warnings, options, fail_on);
+  r["workloads"] = std::move(workloads);
+  return r;
+}
+
+struct JsonReportWriter::State {
+  Totals totals;
+  std::FILE* spill = nullptr;  // the workloads' entries, as text
+  std::string pending;         // what is not yet in `spill`
+};
+
+JsonReportWriter::JsonReportWriter(const Options& options, Severity fail_on)
+    : m_options(options), m_fail_on(fail_on), m_state(std::make_unique<State>()) {
+  // NOTE: an anonymous temporary file (removed by the system when closed, even on a crash); when
+  // none can be made, the entries stay in memory.
+  m_state->spill = std::tmpfile();
+}
+
+JsonReportWriter::~JsonReportWriter() {
+  if (m_state->spill) std::fclose(m_state->spill);
+}
+
+bool JsonReportWriter::failed() const { return m_state->totals.failing; }
+
+void JsonReportWriter::add(const WorkloadCheck& check) {
+  const Json entry = workload_entry(check, m_fail_on, m_state->totals);
+  std::string& out = m_state->pending;
+  if (m_state->totals.workloads > 1) out += ",\n";
+  // Indented as the entry of an array inside the report's top-level object (dump(2)): four spaces
+  // in front of every line. JSON text holds no raw newline inside a string.
+  const std::string text = entry.dump(2);
+  out += "    ";
+  for (const char c : text) {
+    out += c;
+    if (c == '\n') out += "    ";
+  }
+  if (m_state->spill && out.size() >= (1u << 20)) {
+    if (std::fwrite(out.data(), 1, out.size(), m_state->spill) != out.size()) {
+      throw std::runtime_error("cannot write the report's temporary file");
+    }
+    out.clear();
+  }
+}
+
+int JsonReportWriter::write(const std::vector<SkippedResource>& skipped, const std::vector<std::string>& warnings,
+                            const std::function<int(std::string_view)>& emit) {
+  const std::string shell = report_shell(m_state->totals, skipped, warnings, m_options, m_fail_on).dump(2);
+  // "workloads" sorts last, so the shell ends with its empty array: `"workloads": []\n}`.
+  const std::string_view tail = "[]\n}";
+  if (shell.size() < tail.size() || shell.compare(shell.size() - tail.size(), tail.size(), tail) != 0) {
+    throw std::logic_error("check report: \"workloads\" is not the last member");
+  }
+  if (m_state->totals.workloads == 0) return emit(shell + "\n");
+  if (int status = emit(std::string_view(shell).substr(0, shell.size() - tail.size()))) return status;
+  if (int status = emit("[\n")) return status;
+  if (m_state->spill) {
+    std::rewind(m_state->spill);
+    char buffer[1 << 16];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, m_state->spill)) > 0) {
+      if (int status = emit(std::string_view(buffer, n))) return status;
+    }
+    if (std::ferror(m_state->spill)) throw std::runtime_error("cannot read the report's temporary file");
+  }
+  if (int status = emit(m_state->pending)) return status;
+  return emit("\n  ]\n}\n");
 }
 
 }  // namespace aiadvise::check

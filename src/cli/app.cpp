@@ -187,15 +187,16 @@ std::optional<std::string> invalid_utf8_argument(const std::vector<std::string>&
     if (util::is_valid_utf8(arg)) continue;
     const auto equals = arg.find('=');
     std::string name;
+    std::string value = arg;
     if (arg.rfind("--", 0) == 0 && equals != std::string::npos && util::is_valid_utf8(arg.substr(0, equals))) {
       name = arg.substr(0, equals);
+      value = arg.substr(equals + 1);
     } else if (i > 0 && args[i - 1].size() > 1 && args[i - 1][0] == '-' && util::is_valid_utf8(args[i - 1])) {
       name = args[i - 1];
     }
     const std::string what = name.empty() ? fmt::format("argument {}", i + 1) : name;
-    return fmt::format("{}: '{}' is not valid UTF-8 text (aiadvise reads its command line as UTF-8; rename a file "
-                       "whose name is not)",
-                       what, util::escape_for_terminal(arg));
+    return fmt::format("{}: '{}' is not valid UTF-8 text (aiadvise reads its command line as UTF-8)", what,
+                       util::escape_for_terminal(value));
   }
   return std::nullopt;
 }
@@ -230,12 +231,12 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   app.add_flag("-q,--quiet", global.quiet, "Print only errors on stderr");
   app.add_option("--max-input-bytes", global.max_input_bytes,
                  "Cap on the input one run reads, all files together (default 64 MiB, at most 1 GiB)")
-      ->check(decimal_range(util::Bounds{1, static_cast<double>(util::k_max_input_bytes_ceiling), true}));
+      ->transform(decimal_range(util::Bounds{1, static_cast<double>(util::k_max_input_bytes_ceiling), true}));
   app.add_option("--max-depth", global.max_depth,
                  fmt::format("Cap on JSON nesting depth (default 64, at most {})", util::k_max_depth_ceiling))
-      ->check(decimal_range(util::Bounds{1, static_cast<double>(util::k_max_depth_ceiling), true}));
+      ->transform(decimal_range(util::Bounds{1, static_cast<double>(util::k_max_depth_ceiling), true}));
   app.add_option("--max-line-bytes", global.max_line_bytes, "Cap on one line of a --batch JSON Lines input (default 1 MiB, at most 1 GiB)")
-      ->check(decimal_range(util::Bounds{1, static_cast<double>(util::k_max_input_bytes_ceiling), true}));
+      ->transform(decimal_range(util::Bounds{1, static_cast<double>(util::k_max_input_bytes_ceiling), true}));
 
   setup_catalog(app, global, action);
   setup_recommend(app, global, action);

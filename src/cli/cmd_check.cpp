@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -92,13 +93,22 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
   std::vector<check::WorkloadCheck> checks;
   std::vector<check::SkippedResource> skipped;
   std::vector<std::string> warnings;
+  // NOTE: the JSON report is streamed: a project of 100,000 workloads would otherwise hold every
+  // result, and the report, in memory at once. Every input has been read and checked before the
+  // first check runs, so a bad input still leaves nothing on stdout.
+  std::unique_ptr<check::JsonReportWriter> json;
+  if (o.format == "json") json = std::make_unique<check::JsonReportWriter>(options, fail_on);
+  const auto add = [&](check::WorkloadCheck&& result) {
+    if (json) json->add(result);
+    else checks.push_back(std::move(result));
+  };
 
   if (!o.proposed.empty()) {
     const workload::Workload w = read_workload(o.workload, global, c);
     check::Proposed p = parse_proposed(o.proposed);
     p.service = o.service;
     if (w.clouds.size() == 1) p.cloud = std::string(catalog::to_string(w.clouds.front()));
-    checks.push_back(check::check_workload("workload", w, p, c, options));
+    add(check::check_workload("workload", w, p, c, options));
   } else {
     std::string project_path = o.project;
     if (project_path.empty() && std::filesystem::exists("aiadvise.json")) project_path = "aiadvise.json";
@@ -112,6 +122,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
     if (!project_path.empty()) {
       project_doc = std::make_unique<util::JsonDocument>(read_json(project_path, global));
       project = check::read_project(*project_doc, c);
+      project_doc.reset();  // the workloads are read; the document is not needed while checking
     }
     std::map<std::string, const check::ProjectWorkload*> by_name;
     for (const auto& pw : project.workloads) by_name[pw.name] = &pw;
@@ -138,22 +149,29 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
         p.count = r.count;
         p.service = r.service;
         p.origin = "terraform: " + r.address;
-        checks.push_back(check::check_workload(name + " (" + r.address + ")", pw->second->workload, p, c, options));
+        add(check::check_workload(name + " (" + r.address + ")", pw->second->workload, p, c, options));
         covered.insert(name);
       }
     }
     for (const auto& pw : project.workloads) {
       if (pw.proposed) {
-        checks.push_back(check::check_workload(pw.name, pw.workload, *pw.proposed, c, options));
+        add(check::check_workload(pw.name, pw.workload, *pw.proposed, c, options));
       } else if (!covered.count(pw.name)) {
         warnings.push_back(fmt::format("workload '{}' has no proposed choice and no Terraform resource: nothing to check", pw.name));
       }
     }
   }
 
+  if (json) {
+    const int status = json->write(skipped, warnings, [&io](std::string_view text) { return io.emit(text); });
+    if (status > 0) {
+      io.err += fmt::format("aiadvise: error: cannot write the result to standard output: {}\n", std::strerror(status));
+      return k_exit_io;
+    }
+    return json->failed() ? k_exit_findings : k_exit_ok;
+  }
   const util::Json report = check::check_report(checks, skipped, warnings, options, fail_on);
-  if (o.format == "json") io.out = report.dump(2) + "\n";
-  else if (o.format == "markdown") io.out = check::render_markdown(report);
+  if (o.format == "markdown") io.out = check::render_markdown(report);
   else if (o.format == "github") io.out = check::render_github(report);
   else if (o.format == "html") io.out = render::check_html(report);
   else io.out = check::render_table(report);

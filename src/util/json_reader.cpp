@@ -29,8 +29,42 @@ Diagnostic diagnostic_at(const Location& where, std::string message) {
   return Diagnostic{"", 0, 0, where.pointer, std::move(message)};
 }
 
+namespace {
+// Writes `value` as JSON until `out` holds more than `limit` bytes, then stops: a message about a
+// 60 MB array prints its start without serialising the rest (or recursing through all of it).
+void describe_into(const Json& value, std::string& out, std::size_t limit) {
+  if (out.size() > limit) return;
+  if (value.is_array()) {
+    out += '[';
+    bool first = true;
+    for (const auto& item : value) {
+      if (out.size() > limit) return;
+      if (!first) out += ',';
+      first = false;
+      describe_into(item, out, limit);
+    }
+    out += ']';
+  } else if (value.is_object()) {
+    out += '{';
+    bool first = true;
+    for (const auto& [key, item] : value.items()) {
+      if (out.size() > limit) return;
+      if (!first) out += ',';
+      first = false;
+      out += Json(key).dump(-1, ' ', false, Json::error_handler_t::replace);
+      out += ':';
+      describe_into(item, out, limit);
+    }
+    out += '}';
+  } else {
+    out += value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+}
+}  // namespace
+
 std::string describe_value(const Json& value) {
-  std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string text;
+  describe_into(value, text, 60);
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   return text;
 }

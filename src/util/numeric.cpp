@@ -13,9 +13,9 @@ bool is_normal_or_zero(double value) {
 }
 
 namespace {
-// 100000 and 100000000 as written; 1e+15 and 1e-06 in exponent form.
+// 100000 and 1073741824 as written; 1e+15 and 1e-06 in exponent form.
 std::string bound_text(double v) {
-  if (v == std::floor(v) && std::fabs(v) <= 1e9) return fmt::format("{:.0f}", v);
+  if (v == std::floor(v) && std::fabs(v) < 1e12) return fmt::format("{:.0f}", v);
   return fmt::format("{:g}", v);
 }
 }  // namespace

@@ -3,9 +3,12 @@
 /// pass, warn or fail, with findings that name a rule, the numbers compared and the option
 /// aiadvise would pick instead.
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "aiadvise/catalog/catalog.hpp"
@@ -59,6 +62,30 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
 /// The whole report, which every format renders.
 util::Json check_report(const std::vector<WorkloadCheck>& checks, const std::vector<SkippedResource>& skipped,
                         const std::vector<std::string>& warnings, const Options& options, Severity fail_on);
+
+/// The JSON check report, written as it is made: each workload's entry is kept only as text (in
+/// an anonymous temporary file), so memory does not grow with the number of workloads. The bytes
+/// are those of check_report(...).dump(2) + "\n".
+class JsonReportWriter {
+ public:
+  JsonReportWriter(const Options& options, Severity fail_on);
+  ~JsonReportWriter();
+  JsonReportWriter(const JsonReportWriter&) = delete;
+  JsonReportWriter& operator=(const JsonReportWriter&) = delete;
+
+  void add(const WorkloadCheck& check);
+  /// Whether a finding so far is at or above fail_on.
+  bool failed() const;
+  /// Writes the whole report through `emit`, in pieces; returns the first non-zero status of emit.
+  int write(const std::vector<SkippedResource>& skipped, const std::vector<std::string>& warnings,
+            const std::function<int(std::string_view)>& emit);
+
+ private:
+  struct State;
+  Options m_options;
+  Severity m_fail_on;
+  std::unique_ptr<State> m_state;
+};
 
 /// One workload of a project file, with what the team proposed for it.
 struct ProjectWorkload {
