@@ -51,10 +51,11 @@ def empty_objects(path, size, key):
 
 
 def timed(binary, args, stdin=None, timeout=None):
-    """(wall seconds, peak RSS MiB, exit status, stderr bytes) of one run under GNU time."""
+    """(wall seconds, CPU seconds, peak RSS MiB, exit status, stderr bytes) of one run under GNU time.
+    CPU time (user + system) is the figure to compare on a loaded machine."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as err:
-        cmd = ["/usr/bin/time", "-f", "@@rss %M", binary] + args
+        cmd = ["/usr/bin/time", "-f", "@@rss %M %U %S", binary] + args
         if timeout:
             cmd = ["timeout", "-s", "INT", str(timeout)] + cmd
         proc = subprocess.run(cmd, stdin=stdin or subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
@@ -63,15 +64,19 @@ def timed(binary, args, stdin=None, timeout=None):
         size = err.tell()
         err.seek(max(0, size - 4096))
         tail = err.read().decode("utf-8", "replace")
-    rss = None
+    rss, cpu, stats = None, None, 0
     for line in tail.splitlines():
         if line.startswith("@@rss "):
-            rss = int(line.split()[1]) / 1024
-        elif "exited with non-zero status" in line:
-            pass
+            fields = line.split()
+            rss = int(fields[1]) / 1024
+            cpu = float(fields[2]) + float(fields[3])
+            stats = len(line) + 1
     code = proc.returncode
-    # GNU time exits with the command's status; `timeout` with 124 when it had to stop it.
-    return wall, rss, code, size - len("@@rss 0000000\n")
+    # GNU time exits with the command's status; `timeout` with 124 when it had to stop it; GNU
+    # time adds a line of its own when the status is not 0.
+    other = sum(len(l) + 1 for l in tail.splitlines() if l.startswith("Command exited with non-zero status") or
+                l.startswith("Command terminated by signal"))
+    return wall, cpu, rss, code, size - stats - other
 
 
 def closed_pipe(binary, args):
@@ -149,13 +154,14 @@ def main():
                 for i in range(100000):
                     f.write(json.dumps({"model": "llama-3.1-8b", "qps": round(0.5 + i * 0.001, 3)}) + "\n")
             seconds, code, err = closed_pipe(binary, base + ["recommend", "--batch", path])
-            rows.append(("batch-closed-pipe", os.path.getsize(path), seconds, None, code, err))
+            rows.append(("batch-closed-pipe", os.path.getsize(path), seconds, None, None, code, err))
             os.remove(path)
 
-    print("| case | input bytes | wall (s) | peak RSS (MiB) | exit | stderr bytes |")
-    print("|---|---|---|---|---|---|")
-    for name, size, wall, rss, code, err in rows:
-        print(f"| {name} | {size:,} | {wall:.2f} | {'-' if rss is None else f'{rss:,.0f}'} | {code} | {err:,} |")
+    print("| case | input bytes | wall (s) | CPU (s) | peak RSS (MiB) | exit | stderr bytes |")
+    print("|---|---|---|---|---|---|---|")
+    for name, size, wall, cpu, rss, code, err in rows:
+        print(f"| {name} | {size:,} | {wall:.2f} | {'-' if cpu is None else f'{cpu:.2f}'} | "
+              f"{'-' if rss is None else f'{rss:,.0f}'} | {code} | {err:,} |")
 
 
 if __name__ == "__main__":

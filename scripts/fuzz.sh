@@ -18,8 +18,11 @@
 # tab-separated, to build/fuzz/results.tsv (scripts/test.sh reads it). Exit status 1 if any target
 # failed, 2 for a usage error.
 #
+# Each target runs with a dictionary (-dict): tests/fuzz/<target>.dict, else tests/fuzz/json.dict.
+#
 # Usage: scripts/fuzz.sh [--fresh] [-j JOBS] [SECONDS] [TARGET...]
 #   scripts/fuzz.sh 3600 end_to_end      # an hour on one target
+#   scripts/fuzz.sh --fresh 300          # five minutes per target from the seeds (docs/reliability.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +36,7 @@ while (($#)); do
     --fresh) fresh=1; shift ;;
     -j) jobs=${2:?-j needs a number}; shift 2 ;;
     -j*) jobs=${1#-j}; shift ;;
-    -h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) break ;;
   esac
 done
@@ -75,9 +78,12 @@ run_target() {
   local seeds
   seeds=$(find "tests/fuzz/corpus/$t" -maxdepth 1 -type f ! -name '.*' | wc -l)
   find "tests/fuzz/corpus/$t" -maxdepth 1 -type f ! -name '.*' -exec cp -n -t "$corpus" {} +
+  # A dictionary of the target's tokens: tests/fuzz/<target>.dict, else the JSON one.
+  local dict=tests/fuzz/json.dict
+  [[ -f tests/fuzz/$t.dict ]] && dict=tests/fuzz/$t.dict
   local rc=0
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
-    "$root/tests/fuzz/fuzz_$t" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
+    "$root/tests/fuzz/fuzz_$t" -dict="$dict" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
     -rss_limit_mb=2048 -artifact_prefix="$crashes/" "$corpus" >"$log" 2>&1 || rc=$?
   local runs speed rss inited done_line cov0 cov ft corp0 corp found
   runs=$(final_stat number_of_executed_units "$log")

@@ -257,10 +257,10 @@ Service EntryReaders::service(const Json& v, const Location& at, const FieldLoca
       if (key == "notes" || key == "source" || key == "as_of") continue;
       const Location where{base.document, util::pointer_append(base.pointer, key)};
       if (!value.is_number()) {
-        util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(where, fmt::format("expected {}, got {}", util::describe_bounds(k_limit),
-                                                                    util::describe_value(value))); });
+        util::add_diagnostic(m_diagnostics, where,
+                             fmt::format("expected {}, got {}", util::describe_bounds(k_limit), util::describe_value(value)));
       } else if (auto problem = util::check_bounds(value.get<double>(), k_limit, util::describe_value(value))) {
-        util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(where, *problem); });
+        util::add_diagnostic(m_diagnostics, where, *problem);
       } else {
         s.limits[key] = value.get<double>();
       }
@@ -278,7 +278,7 @@ Service EntryReaders::service(const Json& v, const Location& at, const FieldLoca
       for (std::size_t k = 0; k < models->size(); ++k) {
         const Location item{base.document, util::pointer_append(base.pointer, k)};
         if (!(*models)[k].is_object()) {
-          util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(item, "expected an object"); });
+          util::add_diagnostic(m_diagnostics, item, "expected an object");
           continue;
         }
         ObjectReader t((*models)[k], item, m_diagnostics);
@@ -306,7 +306,7 @@ Service EntryReaders::service(const Json& v, const Location& at, const FieldLoca
     for (std::size_t k = 0; k < prices->size(); ++k) {
       const Location item{base.document, util::pointer_append(base.pointer, k)};
       if (!(*prices)[k].is_object()) {
-        util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(item, "expected an object"); });
+        util::add_diagnostic(m_diagnostics, item, "expected an object");
         continue;
       }
       ObjectReader t((*prices)[k], item, m_diagnostics);
@@ -339,7 +339,7 @@ Json EntryReaders::rule(const Json& v, const Location& at, const FieldLocations&
   if (const Json* when = r.object("when", true)) {
     const Location base = r.location_of("when");
     for (const auto& [pointer, message] : rules::check_condition(*when)) {
-      util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(Location{base.document, base.pointer + pointer}, message); });
+      util::add_diagnostic(m_diagnostics, Location{base.document, base.pointer + pointer}, message);
     }
   }
   if (const Json* effect = r.object("effect", true)) {
@@ -365,7 +365,7 @@ void EntryReaders::check_references(const Catalog& catalog, const std::string& s
     return it != fields.end() ? it->second : Location{at.document, util::pointer_append(at.pointer, key)};
   };
   auto report = [&](const Location& where, std::string message) {
-    util::add_diagnostic(m_diagnostics, [&] { return util::diagnostic_at(where, std::move(message)); });
+    util::add_diagnostic(m_diagnostics, where, std::move(message));
   };
   auto string_field = [&](const char* key) -> std::string {
     auto it = v.find(key);

@@ -43,14 +43,14 @@ class Merger {
   void add_document(JsonDocument& doc) {
     Json& root = doc.mutable_value();
     if (!root.is_object()) {
-      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic("", fmt::format("expected an object of catalog sections ({}), got {}",
-                                                             util::join(all_sections(), ", "),
-                                                             util::describe_value(root))); });
+      util::add_diagnostic(m_diagnostics, doc, "",
+                           fmt::format("expected an object of catalog sections ({}), got {}", util::join(all_sections(), ", "),
+                                       util::describe_value(root)));
       return;
     }
     if (root.empty()) {
-      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic("", fmt::format("a catalog file needs at least one section ({})",
-                                                             util::join(all_sections(), ", "))); });
+      util::add_diagnostic(m_diagnostics, doc, "",
+                           fmt::format("a catalog file needs at least one section ({})", util::join(all_sections(), ", ")));
       return;
     }
     for (auto&& [section, value] : root.items()) {
@@ -60,13 +60,12 @@ class Merger {
         continue;
       }
       if (std::find(list_sections().begin(), list_sections().end(), section) == list_sections().end()) {
-        util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(pointer, fmt::format("unknown catalog section '{}'{}", section,
-                                                                    util::did_you_mean(section, all_sections()))); });
+        util::add_diagnostic(m_diagnostics, doc, pointer,
+                             fmt::format("unknown catalog section '{}'{}", section, util::did_you_mean(section, all_sections())));
         continue;
       }
       if (!value.is_array()) {
-        util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(pointer, fmt::format("expected an array of entries, got {}",
-                                                                    util::describe_value(value))); });
+        util::add_diagnostic(m_diagnostics, doc, pointer, fmt::format("expected an array of entries, got {}", util::describe_value(value)));
         continue;
       }
       std::map<std::string, std::string> seen_here;  // id -> pointer, to name the first definition
@@ -117,7 +116,7 @@ class Merger {
 
   void add_meta(const JsonDocument& doc, Json& value, const std::string& pointer) {
     if (!value.is_object()) {
-      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(pointer, fmt::format("expected an object, got {}", util::describe_value(value))); });
+      util::add_diagnostic(m_diagnostics, doc, pointer, fmt::format("expected an object, got {}", util::describe_value(value)));
       return;
     }
     if (!m_has_meta) {
@@ -131,27 +130,27 @@ class Merger {
   void add_entry(const JsonDocument& doc, const std::string& section, Json& entry, const std::string& pointer,
                  std::map<std::string, std::string>& seen_here) {
     if (!entry.is_object()) {
-      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(pointer, fmt::format("expected an object, got {}", util::describe_value(entry))); });
+      util::add_diagnostic(m_diagnostics, doc, pointer, fmt::format("expected an object, got {}", util::describe_value(entry)));
       return;
     }
     auto id_it = entry.find("id");
     if (id_it == entry.end() || id_it->is_null()) {
-      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(pointer, "missing required field 'id'"); });
+      util::add_diagnostic(m_diagnostics, doc, pointer, "missing required field 'id'");
       return;
     }
     if (!id_it->is_string() || !util::is_kebab_id(id_it->get<std::string>())) {
-      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(
-          util::pointer_append(pointer, "id"),
+      util::add_diagnostic(
+          m_diagnostics, doc, util::pointer_append(pointer, "id"),
           fmt::format("expected a kebab-case id (lower-case letters, digits, '-' and '.'; at most 64 characters), got {}",
-                      util::describe_value(*id_it))); });
+                      util::describe_value(*id_it)));
       return;
     }
     const std::string id = id_it->get<std::string>();
     if (auto seen = seen_here.find(id); seen != seen_here.end()) {
       const auto first = doc.locate(seen->second);
-      util::add_diagnostic(m_diagnostics, [&] { return doc.diagnostic(util::pointer_append(pointer, "id"),
-                                             fmt::format("duplicate id '{}' in {} (first defined at line {}, column {})",
-                                                         id, section, first.line, first.column)); });
+      util::add_diagnostic(m_diagnostics, doc, util::pointer_append(pointer, "id"),
+                           fmt::format("duplicate id '{}' in {} (first defined at line {}, column {})", id, section, first.line,
+                                       first.column));
       return;
     }
     seen_here.emplace(id, pointer);

@@ -79,16 +79,16 @@ Project read_project(const util::JsonDocument& doc, const catalog::Catalog& cata
       const std::string at = util::pointer_append("/workloads", i);
       const Json& entry = (*workloads)[i];
       if (!entry.is_object()) {
-        util::add_diagnostic(diagnostics, [&] { return doc.diagnostic(at, fmt::format("expected an object, got {}", util::describe_value(entry))); });
+        util::add_diagnostic(diagnostics, doc, at, fmt::format("expected an object, got {}", util::describe_value(entry)));
         continue;
       }
       try {
         ProjectWorkload pw = read_project_entry(doc, at, catalog);
         if (auto seen = names.find(pw.name); seen != names.end()) {
           const auto first = doc.locate(seen->second);
-          util::add_diagnostic(diagnostics, [&] { return doc.diagnostic(util::pointer_append(at, "name"),
-                                               fmt::format("duplicate workload name '{}' (first defined at line {}, column {})", pw.name,
-                                                           first.line, first.column)); });
+          util::add_diagnostic(diagnostics, doc, util::pointer_append(at, "name"),
+                               fmt::format("duplicate workload name '{}' (first defined at line {}, column {})", pw.name, first.line,
+                                           first.column));
           continue;
         }
         names.emplace(pw.name, util::pointer_append(at, "name"));
@@ -104,12 +104,13 @@ Project read_project(const util::JsonDocument& doc, const catalog::Catalog& cata
       for (const auto& [address, name] : resources->items()) {
         const Location where{&doc, util::pointer_append("/terraform/resources", address)};
         if (!name.is_string()) {
-          util::add_diagnostic(diagnostics, [&] { return util::diagnostic_at(where, fmt::format("expected a workload name, got {}", util::describe_value(name))); });
+          util::add_diagnostic(diagnostics, where, fmt::format("expected a workload name, got {}", util::describe_value(name)));
         } else if (!names.count(name.get<std::string>())) {
           std::vector<std::string> known;
           for (const auto& [n, p] : names) known.push_back(n);
-          util::add_diagnostic(diagnostics, [&] { return util::diagnostic_at(where, fmt::format("no workload named '{}' in this project{}", name.get<std::string>(),
-                                                                       util::did_you_mean(name.get<std::string>(), known))); });
+          util::add_diagnostic(diagnostics, where,
+                               fmt::format("no workload named '{}' in this project{}", name.get<std::string>(),
+                                           util::did_you_mean(name.get<std::string>(), known)));
         } else {
           project.terraform_resources[address] = name.get<std::string>();
         }

@@ -83,7 +83,7 @@ std::string render_table(const util::Json& doc) {
     for (const auto& u : i["unknowns"]) out += "unknown: " + u.get<std::string>() + "\n";
   }
   if (doc.contains("warnings")) {
-    for (const auto& w : doc["warnings"]) out += "warning: " + util::escape_for_terminal(w.get<std::string>()) + "\n";
+    for (const auto& warning : doc["warnings"]) out += "warning: " + util::escape_for_terminal(warning.get<std::string>()) + "\n";
   }
   if (!w["assumed"].empty()) {
     out += "\nAssumed:\n";

@@ -77,7 +77,7 @@ struct TextSetting {
   std::vector<Diagnostic>& diagnostics;
   SettingSource source;
 
-  void bad(std::string message) { util::add_diagnostic(diagnostics, [&] { return Diagnostic{"", 0, 0, source.origin, std::move(message)}; }); }
+  void bad(std::string message) { util::add_diagnostic(diagnostics, Diagnostic{"", 0, 0, source.origin, std::move(message)}); }
 
   void apply(const std::string& setting, const std::string& raw) {
     const std::string text = util::escape_for_terminal(raw);
@@ -129,7 +129,7 @@ void read_settings(const util::JsonDocument& doc, const std::string& pointer, Se
     object = &doc.value().at(p);
   }
   if (!object->is_object()) {
-    util::add_diagnostic(diagnostics, [&] { return doc.diagnostic(pointer, fmt::format("expected a settings object, got {}", util::describe_value(*object))); });
+    util::add_diagnostic(diagnostics, doc, pointer, fmt::format("expected a settings object, got {}", util::describe_value(*object)));
     return;
   }
   util::ObjectReader r(*object, Location{&doc, pointer}, diagnostics);

@@ -15,8 +15,8 @@ double number(const Json& j, const char* key) {
   return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
-// "dataset_tokens 1e+15 (given), epochs 3 (given), params 7e+09 (assumed)": the workload fields
-// that set the amount of work, each marked given or assumed (a default named in `assumed`).
+// "dataset_tokens 1e+15, epochs 3 (assumed), params 7e+09": the workload fields that set the amount
+// of work, a default (named in `assumed`) marked as such.
 std::string inputs(const Json& workload, std::initializer_list<const char*> keys) {
   std::vector<std::string> parts;
   const Json empty = Json::array();
@@ -27,7 +27,7 @@ std::string inputs(const Json& workload, std::initializer_list<const char*> keys
     for (const auto& a : assumed) {
       defaulted = defaulted || (a.is_string() && a.get<std::string>().rfind(std::string(key) + ":", 0) == 0);
     }
-    parts.push_back(fmt::format("{} {:.3g} ({})", key, workload[key].get<double>(), defaulted ? "assumed" : "given"));
+    parts.push_back(fmt::format("{} {:.3g}{}", key, workload[key].get<double>(), defaulted ? " (assumed)" : ""));
   }
   return parts.empty() ? std::string("the workload") : util::join(parts, ", ");
 }

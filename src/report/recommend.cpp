@@ -141,7 +141,9 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
   r["candidates_considered"] = d.candidates_considered;
   r["warnings"] = d.warnings;
   if (feasible) {
-    for (auto& w : plausibility_warnings(r["workload"], r["recommendation"], "the recommended option")) r["warnings"].push_back(std::move(w));
+    for (auto& warning : plausibility_warnings(r["workload"], r["recommendation"], "the recommended option")) {
+      r["warnings"].push_back(std::move(warning));
+    }
   }
   if (options.feasible_points) r["feasible"] = feasible_points(w, d, c);
   if (options.explain) {

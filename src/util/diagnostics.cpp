@@ -18,12 +18,12 @@ std::string format_diagnostic(const Diagnostic& d, const char* severity) {
 }
 
 void add_diagnostic(std::vector<Diagnostic>& list, Diagnostic diagnostic) {
-  add_diagnostic(list, [&] { return std::move(diagnostic); });
+  add_made_diagnostic(list, [&] { return std::move(diagnostic); });
 }
 
 void add_diagnostics(std::vector<Diagnostic>& list, const std::vector<Diagnostic>& more) {
   for (const auto& d : more) {
-    add_diagnostic(list, [&] { return Diagnostic{d.file, d.line, d.column, d.pointer, d.message}; });
+    add_made_diagnostic(list, [&] { return Diagnostic{d.file, d.line, d.column, d.pointer, d.message}; });
     if (!list.empty()) list.back().more += d.more;
   }
 }

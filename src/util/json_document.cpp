@@ -550,7 +550,7 @@ JsonDocument JsonDocument::parse(std::string name, std::string text, const JsonL
     std::unordered_map<std::string_view, std::vector<std::size_t>> found;
     for (const auto& pointer : builder.duplicates()) {
       const std::size_t n = ++repeats[pointer];
-      add_diagnostic(diagnostics, [&] {
+      add_made_diagnostic(diagnostics, [&] {
         auto it = found.find(pointer);
         if (it == found.end()) it = found.emplace(pointer, doc.locator().find_all(view, pointer)).first;
         const auto& offsets = it->second;
@@ -584,6 +584,10 @@ TextPosition JsonDocument::locate(std::string_view pointer) const {
 Diagnostic JsonDocument::diagnostic(std::string pointer, std::string message) const {
   const TextPosition p = locate(pointer);
   return Diagnostic{m_name, p.line, p.column, std::move(pointer), std::move(message)};
+}
+
+void add_diagnostic(std::vector<Diagnostic>& list, const JsonDocument& doc, std::string pointer, std::string message) {
+  add_made_diagnostic(list, [&] { return doc.diagnostic(std::move(pointer), std::move(message)); });
 }
 
 }  // namespace aiadvise::util

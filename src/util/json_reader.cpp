@@ -62,6 +62,10 @@ void describe_into(const Json& value, std::string& out, std::size_t limit) {
 }
 }  // namespace
 
+void add_diagnostic(std::vector<Diagnostic>& list, const Location& where, std::string message) {
+  add_made_diagnostic(list, [&] { return diagnostic_at(where, std::move(message)); });
+}
+
 std::string describe_value(const Json& value) {
   std::string text;
   describe_into(value, text, 60);
@@ -119,7 +123,7 @@ Location ObjectReader::location_of(std::string_view key) const {
 }
 
 void ObjectReader::error(std::string_view key, std::string message) {
-  add_diagnostic(m_diagnostics, [&] { return diagnostic_at(location_of(key), std::move(message)); });
+  add_diagnostic(m_diagnostics, location_of(key), std::move(message));
 }
 
 const Json* ObjectReader::find(std::string_view key, bool required) {
@@ -127,7 +131,7 @@ const Json* ObjectReader::find(std::string_view key, bool required) {
   auto it = m_object.find(key);
   if (it == m_object.end() || it->is_null()) {
     if (required) {
-      add_diagnostic(m_diagnostics, [&] { return diagnostic_at(m_where, fmt::format("missing required field '{}'", key)); });
+      add_diagnostic(m_diagnostics, m_where, fmt::format("missing required field '{}'", key));
     }
     return nullptr;
   }
@@ -240,7 +244,7 @@ std::vector<std::string> ObjectReader::string_list(std::string_view key, const s
     const Json& item = (*v)[i];
     const Location at{base.document, pointer_append(base.pointer, i)};
     if (!item.is_string()) {
-      add_diagnostic(m_diagnostics, [&] { return diagnostic_at(at, fmt::format("expected a string, got {}", describe_value(item))); });
+      add_diagnostic(m_diagnostics, at, fmt::format("expected a string, got {}", describe_value(item)));
       continue;
     }
     const auto s = item.get<std::string>();
@@ -248,9 +252,9 @@ std::vector<std::string> ObjectReader::string_list(std::string_view key, const s
       bool known = false;
       for (const auto& a : *allowed) known = known || a == s;
       if (!known) {
-        add_diagnostic(m_diagnostics, [&] { return diagnostic_at(
-            at, fmt::format("unknown value {}{}; expected one of: {}", describe_value(item), did_you_mean(s, *allowed),
-                            join(*allowed, ", "))); });
+        add_diagnostic(
+            m_diagnostics, at, fmt::format("unknown value {}{}; expected one of: {}", describe_value(item), did_you_mean(s, *allowed),
+                            join(*allowed, ", ")));
         continue;
       }
     }

@@ -102,8 +102,8 @@ std::string flag_name(const std::string& key) {
 Json flag_value(const Field& field, const std::string& raw, std::vector<util::Diagnostic>& diagnostics) {
   const std::string flag = flag_name(field.key);
   auto bad = [&](const char* expected) {
-    util::add_diagnostic(diagnostics, [&] { return util::Diagnostic{"", 0, 0, flag,
-                                           fmt::format("expected {}, got '{}'", expected, util::escape_for_terminal(raw))}; });
+    util::add_diagnostic(diagnostics, util::Diagnostic{"", 0, 0, flag,
+                                           fmt::format("expected {}, got '{}'", expected, util::escape_for_terminal(raw))});
     return Json();
   };
   switch (field.kind) {
@@ -243,7 +243,7 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
     }
   }
   if (!model_id && !family_id) {
-    util::add_diagnostic(diagnostics, [&] { return util::diagnostic_at(root, "give a model (--model) or a family (--family)"); });
+    util::add_diagnostic(diagnostics, root, "give a model (--model) or a family (--family)");
   }
   if (!diagnostics.empty()) throw util::InputError(std::move(diagnostics));
   if (!family) family = catalog.family(model->family);

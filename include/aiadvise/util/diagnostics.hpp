@@ -26,10 +26,11 @@ inline constexpr std::size_t k_max_diagnostics = 100'000;
 /// Appends `make()` to `list`, or, when the list is full, only counts one more problem on its last
 /// entry; `make` (which may search a document for a position) is then not called.
 template <typename Make>
-void add_diagnostic(std::vector<Diagnostic>& list, Make&& make) {
+void add_made_diagnostic(std::vector<Diagnostic>& list, Make&& make) {
   if (list.size() < k_max_diagnostics) list.push_back(make());
   else ++list.back().more;
 }
+/// Appends `diagnostic` within the cap. (Located forms: json_document.hpp, json_reader.hpp.)
 void add_diagnostic(std::vector<Diagnostic>& list, Diagnostic diagnostic);
 /// Appends `more` (and what it counted) within the cap.
 void add_diagnostics(std::vector<Diagnostic>& list, const std::vector<Diagnostic>& more);

@@ -80,4 +80,8 @@ class JsonDocument {
   mutable std::shared_ptr<Locator> m_locator;
 };
 
+/// Appends a diagnostic about the value at `pointer` in `doc`, within the cap of
+/// util::k_max_diagnostics: past it the position is not even looked up.
+void add_diagnostic(std::vector<Diagnostic>& list, const JsonDocument& doc, std::string pointer, std::string message);
+
 }  // namespace aiadvise::util

@@ -23,6 +23,9 @@ struct Location {
 /// Creates a diagnostic at a location (a document-less location gives a diagnostic without a position).
 Diagnostic diagnostic_at(const Location& where, std::string message);
 
+/// Appends a diagnostic at a location within the cap (util::k_max_diagnostics).
+void add_diagnostic(std::vector<Diagnostic>& list, const Location& where, std::string message);
+
 /// A short rendering of a JSON value for messages: strings quoted, long values cut.
 std::string describe_value(const Json& value);
 

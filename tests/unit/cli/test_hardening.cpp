@@ -299,7 +299,7 @@ TEST_CASE("hostile: results beyond human scale are flagged with the inputs that 
   for (const auto& w : report["warnings"]) all += w.get<std::string>() + "\n";
   INFO(all);
   CHECK(all.find("implausible result: the recommended option takes ") != std::string::npos);
-  CHECK(all.find("years, over 10) from dataset_tokens 1e+15 (given), epochs 100 (given), params 6.9e+10 (given)") != std::string::npos);
+  CHECK(all.find("years, over 10) from dataset_tokens 1e+15, epochs 100, params 6.9e+10: check those inputs") != std::string::npos);
   CHECK(all.find("for the run (over $100M)") != std::string::npos);
   // The same in every format.
   for (const char* format : {"table", "markdown", "html"}) {
