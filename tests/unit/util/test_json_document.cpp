@@ -126,7 +126,7 @@ TEST_CASE("diagnostics: a full list counts what it does not keep", "[util][json]
   std::vector<Diagnostic> list;
   int made = 0;
   for (std::size_t i = 0; i < k_max_diagnostics + 5; ++i) {
-    add_diagnostic(list, [&] {
+    add_made_diagnostic(list, [&] {
       ++made;
       return Diagnostic{"f", i, 1, "", "problem"};
     });
