@@ -48,7 +48,7 @@ done
 
 if command -v lintian >/dev/null; then
   # --fail-on error,warning: exit non-zero on either; the tags are printed for the log.
-  lintian --fail-on error,warning --no-tag-display-limit "$deb" >"$work/lintian" 2>&1 || { cat "$work/lintian" >&2; fail "lintian: errors or warnings"; }
+  lintian --fail-on error,warning --tag-display-limit 0 "$deb" >"$work/lintian" 2>&1 || { cat "$work/lintian" >&2; fail "lintian: errors or warnings"; }
   lintian_text="lintian clean ($(grep -c . "$work/lintian" || true) info/pedantic tag(s))"
 else
   lintian_text="lintian not installed (scripts/install-deps.sh installs it): not run"
