@@ -489,12 +489,6 @@ TEST_CASE("check: Terraform plans are held against the project's workloads", "[c
 
 namespace {
 std::string project(const std::string& name) { return k_src + "/tests/fixtures/check/" + name + ".json"; }
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 }  // namespace
 
 TEST_CASE("check: nothing passes unchecked: resources map by their address as written in configuration", "[check][terraform]") {
