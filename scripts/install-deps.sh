@@ -9,6 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev catch2
   python3 python3-jsonschema
   pandoc chromium fonts-dejavu-core
+  tmux
 )
 
 missing=()

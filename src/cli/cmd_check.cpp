@@ -62,7 +62,7 @@ util::JsonDocument read_json(const std::string& path, const GlobalOptions& globa
 }
 
 int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
-  const catalog::Catalog c = load_catalog(global);
+  catalog::Catalog c = load_catalog(global);
   check::Options options;
   // The effective thresholds: default < config file < project config < environment < flag.
   options.max_cost_ratio = global.config.max_cost_ratio;
@@ -152,7 +152,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
   else if (o.format == "markdown") io.out = check::render_markdown(report);
   else if (o.format == "github") io.out = check::render_github(report);
   else if (o.format == "html") io.out = render::check_html(report);
-  else io.out = check::render_table(report);
+  else io.out = check::render_table(report, global.width());
   return report["summary"]["failed"].get<bool>() ? k_exit_findings : k_exit_ok;
 }
 

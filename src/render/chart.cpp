@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/text.hpp"
 
 namespace aiadvise::render {
@@ -37,11 +38,11 @@ std::string pad_right(const std::string& s, std::size_t width) { return s + std:
 std::string pad_left(const std::string& s, std::size_t width) { return std::string(width > cells(s) ? width - cells(s) : 0, ' ') + s; }
 
 std::string money(double v, bool per_hour) {
-  std::string text = v >= 100 ? fmt::format("${:.0f}", v) : fmt::format("${:.3g}", v);
+  const std::string text = util::format_usd(v);
   return per_hour ? text + "/h" : text;
 }
 
-std::string quantity(double v) { return util::format_count(v); }
+std::string quantity(double v) { return util::format_quantity(v); }
 
 /// A bar of `fraction` (0..1) of `width` cells.
 std::string bar(double fraction, const ChartStyle& style) {
@@ -66,7 +67,7 @@ struct Row {
 };
 
 std::string section(const std::string& title, const std::vector<Row>& rows, const std::function<std::string(double)>& format,
-                    const ChartStyle& style) {
+                    ChartStyle style) {
   auto bold = [&](const std::string& s) { return style.color ? "\x1b[1m" + s + "\x1b[0m" : s; };
   std::size_t label_width = 0, value_width = 0;
   double max = 0;
@@ -74,6 +75,12 @@ std::string section(const std::string& title, const std::vector<Row>& rows, cons
     label_width = std::max(label_width, cells(r.label));
     value_width = std::max(value_width, cells(r.value ? format(*r.value) : "-"));
     if (r.value) max = std::max(max, *r.value);
+  }
+  // "  NN  label  value  bar": the bar gets what the line leaves, 10 cells at least.
+  const std::size_t used = 2 + 2 + 2 + label_width + 2 + value_width + 2;
+  if (style.columns > 0) {
+    const std::size_t room = style.columns > used ? style.columns - used : 0;
+    style.width = static_cast<int>(std::clamp<std::size_t>(room, 10, static_cast<std::size_t>(std::max(style.width, 10))));
   }
   std::string out = bold(title) + "\n";
   for (std::size_t k = 0; k < rows.size(); ++k) {
@@ -118,7 +125,7 @@ std::string recommendation_chart(const Json& r, const ChartStyle& style) {
   std::string out;
   if (job) {
     out += section("Cost for the run (USD, lower is better)", cost, [](double v) { return money(v, false); }, style);
-    out += "\n" + section("Time (hours, lower is better)", other, [](double v) { return quantity(v) + " h"; }, style);
+    out += "\n" + section("Time (lower is better)", other, [](double v) { return util::format_hours(v); }, style);
   } else {
     const std::string unit = util::escape_for_terminal(string_of(r["recommendation"], "throughput_unit"));
     out += section("Cost (USD per hour, lower is better)", cost, [](double v) { return money(v, true); }, style);

@@ -78,8 +78,8 @@ ProjectWorkload read_project_entry(const util::JsonDocument& doc, const std::str
 /// problem, each located in the file.
 Project read_project(const util::JsonDocument& doc, const catalog::Catalog& catalog);
 
-/// Renderers.
-std::string render_table(const util::Json& report);
+/// Renderers. The table fits `width` columns (0: no limit), wrapping findings at spaces.
+std::string render_table(const util::Json& report, std::size_t width = 0);
 std::string render_markdown(const util::Json& report);
 std::string render_github(const util::Json& report);
 

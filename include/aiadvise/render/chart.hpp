@@ -12,7 +12,8 @@ namespace aiadvise::render {
 struct ChartStyle {
   bool unicode = false;  ///< block characters (█▏▎▍▌▋▊▉); otherwise ASCII '#'
   bool color = false;    ///< ANSI bold headings and a coloured bar for the pick
-  int width = 40;        ///< cells for the longest bar
+  int width = 40;        ///< cells for the longest bar, at most
+  std::size_t columns = 0;  ///< the terminal's width: bars shrink (to 10 cells) so that lines fit (0: no limit)
 };
 
 /// Whether the locale's character set is UTF-8: the first of LC_ALL, LC_CTYPE and LANG that is set
