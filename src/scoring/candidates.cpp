@@ -7,9 +7,9 @@
 #include <cmath>
 #include <tuple>
 
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/text.hpp"
 #include "scoring/internal.hpp"
-#include "aiadvise/util/human.hpp"
 
 namespace aiadvise::scoring {
 

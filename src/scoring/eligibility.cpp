@@ -6,9 +6,9 @@
 
 #include <algorithm>
 
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/text.hpp"
 #include "scoring/internal.hpp"
-#include "aiadvise/util/human.hpp"
 
 namespace aiadvise::scoring::detail {
 
