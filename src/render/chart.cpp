@@ -37,10 +37,7 @@ std::size_t cells(std::string_view s) {
 std::string pad_right(const std::string& s, std::size_t width) { return s + std::string(width > cells(s) ? width - cells(s) : 0, ' '); }
 std::string pad_left(const std::string& s, std::size_t width) { return std::string(width > cells(s) ? width - cells(s) : 0, ' ') + s; }
 
-std::string money(double v, bool per_hour) {
-  const std::string text = util::format_usd(v);
-  return per_hour ? text + "/h" : text;
-}
+std::string money(double v) { return util::format_usd(v); }
 
 std::string quantity(double v) { return util::format_quantity(v); }
 
@@ -119,16 +116,18 @@ std::string recommendation_chart(const Json& r, const ChartStyle& style) {
     std::string label = util::escape_for_terminal(string_of(*o, "instance")) + " on " + util::escape_for_terminal(string_of(*o, "service"));
     const int count = o->contains("count") && (*o)["count"].is_number_integer() ? (*o)["count"].get<int>() : 1;
     if (count > 1) label = fmt::format("{} x {}", count, label);
-    cost.push_back({label, job ? number(*o, "cost_usd") : number(*o, "price_usd_per_hour")});
+    cost.push_back({label, job ? number(*o, "cost_usd") : number(*o, "cost_usd_per_month")});
     other.push_back({label, job ? number(*o, "time_hours") : number(*o, "throughput")});
   }
   std::string out;
   if (job) {
-    out += section("Cost for the run (USD, lower is better)", cost, [](double v) { return money(v, false); }, style);
+    out += section("Cost for the run (USD, lower is better)", cost, [](double v) { return money(v); }, style);
     out += "\n" + section("Time (lower is better)", other, [](double v) { return util::format_hours(v); }, style);
   } else {
     const std::string unit = util::escape_for_terminal(string_of(r["recommendation"], "throughput_unit"));
-    out += section("Cost (USD per hour, lower is better)", cost, [](double v) { return money(v, true); }, style);
+    const double hours = r.value("hours_per_month", 730.0);
+    out += section(fmt::format("Cost (USD per month of {:g} h, lower is better)", hours), cost,
+                   [](double v) { return money(v) + "/month"; }, style);
     out += "\n" + section(fmt::format("Throughput ({}, higher is better)", unit), other, [](double v) { return quantity(v); }, style);
   }
   return out;

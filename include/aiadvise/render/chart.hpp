@@ -1,7 +1,8 @@
 #pragma once
 /// `recommend --chart`: the top candidates (the recommendation and the alternatives) as aligned
-/// horizontal bars, one chart for the cost for the work and one for the time (training, batch) or
-/// the throughput (real-time serving). Reads the report; computes nothing but the bar lengths.
+/// horizontal bars, one chart for the cost for the work (per run for jobs, per month of 730 hours
+/// for serving) and one for the time (training, batch) or the throughput (real-time serving). Reads
+/// the report; computes nothing but the bar lengths.
 
 #include <string>
 

@@ -276,11 +276,11 @@ TEST_CASE("html: chart bars in UTF-8 and in ASCII", "[html]") {
     CHECK(std::count(starts.begin(), starts.end(), starts.front()) == static_cast<long>(starts.size()));
   }
 
-  // Serving: cost per hour and throughput.
+  // Serving: cost per month (730 h) and throughput.
   const std::string serving = render::recommendation_chart(serving_report(), style);
-  CHECK(serving.find("Cost (USD per hour, lower is better)") != std::string::npos);
+  CHECK(serving.find("Cost (USD per month of 730 h, lower is better)") != std::string::npos);
   CHECK(serving.find("Throughput (") != std::string::npos);
-  CHECK(serving.find("/h") != std::string::npos);
+  CHECK(serving.find("/month") != std::string::npos);
 }
 
 TEST_CASE("html: the chart follows the locale and --chart needs the table format", "[html]") {
