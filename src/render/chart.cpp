@@ -73,18 +73,34 @@ std::string section(const std::string& title, const std::vector<Row>& rows, cons
     value_width = std::max(value_width, cells(r.value ? format(*r.value) : "-"));
     if (r.value) max = std::max(max, *r.value);
   }
-  // "  NN  label  value  bar": the bar gets what the line leaves, 10 cells at least.
-  const std::size_t used = 2 + 2 + 2 + label_width + 2 + value_width + 2;
+  // "  NN  label  value  bar": the bar gets what the line leaves; below 8 cells the labels are
+  // shortened (to 12 cells at least) to leave it 8.
   if (style.columns > 0) {
-    const std::size_t room = style.columns > used ? style.columns - used : 0;
-    style.width = static_cast<int>(std::clamp<std::size_t>(room, 10, static_cast<std::size_t>(std::max(style.width, 10))));
+    auto room = [&] {
+      const std::size_t used = 2 + 2 + 2 + label_width + 2 + value_width + 2;
+      return style.columns > used ? style.columns - used : 0;
+    };
+    if (room() < 8) label_width = std::max<std::size_t>(12, label_width - std::min(label_width, 8 - room()));
+    style.width = static_cast<int>(std::clamp<std::size_t>(room(), 1, static_cast<std::size_t>(std::max(style.width, 1))));
   }
+  auto fit = [&](const std::string& label) {
+    if (cells(label) <= label_width) return label;
+    std::string out;
+    std::size_t n = 0;
+    for (char ch : label) {
+      const bool starts = (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+      if (starts && n + 3 >= label_width) break;
+      n += starts;
+      out += ch;
+    }
+    return out + "...";
+  };
   std::string out = bold(title) + "\n";
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const auto& r = rows[k];
     std::string b = r.value && max > 0 ? bar(*r.value / max, style) : "";
     if (style.color && k == 0 && !b.empty()) b = "\x1b[32m" + b + "\x1b[0m";
-    std::string line = fmt::format("  {:>2}  {}  {}", k + 1, pad_right(r.label, label_width), pad_left(r.value ? format(*r.value) : "-", value_width));
+    std::string line = fmt::format("  {:>2}  {}  {}", k + 1, pad_right(fit(r.label), label_width), pad_left(r.value ? format(*r.value) : "-", value_width));
     if (!b.empty()) line += "  " + b;
     out += line + "\n";
   }

@@ -134,7 +134,7 @@ TEST_CASE("cli: --output-file writes the result atomically, in the format its na
   CHECK_FALSE(fs::exists(never));
 }
 
-TEST_CASE("cli: --no-color and a non-terminal print no escape codes; a terminal gets bold", "[cli][output]") {
+TEST_CASE("cli: --no-color and a non-terminal print no escape codes, a terminal gets bold", "[cli][output]") {
   const std::vector<std::string> args{"recommend", "--model", "llama-3.1-8b", "--qps", "2"};
   CHECK(run_captured(args, tty(120)).out.find("\x1b[") != std::string::npos);
   auto no_color = args;
@@ -145,7 +145,7 @@ TEST_CASE("cli: --no-color and a non-terminal print no escape codes; a terminal 
   CHECK(run_captured(table).out.find("\x1b[") == std::string::npos);
 }
 
-TEST_CASE("cli: help: aiadvise alone, aiadvise help [COMMAND], and each command's own examples", "[cli][help]") {
+TEST_CASE("cli: help: aiadvise alone, aiadvise help COMMAND, and each command's own examples", "[cli][help]") {
   const auto bare = run_captured({});
   CHECK(bare.code == 0);
   CHECK(bare.out.find("Usage: aiadvise COMMAND") != std::string::npos);
@@ -195,7 +195,7 @@ TEST_CASE("cli: did-you-mean compares whole option names", "[cli]") {
   CHECK(r.err.find("unknown option '--modle' (did you mean '--model'?)") != std::string::npos);
 }
 
-TEST_CASE("cli: the default table fits 80 and 120 columns; -o wide shows every column", "[cli][output][width]") {
+TEST_CASE("cli: the default table fits 80 and 120 columns and -o wide shows every column", "[cli][output][width]") {
   const std::vector<std::vector<std::string>> workloads{
       {"recommend", "--model", "llama-3.1-8b", "--qps", "5", "--tpot-ms", "50"},
       {"recommend", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--qps", "20", "--cloud", "azure"},

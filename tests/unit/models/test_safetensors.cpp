@@ -77,7 +77,7 @@ TEST_CASE("models: safetensors headers give exact counts and dtypes without the 
   CHECK(count.main_dtype() == "BF16");
 }
 
-TEST_CASE("models: quantisation scales and extra prediction layers are not parameters; MXFP4 blocks hold two each", "[models]") {
+TEST_CASE("models: quantisation scales and extra prediction layers are not parameters, and MXFP4 blocks hold two each", "[models]") {
   TempDir dir;
   write_safetensors(dir.path / "model.safetensors",
                     {{"model.layers.0.mlp.down_proj.weight", "F8_E4M3", {8, 8}},
