@@ -9,7 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev catch2
   python3 python3-jsonschema python3-lxml libxml2-utils python3-yaml
   pandoc chromium fonts-dejavu-core
-  lintian debootstrap
+  lintian debootstrap tmux
 )
 
 missing=()

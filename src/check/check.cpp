@@ -8,6 +8,7 @@
 #include "aiadvise/report/recommend.hpp"
 #include "aiadvise/scoring/recommend.hpp"
 #include "aiadvise/sizing/sizing.hpp"
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/text.hpp"
 
 namespace aiadvise::check {
@@ -25,7 +26,7 @@ std::string_view to_string(Severity s) {
 
 namespace {
 
-std::string money(double usd) { return usd >= 100 ? fmt::format("${:.0f}", usd) : fmt::format("${:.3g}", usd); }
+std::string money(double usd) { return util::format_usd(usd); }
 
 std::string describe_option(const scoring::Candidate& cand, const catalog::Catalog& c) {
   if (cand.instance == "serverless") return cand.service;
@@ -63,7 +64,7 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   const sizing::Requirements req = sizing::requirements(w, c);
   const scoring::Decision decision = scoring::recommend(w, req, c);
   const scoring::Candidate* best = decision.ranked.empty() ? nullptr : &decision.ranked.front();
-  if (best) out.best = report::option_json(*best, c);
+  if (best) out.best = report::option_json(*best, c, &w);
 
   std::string instance_name = proposed.instance;
   if (instance_name.rfind("ml.", 0) == 0) instance_name = instance_name.substr(3);  // SageMaker's names
@@ -131,7 +132,7 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
     }
   }
   if (chosen) {
-    out.proposed_option = report::option_json(*chosen, c);
+    out.proposed_option = report::option_json(*chosen, c, &w);
     for (const auto& why : chosen->exclusions) {
       const auto colon = why.find(':');
       const std::string rule = why.substr(0, colon);

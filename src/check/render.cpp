@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "aiadvise/check/check.hpp"
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/table.hpp"
 #include "aiadvise/util/text.hpp"
 
@@ -28,8 +29,9 @@ std::string proposed_text(const Json& w) {
 std::string best_text(const Json& w) {
   const auto& b = w["best"];
   if (b.is_null()) return "none feasible";
-  std::string price = b.contains("price_usd_per_hour") ? fmt::format(" at ${:.4g}/h", b["price_usd_per_hour"].get<double>()) : "";
-  if (b.contains("cost_usd")) price += fmt::format(" (${:.4g} for the run)", b["cost_usd"].get<double>());
+  std::string price = b.contains("price_usd_per_hour") ? " at " + util::format_usd(b["price_usd_per_hour"].get<double>()) + "/h" : "";
+  if (b.contains("cost_usd_per_month")) price += " (" + util::format_usd(b["cost_usd_per_month"].get<double>()) + "/month)";
+  if (b.contains("cost_usd")) price += " (" + util::format_usd(b["cost_usd"].get<double>()) + " for the run)";
   if (b["instance"] == "serverless") return b["service"].get<std::string>() + price;  // no instances to count
   return fmt::format("{} x {} on {}{}", b["count"].get<int>(), b["instance"].get<std::string>(), b["service"].get<std::string>(), price);
 }
@@ -86,14 +88,16 @@ std::string where(const Json& w) {
 
 }  // namespace
 
-std::string render_table(const Json& r, bool verbose) {
+std::string render_table(const Json& r, std::size_t width, bool verbose) {
   std::string out;
   util::Table t({"workload", "verdict", "proposed", "aiadvise would pick"});
   for (const auto& w : r["workloads"]) {
     t.add_row({util::escape_for_terminal(w["name"].get<std::string>()), w["verdict"].get<std::string>(),
                util::escape_for_terminal(proposed_text(w)), best_text(w)});
   }
-  out += t.render();
+  // NOTE: at a terminal's width the pick may be shortened in the table; each workload with
+  // findings repeats it in full below.
+  out += t.render(width);
   for (const auto& w : r["workloads"]) {
     const auto& assumed = w["proposed"]["assumed"];
     if (w["findings"].empty() && assumed.empty()) continue;
@@ -101,22 +105,24 @@ std::string render_table(const Json& r, bool verbose) {
     out += fmt::format("\n{} ({}){}:\n", util::escape_for_terminal(w["name"].get<std::string>()), w["verdict"].get<std::string>(),
                        at.empty() ? "" : ", " + util::escape_for_terminal(at));
     for (const auto& f : w["findings"]) {
-      out += fmt::format("  {} {}: {}\n", f["severity"].get<std::string>(), f["rule"].get<std::string>(),
-                         util::escape_for_terminal(f["message"].get<std::string>()));
+      out += util::wrap(util::escape_for_terminal(f["message"].get<std::string>()), width,
+                        fmt::format("  {} {}: ", f["severity"].get<std::string>(), f["rule"].get<std::string>()), "    ");
     }
-    for (const auto& a : assumed) out += "  assumed: " + util::escape_for_terminal(a.get<std::string>()) + "\n";
+    for (const auto& a : assumed) out += util::wrap(util::escape_for_terminal(a.get<std::string>()), width, "  assumed: ", "    ");
+    if (!w["best"].is_null() && !w["findings"].empty()) out += util::wrap(best_text(w), width, "  aiadvise would pick: ", "    ");
   }
   if (!r["skipped"].empty()) {
-    out += "\n" + skipped_line(r) + (verbose ? ":" : " (--verbose lists them)") + "\n";
+    out += "\n" + util::wrap(skipped_line(r) + (verbose ? ":" : " (--verbose lists them)"), width, "", "  ");
     if (verbose) {
       for (const auto& s : r["skipped"]) {
-        out += fmt::format("  {} ({}): {}\n", util::escape_for_terminal(s["address"].get<std::string>()), s["type"].get<std::string>(),
-                           util::escape_for_terminal(s["reason"].get<std::string>()));
+        out += util::wrap(util::escape_for_terminal(s["reason"].get<std::string>()), width,
+                          fmt::format("  {} ({}): ", util::escape_for_terminal(s["address"].get<std::string>()), s["type"].get<std::string>()),
+                          "    ");
       }
     }
   }
-  for (const auto& w : r["warnings"]) out += "warning: " + util::escape_for_terminal(w.get<std::string>()) + "\n";
-  if (r.contains("baseline")) out += "\n" + util::escape_for_terminal(baseline_line(r["baseline"])) + "\n";
+  for (const auto& w : r["warnings"]) out += util::wrap(util::escape_for_terminal(w.get<std::string>()), width, "warning: ", "  ");
+  if (r.contains("baseline")) out += "\n" + util::wrap(util::escape_for_terminal(baseline_line(r["baseline"])), width, "", "  ");
   out += "\n" + summary_line(r) + "\n";
   return out;
 }

@@ -90,7 +90,7 @@ std::string nothing_checked(const std::vector<check::SkippedResource>& skipped, 
 }
 
 int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
-  const catalog::Catalog c = load_catalog(global);
+  catalog::Catalog c = load_catalog(global);
   check::Options options;
   // The effective thresholds: default < config file < project config < environment < flag.
   options.max_cost_ratio = global.config.max_cost_ratio;
@@ -169,7 +169,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
   else if (o.format == "sarif") io.out = check::render_sarif(report);
   else if (o.format == "junit") io.out = check::render_junit(report);
   else if (o.format == "html") io.out = render::check_html(report);
-  else io.out = check::render_table(report, global.verbose);
+  else io.out = check::render_table(report, global.width(), global.verbose);
   return report["summary"]["failed"].get<bool>() ? k_exit_findings : k_exit_ok;
 }
 

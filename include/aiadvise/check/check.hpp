@@ -114,8 +114,9 @@ Project read_project(const util::JsonDocument& doc, const catalog::Catalog& cata
 void check_terraform_plan(const TerraformPlan& plan, const Project& project, const catalog::Catalog& catalog, const Options& options,
                           std::vector<WorkloadCheck>& checks, std::vector<SkippedResource>& skipped, std::vector<std::string>& warnings);
 
-/// Renderers. `verbose` lists every skipped resource (otherwise they are counted by reason).
-std::string render_table(const util::Json& report, bool verbose = false);
+/// Renderers. The table fits `width` columns (0: no limit), wrapping findings at spaces; `verbose`
+/// lists every skipped resource (otherwise they are counted by reason).
+std::string render_table(const util::Json& report, std::size_t width = 0, bool verbose = false);
 std::string render_markdown(const util::Json& report);
 std::string render_github(const util::Json& report, bool verbose = false);
 /// SARIF 2.1.0 for code scanning: one result per finding, located at the workload's entry.

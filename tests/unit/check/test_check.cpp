@@ -226,7 +226,7 @@ TEST_CASE("check: --max-cost-ratio moves the cost finding", "[check]") {
 TEST_CASE("check: exit codes", "[check]") {
   SECTION("0 when everything passes") {
     const auto r = run_captured({"check", "--model", "llama-3.1-8b", "--phase", "fine-tuning", "--method", "lora", "--dataset-tokens", "50M",
-                                 "--epochs", "3", "--deadline-hours", "12", "--cloud", "aws", "--proposed", "g6e.xlarge:1"});
+                                 "--epochs", "3", "--deadline-hours", "12", "--cloud", "aws", "--proposed", "g6e.xlarge:1", "-o", "table"});
     INFO(r.out << r.err);
     CHECK(r.code == exit_code::k_exit_ok);
     CHECK(r.out.find("1 pass, 0 warn, 0 fail") != std::string::npos);
@@ -234,7 +234,7 @@ TEST_CASE("check: exit codes", "[check]") {
   SECTION("0 with only warnings, 1 with them under --fail-on warn") {
     const std::vector<std::string> warn_only = {"check", "--model", "bert-base", "--mode", "batch", "--input-tokens", "256", "--dataset-samples",
                                                 "20M", "--deadline-hours", "8", "--cloud", "aws", "--ops-maturity", "low", "--priorities",
-                                                "ease,maintenance", "--proposed", "g6.xlarge:1"};
+                                                "ease,maintenance", "--proposed", "g6.xlarge:1", "-o", "table"};
     const auto r = run_captured(warn_only);
     INFO(r.out << r.err);
     CHECK(r.code == exit_code::k_exit_ok);
@@ -246,7 +246,7 @@ TEST_CASE("check: exit codes", "[check]") {
     CHECK(s.err.empty());
   }
   SECTION("1 for a failing finding; the report still goes to stdout") {
-    const auto r = run_captured({"check", "--model", "llama-2-70b", "--precision", "fp16", "--qps", "1", "--proposed", "g5.xlarge:2"});
+    const auto r = run_captured({"check", "--model", "llama-2-70b", "--precision", "fp16", "--qps", "1", "--proposed", "g5.xlarge:2", "-o", "table"});
     CHECK(r.code == exit_code::k_exit_findings);
     CHECK(r.out.find("fail fit-memory") != std::string::npos);
     CHECK(r.err.empty());
@@ -315,7 +315,7 @@ TEST_CASE("check: exit codes", "[check]") {
 TEST_CASE("check: every format renders the same report", "[check]") {
   const json report = check_json({"--project", k_example}, exit_code::k_exit_findings);
   SECTION("table") {
-    const auto r = run_captured({"check", "--project", k_example});
+    const auto r = run_captured({"check", "--project", k_example, "-o", "table"});
     CHECK(r.code == exit_code::k_exit_findings);
     CHECK(r.out.find("aiadvise would pick") != std::string::npos);
     CHECK(r.out.find("10 workload(s): 4 pass, 2 warn, 4 fail") != std::string::npos);
@@ -452,11 +452,11 @@ TEST_CASE("check: Terraform plans are held against the project's workloads", "[c
     CHECK(gh.find("aws_instance.bastion") == std::string::npos);  // one notice, not one per resource
     const auto gh_verbose = run_captured({"-v", "check", "--project", k_tf_project, "--terraform-plan", tf("aws"), "--format", "github"}).out;
     CHECK(gh_verbose.find("::debug::aws_instance.bastion (aws_instance): ") != std::string::npos);
-    const auto table = run_captured({"check", "--project", k_tf_project, "--terraform-plan", tf("aws")}).out;
+    const auto table = run_captured({"check", "--project", k_tf_project, "--terraform-plan", tf("aws"), "-o", "table"}).out;
     CHECK(table.find("14 resource(s) not checked: ") != std::string::npos);
     CHECK(table.find("(--verbose lists them)") != std::string::npos);
     CHECK(table.find("aws_s3_bucket.models") == std::string::npos);
-    const auto verbose = run_captured({"-v", "check", "--project", k_tf_project, "--terraform-plan", tf("aws")}).out;
+    const auto verbose = run_captured({"-v", "check", "--project", k_tf_project, "--terraform-plan", tf("aws"), "-o", "table"}).out;
     CHECK(verbose.find("  aws_s3_bucket.models (aws_s3_bucket): not ML compute") != std::string::npos);
     int summed = 0;
     for (const auto& k : r.at("skipped_summary")) summed += k.at("count").get<int>();
