@@ -36,7 +36,10 @@ void check_terraform_plan(const TerraformPlan& plan, const Project& project, con
                           std::vector<WorkloadCheck>& checks, std::vector<SkippedResource>& skipped, std::vector<std::string>& warnings) {
   std::vector<util::Diagnostic> errors;
   const std::vector<std::string> addresses = plan_addresses(plan);
-  for (const auto& [key, name] : project.terraform_resources) {
+  for (const auto& entry : project.terraform_resources) {
+    // Named copies: clang 14 (the fuzz build) cannot capture a structured binding in a lambda.
+    const std::string& key = entry.first;
+    const std::string& name = entry.second;
     const bool maps_compute = std::any_of(plan.resources.begin(), plan.resources.end(),
                                           [&](const PlannedResource& r) { return address_matches(key, r.address); });
     if (maps_compute) continue;
