@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <stdexcept>
 
 #include "aiadvise/report/plausibility.hpp"
 #include "aiadvise/report/recommend.hpp"
 #include "aiadvise/scoring/recommend.hpp"
 #include "aiadvise/sizing/sizing.hpp"
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/text.hpp"
 
 namespace aiadvise::check {
@@ -27,7 +29,7 @@ std::string_view to_string(Severity s) {
 
 namespace {
 
-std::string money(double usd) { return usd >= 100 ? fmt::format("${:.0f}", usd) : fmt::format("${:.3g}", usd); }
+std::string money(double usd) { return util::format_usd(usd); }
 
 std::string describe_option(const scoring::Candidate& cand, const catalog::Catalog& c) {
   if (cand.instance == "serverless") return cand.service;
@@ -55,7 +57,7 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   WorkloadCheck out;
   out.name = name;
   out.proposed = proposed;
-  out.workload = workload::to_json(w);
+  out.workload_spec = workload::to_json(w);
   out.proposed_option = nullptr;
   out.best = nullptr;
   auto add = [&](std::string rule, Severity severity, std::string message) {
@@ -65,7 +67,7 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   const sizing::Requirements req = sizing::requirements(w, c);
   const scoring::Decision decision = scoring::recommend(w, req, c);
   const scoring::Candidate* best = decision.ranked.empty() ? nullptr : &decision.ranked.front();
-  if (best) out.best = report::option_json(*best, c);
+  if (best) out.best = report::option_json(*best, c, &w);
 
   std::string instance_name = proposed.instance;
   if (instance_name.rfind("ml.", 0) == 0) instance_name = instance_name.substr(3);  // SageMaker's names
@@ -80,10 +82,16 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   }
   const bool serverless = service && service->kind == "serverless-inference";
   if (!instance && !serverless) {
-    add("check-unknown-instance", Severity::fail,
+    // NOTE: an instance type the catalog does not know says nothing about the plan: it warns (so
+    // --fail-on warn still fails) and says how to teach the catalog the type.
+    add("check-unknown-instance", Severity::warn,
         proposed.instance.empty()
-            ? std::string("no instance type given")
-            : fmt::format("instance '{}' is not in the catalog{}", proposed.instance, util::did_you_mean(instance_name, c.ids("instances"))));
+            ? (proposed.notes.empty() ? std::string("no instance type to check: the plan or project file names none")
+                                      : fmt::format("no instance type to check: {}", util::join(proposed.notes, "; ")))
+            : fmt::format("instance type '{}' is not in the catalog{}, so this choice was not checked; add it with "
+                          "`aiadvise catalog import skypilot FILE.csv --cloud CLOUD -o my-catalog.json` or an instance entry "
+                          "in a catalog file, passed with --catalog (docs/catalog.md)",
+                          proposed.instance, util::did_you_mean(instance_name, c.ids("instances"))));
   }
   if (instance && !proposed.cloud.empty() && proposed.cloud != catalog::to_string(instance->cloud)) {
     add("check-cloud-mismatch", Severity::fail,
@@ -127,7 +135,7 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
     }
   }
   if (chosen) {
-    out.proposed_option = report::option_json(*chosen, c);
+    out.proposed_option = report::option_json(*chosen, c, &w);
     for (const auto& why : chosen->exclusions) {
       const auto colon = why.find(':');
       const std::string rule = why.substr(0, colon);
@@ -184,13 +192,34 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   return out;
 }
 
+const std::map<std::string, std::string>& check_rule_descriptions() {
+  static const std::map<std::string, std::string> descriptions = {
+      {"check-unknown-instance", "The instance type is not in the catalog: the choice could not be checked"},
+      {"check-unknown-service", "The service is not in the catalog"},
+      {"check-cloud-mismatch", "The proposed cloud and the instance's cloud differ"},
+      {"check-cloud-not-allowed", "The instance's cloud is not in the workload's cloud list"},
+      {"check-service-cloud", "The service and the instance are on different clouds"},
+      {"check-service-cannot-run", "The service cannot run this work"},
+      {"check-cost-ratio", "Feasible, but costs more than --max-cost-ratio times the best feasible option"},
+      {"check-cpu-would-do", "Accelerators the work does not use, or a cheaper CPU option meets the targets"},
+      {"check-deployment", "Self-managed where managed fits the team better, or the reverse"},
+      {"check-no-feasible-option", "Nothing in the catalog meets the workload, so the choice cannot be compared"},
+  };
+  return descriptions;
+}
+
 namespace {
+
+Json location_json(const SourceLocation& l) {
+  return {{"file", l.file}, {"line", l.line}, {"column", l.column}, {"pointer", l.pointer}, {"what", l.what}};
+}
 
 // What the report says of all its workloads together, gathered one workload at a time.
 struct Totals {
   int counts[3] = {0, 0, 0};
   bool failing = false;
   std::size_t workloads = 0;
+  std::set<std::string> fired;
   std::vector<std::string> warnings;
 };
 
@@ -201,48 +230,80 @@ Json workload_entry(const WorkloadCheck& ch, Severity fail_on, Totals& totals) {
   for (const auto& f : ch.findings) {
     findings.push_back({{"rule", f.rule}, {"severity", std::string(to_string(f.severity))}, {"message", f.message}});
     totals.failing = totals.failing || f.severity >= fail_on;
+    totals.fired.insert(f.rule);
   }
   // Results beyond human scale are flagged, naming the input that caused them (report/plausibility.hpp).
   const std::string subject = fmt::format("workload '{}': the proposed {}", ch.name, ch.proposed.instance);
-  for (auto& w : report::plausibility_warnings(ch.workload, ch.proposed_option, subject, ch.proposed.count > 0 ? ch.proposed.origin : "")) {
+  for (auto& w : report::plausibility_warnings(ch.workload_spec, ch.proposed_option, subject, ch.proposed.count > 0 ? ch.proposed.origin : "")) {
     totals.warnings.push_back(std::move(w));
   }
+  Json locations = Json::array();
+  for (const auto& l : ch.locations) locations.push_back(location_json(l));
   return {{"name", ch.name},
+          {"workload_name", ch.workload.empty() ? ch.name : ch.workload},
+          {"address", ch.address},
           {"verdict", std::string(to_string(ch.verdict))},
           {"proposed", {{"cloud", ch.proposed.cloud}, {"instance", ch.proposed.instance}, {"count", ch.proposed.count},
-                        {"service", ch.proposed.service}, {"origin", ch.proposed.origin}}},
+                        {"service", ch.proposed.service}, {"origin", ch.proposed.origin},
+                        {"assumed", ch.proposed.assumptions}, {"notes", ch.proposed.notes}}},
+          {"locations", locations},
           {"estimate", ch.proposed_option},
           {"findings", findings},
           {"best", ch.best},
-          {"workload", ch.workload}};
+          {"workload", ch.workload_spec}};
 }
 
 // The report without its workloads ("workloads": []).
 Json report_shell(const Totals& totals, const std::vector<SkippedResource>& skipped, const std::vector<std::string>& warnings,
-                  const Options& options, Severity fail_on) {
+                  const Options& options, Severity fail_on, const catalog::Catalog* catalog) {
   Json r = Json::object();
   r["schema_version"] = 1;
+  r["tool"] = {{"name", "aiadvise"}, {"version", AIADVISE_VERSION}};
+  // Skipped resources, one entry each, and counted by reason for a summary that fits a screen.
   Json skipped_json = Json::array();
-  for (const auto& s : skipped) skipped_json.push_back({{"address", s.address}, {"type", s.type}, {"reason", s.reason}});
+  std::map<std::string, int> by_reason;
+  for (const auto& s : skipped) {
+    const std::string kind(to_string(s.kind));
+    skipped_json.push_back({{"address", s.address}, {"type", s.type}, {"reason", s.reason}, {"kind", kind}});
+    ++by_reason[kind];
+  }
+  std::vector<std::pair<std::string, int>> reasons(by_reason.begin(), by_reason.end());
+  std::stable_sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  Json skipped_summary = Json::array();
+  for (const auto& [kind, n] : reasons) skipped_summary.push_back({{"kind", kind}, {"count", n}});
+
+  Json rules = Json::object();
+  for (const auto& id : totals.fired) {
+    std::string description;
+    if (auto it = check_rule_descriptions().find(id); it != check_rule_descriptions().end()) description = it->second;
+    if (description.empty() && catalog != nullptr) {
+      for (const auto& rule : catalog->rules) {
+        if (rule.value("id", "") == id) description = rule.value("description", "");
+      }
+    }
+    rules[id] = description.empty() ? id : description;
+  }
   r["summary"] = {{"workloads", totals.workloads}, {"pass", totals.counts[0]}, {"warn", totals.counts[1]}, {"fail", totals.counts[2]},
-                  {"fail_on", std::string(to_string(fail_on))}, {"max_cost_ratio", options.max_cost_ratio},
+                  {"skipped", skipped.size()}, {"fail_on", std::string(to_string(fail_on))}, {"max_cost_ratio", options.max_cost_ratio},
                   {"min_cost_difference_usd", options.min_cost_difference_usd}, {"failed", totals.failing}};
   r["workloads"] = Json::array();
   r["skipped"] = skipped_json;
+  r["skipped_summary"] = skipped_summary;
   std::vector<std::string> all = warnings;
   all.insert(all.end(), totals.warnings.begin(), totals.warnings.end());
   r["warnings"] = all;
+  r["rules"] = rules;
   return r;
 }
 
 }  // namespace
 
 Json check_report(const std::vector<WorkloadCheck>& checks, const std::vector<SkippedResource>& skipped, const std::vector<std::string>& warnings,
-                  const Options& options, Severity fail_on) {
+                  const Options& options, Severity fail_on, const catalog::Catalog* catalog) {
   Totals totals;
   Json workloads = Json::array();
   for (const auto& ch : checks) workloads.push_back(workload_entry(ch, fail_on, totals));
-  Json r = report_shell(totals, skipped, warnings, options, fail_on);
+  Json r = report_shell(totals, skipped, warnings, options, fail_on, catalog);
   r["workloads"] = std::move(workloads);
   return r;
 }
@@ -253,8 +314,8 @@ struct JsonReportWriter::State {
   std::string pending;         // what is not yet in `spill`
 };
 
-JsonReportWriter::JsonReportWriter(const Options& options, Severity fail_on)
-    : m_options(options), m_fail_on(fail_on), m_state(std::make_unique<State>()) {
+JsonReportWriter::JsonReportWriter(const Options& options, Severity fail_on, const catalog::Catalog* catalog)
+    : m_options(options), m_fail_on(fail_on), m_catalog(catalog), m_state(std::make_unique<State>()) {
   // NOTE: an anonymous temporary file (removed by the system when closed, even on a crash); when
   // none can be made, the entries stay in memory.
   m_state->spill = std::tmpfile();
@@ -265,6 +326,8 @@ JsonReportWriter::~JsonReportWriter() {
 }
 
 bool JsonReportWriter::failed() const { return m_state->totals.failing; }
+
+std::size_t JsonReportWriter::workloads() const { return m_state->totals.workloads; }
 
 void JsonReportWriter::add(const WorkloadCheck& check) {
   const Json entry = workload_entry(check, m_fail_on, m_state->totals);
@@ -288,7 +351,7 @@ void JsonReportWriter::add(const WorkloadCheck& check) {
 
 int JsonReportWriter::write(const std::vector<SkippedResource>& skipped, const std::vector<std::string>& warnings,
                             const std::function<int(std::string_view)>& emit) {
-  const std::string shell = report_shell(m_state->totals, skipped, warnings, m_options, m_fail_on).dump(2);
+  const std::string shell = report_shell(m_state->totals, skipped, warnings, m_options, m_fail_on, m_catalog).dump(2);
   // "workloads" sorts last, so the shell ends with its empty array: `"workloads": []\n}`.
   const std::string_view tail = "[]\n}";
   if (shell.size() < tail.size() || shell.compare(shell.size() - tail.size(), tail.size(), tail) != 0) {
