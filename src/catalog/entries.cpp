@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "aiadvise/rules/rules.hpp"
@@ -165,6 +166,42 @@ Hardware EntryReaders::hardware(const Json& v, const Location& at, const FieldLo
   return h;
 }
 
+namespace {
+
+// Prices below a millionth of a dollar an hour are no prices (a subnormal number in a hand-edited
+// or generated file), and none is above $100,000 an hour; both would break the arithmetic on them.
+constexpr double k_min_price_usd_per_hour = 1e-6;
+constexpr double k_max_price_usd_per_hour = 1e5;
+
+std::optional<double> price_field(ObjectReader& r, const char* key) {
+  auto v = r.number(key, NumberRule::positive);
+  if (v && (*v < k_min_price_usd_per_hour || *v > k_max_price_usd_per_hour)) {
+    r.error(key, fmt::format("expected a price between {:g} and {:g} USD per hour, got {:g}", k_min_price_usd_per_hour,
+                             k_max_price_usd_per_hour, *v));
+    return std::nullopt;
+  }
+  return v;
+}
+
+}  // namespace
+
+Offer EntryReaders::offer(const Json& v, const Location& at) {
+  ObjectReader r(v, at, m_diagnostics);
+  Offer o;
+  o.region = r.id("region", true).value_or("");
+  o.price_usd_per_hour = price_field(r, "price_usd_per_hour");
+  o.spot_price_usd_per_hour = price_field(r, "spot_price_usd_per_hour");
+  if (auto n = r.integer("zones", 1)) {
+    if (*n > 1000) r.error("zones", fmt::format("expected at most 1000 zones, got {}", *n));
+    else o.zones = static_cast<int>(*n);
+  }
+  o.provenance.source = r.string("source").value_or("");
+  o.provenance.as_of = r.date("as_of").value_or("");
+  r.allow("notes");
+  r.finish();
+  return o;
+}
+
 Instance EntryReaders::instance(const Json& v, const Location& at, const FieldLocations& fields) {
   auto r = reader(v, at, fields);
   Instance i;
@@ -176,29 +213,87 @@ Instance EntryReaders::instance(const Json& v, const Location& at, const FieldLo
   i.memory_gib = r.number("memory_gib", NumberRule::positive, true).value_or(0);
   i.cpu = r.id("cpu");
   i.accelerator = r.id("accelerator");
-  i.accelerator_count = static_cast<int>(r.integer("accelerator_count", 0).value_or(0));
+  if (auto n = r.integer("accelerator_count", 0)) {
+    // NOTE: the largest real instance holds 72 GPUs (a GB200 NVL72 rack); 100,000 leaves room and
+    // keeps every product of counts far from overflowing an int.
+    if (*n > 100'000) r.error("accelerator_count", fmt::format("expected at most 100000 accelerators, got {}", *n));
+    else i.accelerator_count = static_cast<int>(*n);
+  }
+  if (auto share = r.number("accelerator_share", NumberRule::positive)) {
+    if (*share >= 1 || *share < 0.01) {
+      r.error("accelerator_share", fmt::format("expected a fraction of one accelerator between 0.01 and 1 (exclusive), got {:g}", *share));
+    } else if (i.accelerator_count != 1) {
+      r.error("accelerator_share", fmt::format("a share of one accelerator needs accelerator_count 1, got {}", i.accelerator_count));
+    } else {
+      i.accelerator_share = share;
+    }
+  }
   i.network_gbps = r.number("network_gbps", NumberRule::positive);
-  i.region = r.string("region", true).value_or("");
-  i.price_usd_per_hour = r.number("price_usd_per_hour", NumberRule::positive);
+  i.burstable = r.boolean("burstable").value_or(false);
+  i.region = r.id("region", true).value_or("");
+  // The home region's prices may be given on the entry itself (the form before offers, and the
+  // short way to override one price): they set the offer in `region`.
+  const auto price = price_field(r, "price_usd_per_hour");
+  const auto spot = price_field(r, "spot_price_usd_per_hour");
   if (const Json* parts = r.object("price_parts")) {
     ObjectReader p(*parts, r.location_of("price_parts"), m_diagnostics);
     i.price_vm_usd_per_hour = p.number("vm_usd_per_hour", NumberRule::positive);
     i.price_accelerators_usd_per_hour = p.number("accelerators_usd_per_hour", NumberRule::positive);
     p.finish();
-    if (i.price_vm_usd_per_hour && i.price_accelerators_usd_per_hour && i.price_usd_per_hour) {
-      const double sum = *i.price_vm_usd_per_hour + *i.price_accelerators_usd_per_hour;
-      if (std::fabs(sum - *i.price_usd_per_hour) > 1e-6 * std::max(1.0, sum)) {
-        r.error("price_usd_per_hour", fmt::format("price_usd_per_hour {} is not the sum of price_parts ({} + {} = {})",
-                                                  *i.price_usd_per_hour, *i.price_vm_usd_per_hour,
-                                                  *i.price_accelerators_usd_per_hour, sum));
-      }
-    }
   }
-  i.spot_price_usd_per_hour = r.number("spot_price_usd_per_hour", NumberRule::positive);
   i.provenance = provenance(r);
   i.price_provenance.source = r.string("price_source", false).value_or(i.provenance.source);
   i.price_provenance.as_of = r.date("price_as_of", false).value_or(i.provenance.as_of);
+  if (const Json* offers = r.array("offers")) {
+    const Location base = r.location_of("offers");
+    i.offers.reserve(offers->size() + 1);
+    for (std::size_t k = 0; k < offers->size(); ++k) {
+      const std::string key = "offers/" + std::to_string(k);
+      auto located = fields.find(key);
+      const Location item = located != fields.end() ? located->second
+                                                    : Location{base.document, util::pointer_append(base.pointer, k)};
+      if (!(*offers)[k].is_object()) {
+        m_diagnostics.push_back(util::diagnostic_at(item, fmt::format("expected an offer object, got {}", util::describe_value((*offers)[k]))));
+        continue;
+      }
+      i.offers.push_back(offer((*offers)[k], item));
+    }
+    const auto by_region = [](const Offer& a, const Offer& b) { return a.region < b.region; };
+    if (!std::is_sorted(i.offers.begin(), i.offers.end(), by_region)) std::stable_sort(i.offers.begin(), i.offers.end(), by_region);
+    for (std::size_t k = 1; k < i.offers.size(); ++k) {
+      if (i.offers[k].region == i.offers[k - 1].region && !i.offers[k].region.empty()) {
+        r.error("offers", fmt::format("two offers for region '{}': an instance has one offer per region", i.offers[k].region));
+        break;
+      }
+    }
+  }
+  if ((price || spot) && !i.region.empty()) {
+    Offer* home = nullptr;
+    auto it = std::lower_bound(i.offers.begin(), i.offers.end(), i.region, [](const Offer& o, const std::string& x) { return o.region < x; });
+    if (it != i.offers.end() && it->region == i.region) {
+      home = &*it;
+    } else {
+      Offer o;
+      o.region = i.region;
+      home = &*i.offers.insert(it, std::move(o));
+    }
+    if (price) home->price_usd_per_hour = price;
+    if (spot) home->spot_price_usd_per_hour = spot;
+  }
+  if (const Offer* home = i.offer_in(i.region)) {
+    i.price_usd_per_hour = home->price_usd_per_hour;
+    i.spot_price_usd_per_hour = home->spot_price_usd_per_hour;
+  }
+  if (i.price_vm_usd_per_hour && i.price_accelerators_usd_per_hour && i.price_usd_per_hour) {
+    const double sum = *i.price_vm_usd_per_hour + *i.price_accelerators_usd_per_hour;
+    if (std::fabs(sum - *i.price_usd_per_hour) > 1e-6 * std::max(1.0, sum)) {
+      r.error(price ? "price_usd_per_hour" : "price_parts",
+              fmt::format("price_usd_per_hour {} is not the sum of price_parts ({} + {} = {})", *i.price_usd_per_hour,
+                          *i.price_vm_usd_per_hour, *i.price_accelerators_usd_per_hour, sum));
+    }
+  }
   r.allow("notes");
+  r.allow("price_notes");
   r.finish();
   if (i.accelerator && i.accelerator_count == 0) {
     r.error("accelerator_count", fmt::format("instance names accelerator '{}' but accelerator_count is 0 or missing",

@@ -22,6 +22,8 @@ class EntryReaders {
   Model model(const util::Json& v, const util::Location& at, const FieldLocations& fields);
   Hardware hardware(const util::Json& v, const util::Location& at, const FieldLocations& fields);
   Instance instance(const util::Json& v, const util::Location& at, const FieldLocations& fields);
+  /// One element of an instance's `offers`.
+  Offer offer(const util::Json& v, const util::Location& at);
   Service service(const util::Json& v, const util::Location& at, const FieldLocations& fields);
   util::Json rule(const util::Json& v, const util::Location& at, const FieldLocations& fields);
 

@@ -93,10 +93,20 @@ class Merger {
   // Fields replace whole (objects too), so each field has exactly one origin to report. Where the
   // entry was first defined, a field's location is found from the entry's (EntryReaders), so only
   // fields set by a later file are recorded in `fields`.
-  void merge_fields(MergedEntry& target, const JsonDocument& doc, Json& entry, const std::string& pointer) const {
+  void merge_fields(MergedEntry& target, const JsonDocument& doc, Json& entry, const std::string& pointer,
+                    bool offers_by_region = false) const {
     const bool first = target.entry.document == &doc && target.entry.pointer == pointer;
     if (m_keep_origins) {
-      for (const auto& item : entry.items()) target.origin.fields[item.key()] = doc.name();
+      for (const auto& item : entry.items()) {
+        std::string& origin = target.origin.fields[item.key()];
+        // Offers merge by region, so several files can share the field: name them all.
+        if (offers_by_region && item.key() == "offers" && !origin.empty() && origin != doc.name() &&
+            origin.find(", " + doc.name()) == std::string::npos) {
+          origin += ", " + doc.name();
+        } else if (!(offers_by_region && item.key() == "offers" && !origin.empty())) {
+          origin = doc.name();
+        }
+      }
     }
     if (first && target.value.empty()) {
       target.value = std::move(entry);
@@ -106,12 +116,56 @@ class Merger {
       return;
     }
     for (auto&& [key, field] : entry.items()) {
+      if (key == "offers" && offers_by_region && field.is_array()) {
+        merge_offers(target, doc, field, util::pointer_append(pointer, key), first);
+        continue;
+      }
       if (field.is_null()) {
         target.value.erase(key);
       } else {
         target.value[key] = std::move(field);
       }
       if (!first) target.fields[key] = Location{&doc, util::pointer_append(pointer, key)};
+    }
+  }
+
+  // An instance's offers merge by region, so that two files pricing different regions of one
+  // instance add up rather than replace each other; an offer for a region already there replaces
+  // the fields it names (null erases one). Where each merged offer came from is kept under
+  // "offers/<index>" for the diagnostics of the typed reader.
+  void merge_offers(MergedEntry& target, const JsonDocument& doc, Json& incoming, const std::string& pointer, bool first) const {
+    Json& merged = target.value["offers"];
+    if (!merged.is_array()) merged = Json::array();
+    for (std::size_t k = 0; k < incoming.size(); ++k) {
+      Json& offer = incoming[k];
+      const Location from{&doc, util::pointer_append(pointer, k)};
+      std::size_t at = merged.size();
+      if (offer.is_object()) {
+        auto region = offer.find("region");
+        if (region != offer.end() && region->is_string()) {
+          for (std::size_t m = 0; m < merged.size(); ++m) {
+            const Json& existing = merged[m];
+            if (!existing.is_object()) continue;
+            auto other = existing.find("region");
+            if (other != existing.end() && *other == *region) {
+              at = m;
+              break;
+            }
+          }
+        }
+      }
+      if (at == merged.size()) {
+        if (offer.is_object()) {
+          for (auto it = offer.begin(); it != offer.end();) it = it->is_null() ? offer.erase(it) : std::next(it);
+        }
+        merged.push_back(std::move(offer));
+      } else {
+        for (auto&& [key, field] : offer.items()) {
+          if (field.is_null()) merged[at].erase(key);
+          else merged[at][key] = std::move(field);
+        }
+      }
+      if (!first) target.fields["offers/" + std::to_string(at)] = from;
     }
   }
 
@@ -161,7 +215,7 @@ class Merger {
       it->second.entry = Location{&doc, pointer};
       it->second.origin.file = doc.name();
     }
-    merge_fields(it->second, doc, entry, pointer);
+    merge_fields(it->second, doc, entry, pointer, section == "instances");
   }
 
   std::vector<Diagnostic>& m_diagnostics;

@@ -44,8 +44,10 @@ std::string workload_line(const Json& w) {
 
 std::string option_line(const Json& o) {
   std::string acc = o["accelerator"].is_null() ? "CPU" : fmt::format("{} x {}", o["accelerators_per_instance"].get<int>(), o["accelerator"].get<std::string>());
-  return fmt::format("{} x {} ({} {}, {}) on {} at {}/h", o["count"].get<int>(), text(o, "instance"), text(o, "cloud"),
-                     o.contains("region") ? text(o, "region") : "-", acc, text(o, "service"), money(o, "price_usd_per_hour"));
+  const bool spot = o.contains("price_kind") && o["price_kind"] == "spot";
+  return fmt::format("{} x {} ({} {}, {}) on {} at {}/h{}", o["count"].get<int>(), text(o, "instance"), text(o, "cloud"),
+                     o.contains("region") ? text(o, "region") : "-", acc, text(o, "service"), money(o, "price_usd_per_hour"),
+                     spot ? " spot" : "");
 }
 
 std::string performance_line(const Json& o) {
@@ -62,11 +64,14 @@ std::string performance_line(const Json& o) {
 }
 
 util::Table options_table(const Json& report) {
-  util::Table t({"#", "instance", "cloud", "service", "count", "compute", "usd_per_hour", "cost", "latency_ms", "throughput", "score"});
+  util::Table t({"#", "instance", "cloud", "region", "service", "count", "compute", "usd_per_hour", "cost", "latency_ms", "throughput",
+                 "score"});
   int rank = 1;
   auto add = [&](const Json& o, const std::string& label) {
-    t.add_row({label, text(o, "instance"), text(o, "cloud"), text(o, "service"), std::to_string(o["count"].get<int>()), text(o, "compute"),
-               num(o, "price_usd_per_hour", "{:.4g}"), o.contains("cost_usd") ? num(o, "cost_usd", "{:.4g}") : "-",
+    const bool spot = o.contains("price_kind") && o["price_kind"] == "spot";
+    t.add_row({label, text(o, "instance"), text(o, "cloud"), o.contains("region") ? text(o, "region") : "-", text(o, "service"),
+               std::to_string(o["count"].get<int>()), text(o, "compute"),
+               num(o, "price_usd_per_hour", "{:.4g}") + (spot ? " spot" : ""), o.contains("cost_usd") ? num(o, "cost_usd", "{:.4g}") : "-",
                num(o, "latency_ms", "{:.4g}"), num(o, "throughput", "{:.4g}"), num(o, "score", "{:.3f}")});
   };
   if (!report["recommendation"].is_null()) add(report["recommendation"], std::to_string(rank++));

@@ -69,6 +69,7 @@ void put_performance(Json& j, const sizing::Estimate& e) {
   put_number(j, "tpot_ms", e.tpot_ms);
   put_number(j, "time_hours", e.time_hours);
   put_number(j, "price_usd_per_hour", e.price_usd_per_hour);
+  if (e.price_usd_per_hour) j["price_kind"] = e.spot ? "spot" : "on-demand";
   put_number(j, "cost_usd", e.cost_usd);
   put_number(j, "cost_usd_per_1m_tokens", e.cost_usd_per_1m_tokens);
   put_number(j, "cost_usd_per_1k_requests", e.cost_usd_per_1k_requests);
@@ -81,7 +82,7 @@ Json estimate_json(const sizing::Estimate& e, const catalog::Catalog& catalog) {
   j["instance_id"] = e.instance;
   if (i) {
     j["cloud"] = std::string(catalog::to_string(i->cloud));
-    j["region"] = i->region;
+    j["region"] = e.region.empty() ? i->region : e.region;  // the region priced (catalog::choose_offer)
   }
   j["count"] = e.count;
   j["compute"] = std::string(catalog::to_string(e.compute));

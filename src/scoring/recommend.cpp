@@ -14,6 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "aiadvise/catalog/offers.hpp"
 #include "aiadvise/util/text.hpp"
 
 namespace aiadvise::scoring {
@@ -60,23 +61,34 @@ const SlotIds& slot_ids() {
   return ids;
 }
 
-// The price one instance costs under a service; empty when the catalog does not know it.
-std::optional<double> service_price(const catalog::Service& s, const catalog::Instance& i, std::string& how) {
+// Whether a service's listed price for an instance applies in `region`: a price without a region
+// is for the instance's home region (where the catalog prices it by default).
+bool listed_for(const catalog::InstancePrice& p, const catalog::Instance& i, std::string_view region) {
+  return p.region.empty() ? region == i.region : region == p.region;
+}
+
+// The price one instance costs under a service, at the offer chosen for the workload (`offer`);
+// empty when the catalog does not know it. `spot` says whether it is a spot price: only services
+// priced as the VMs themselves sell spot capacity here; managed services are priced on demand.
+std::optional<double> service_price(const catalog::Service& s, const catalog::Instance& i, const catalog::Choice& offer,
+                                    std::string& how, bool& spot) {
+  spot = false;
   if (s.pricing_model == "vm") {
-    how = "instance price";
-    return i.price_usd_per_hour;
+    spot = offer.spot;
+    how = fmt::format("{} price in {}", offer.spot ? "spot" : "instance", offer.region);
+    return offer.price_usd_per_hour;
   }
   for (const auto& p : s.instance_prices) {
-    if (p.instance == i.id) {
-      how = fmt::format("{} price for {}", s.name, i.name);
+    if (p.instance == i.id && listed_for(p, i, offer.region)) {
+      how = fmt::format("{} price for {} in {}", s.name, i.name, offer.region);
       return p.price_usd_per_hour;
     }
   }
-  if (s.markup_over_vm && i.price_usd_per_hour) {
-    how = fmt::format("instance price x {:.2f} ({} markup)", *s.markup_over_vm, s.name);
-    return *i.price_usd_per_hour * *s.markup_over_vm;
+  if (s.markup_over_vm && offer.on_demand_usd_per_hour) {
+    how = fmt::format("on-demand instance price in {} x {:.2f} ({} markup)", offer.region, *s.markup_over_vm, s.name);
+    return *offer.on_demand_usd_per_hour * *s.markup_over_vm;
   }
-  how = fmt::format("{} publishes no price for {} in the catalog", s.name, i.name);
+  how = fmt::format("{} publishes no price for {} in {} in the catalog", s.name, i.name, offer.region);
   return std::nullopt;
 }
 
@@ -131,7 +143,8 @@ struct Prepared {
   struct ServiceInfo {
     rules::Fact id, kind, management;
     bool vm_pricing = false;
-    std::unordered_map<std::string_view, double> listed;  ///< instance id -> price (the first listed wins, as in service_price)
+    /// instance id -> its listed prices, in catalog order (the first that applies wins, as in service_price)
+    std::unordered_map<std::string_view, std::vector<const catalog::InstancePrice*>> listed;
     std::optional<double> timeout_s, max_requests_per_second;
   };
 
@@ -172,7 +185,7 @@ struct Prepared {
       info.kind = word(s.kind);
       info.management = word(s.managed ? "managed" : "self-managed");
       info.vm_pricing = s.pricing_model == "vm";
-      for (const auto& p : s.instance_prices) info.listed.emplace(p.instance, p.price_usd_per_hour);
+      for (const auto& p : s.instance_prices) info.listed[p.instance].push_back(&p);
       if (auto it = s.limits.find("max_request_timeout_s"); it != s.limits.end()) info.timeout_s = it->second;
       if (auto it = s.limits.find("max_requests_per_second"); it != s.limits.end()) info.max_requests_per_second = it->second;
       services.push_back(std::move(info));
@@ -181,13 +194,18 @@ struct Prepared {
   }
 
   // service_price() without the words.
-  std::optional<double> price(std::size_t service, const catalog::Service& s, const catalog::Instance& i) const {
+  std::optional<double> price(std::size_t service, const catalog::Service& s, const catalog::Instance& i,
+                              const catalog::Choice& offer) const {
     const ServiceInfo& info = services[service];
-    if (info.vm_pricing) return i.price_usd_per_hour;
+    if (info.vm_pricing) return offer.price_usd_per_hour;
     if (!info.listed.empty()) {
-      if (auto it = info.listed.find(i.id); it != info.listed.end()) return it->second;
+      if (auto it = info.listed.find(i.id); it != info.listed.end()) {
+        for (const catalog::InstancePrice* p : it->second) {
+          if (listed_for(*p, i, offer.region)) return p->price_usd_per_hour;
+        }
+      }
     }
-    if (s.markup_over_vm && i.price_usd_per_hour) return *i.price_usd_per_hour * *s.markup_over_vm;
+    if (s.markup_over_vm && offer.on_demand_usd_per_hour) return *offer.on_demand_usd_per_hour * *s.markup_over_vm;
     return std::nullopt;
   }
 
@@ -209,7 +227,26 @@ struct Context {
   const catalog::Catalog& c;
   std::shared_ptr<const Prepared> prep;
   Facts workload_facts;
+  /// Per instance (as catalog.instances): the offer the workload's region and spot settings choose.
+  std::vector<catalog::Choice> offers;
 };
+
+std::vector<catalog::Choice> choose_offers(const Workload& w, const catalog::Catalog& c) {
+  std::vector<catalog::Choice> out;
+  out.reserve(c.instances.size());
+  const catalog::RegionChoice regions(w.region);
+  for (const auto& i : c.instances) out.push_back(catalog::choose_offer(i, regions, w.spot));
+  return out;
+}
+
+// The offer chosen for an instance of the context's catalog (or, for one from elsewhere, chosen now).
+catalog::Choice offer_of(const Context& ctx, const catalog::Instance& i) {
+  const auto& all = ctx.c.instances;
+  if (!all.empty() && &i >= all.data() && &i < all.data() + all.size()) {
+    return ctx.offers[static_cast<std::size_t>(&i - all.data())];
+  }
+  return catalog::choose_offer(i, catalog::RegionChoice(ctx.w.region), ctx.w.spot);
+}
 
 Facts workload_facts(const Workload& w, const sizing::Requirements& req) {
   const SlotIds& k = slot_ids();
@@ -413,8 +450,10 @@ Candidate priced_candidate(const Context& ctx, const catalog::Instance& i, const
   cand.id = i.id + "@" + s.id;
   cand.estimate = base;
   std::string how;
-  const auto per_instance = service_price(s, i, how);
+  bool spot = false;
+  const auto per_instance = service_price(s, i, offer_of(ctx, i), how, spot);
   reprice(cand.estimate, per_instance, s.cluster_usd_per_hour.value_or(0), ctx.w);
+  cand.estimate.spot = spot;
   if (!per_instance) cand.estimate.unknowns.push_back(how);
   else cand.estimate.notes.push_back("priced at " + how);
   return cand;
@@ -455,7 +494,8 @@ std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog:
   const double need_gib = std::ceil(ctx.req.memory.total_gib() + 1);
   const catalog::Instance* proxy = nullptr;
   for (const auto& i : ctx.c.instances) {
-    if (i.cloud != s.cloud || i.accelerator || !i.price_usd_per_hour || i.memory_gib < std::min(need_gib, max_gib)) continue;
+    // A burstable size's sustained CPU is a fraction of its vCPUs: no stand-in for serverless compute.
+    if (i.cloud != s.cloud || i.accelerator || i.burstable || !i.price_usd_per_hour || i.memory_gib < std::min(need_gib, max_gib)) continue;
     if (!proxy || std::tie(i.vcpus, *i.price_usd_per_hour, i.id) < std::tie(proxy->vcpus, *proxy->price_usd_per_hour, proxy->id)) {
       proxy = &i;
     }
@@ -507,17 +547,22 @@ std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog:
 // The workload's facts, with needs_accelerator: whether no CPU instance in the allowed clouds fits
 // and meets the latency targets. `cpu_ok(k)` estimates CPU-only instance k and says whether it does.
 template <typename CpuOk>
-Facts facts_with_needs(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, CpuOk&& cpu_ok) {
+Facts facts_with_needs(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c,
+                       const std::vector<catalog::Choice>& offers, CpuOk&& cpu_ok) {
   Facts wf = workload_facts(w, req);
   bool any_cpu = false;
   for (std::size_t k = 0; k < c.instances.size() && !any_cpu; ++k) {
     const auto& i = c.instances[k];
-    if (i.accelerator || !allowed(w, i.cloud)) continue;
+    if (i.accelerator || !allowed(w, i.cloud) || !offers[k].offered) continue;
     any_cpu = cpu_ok(k);
   }
   wf.set(slot_ids().needs_accelerator, !any_cpu);
   return wf;
 }
+
+// Whether service `si` is priced as the VMs themselves (self-managed VMs and Kubernetes nodes),
+// which sell every size; managed ML services are not offered on burstable sizes here.
+bool sinfo_vm(const Prepared& p, std::size_t si) { return p.services[si].vm_pricing; }
 
 // --- Memo ---------------------------------------------------------------------------------------
 
@@ -678,8 +723,8 @@ struct Evaluator::Impl {
 namespace {
 
 std::shared_ptr<const Context> make_context(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c,
-                                            std::shared_ptr<const Prepared> prep, Facts wf) {
-  return std::shared_ptr<const Context>(new Context{w, req, c, std::move(prep), std::move(wf)});
+                                            std::shared_ptr<const Prepared> prep, Facts wf, std::vector<catalog::Choice> offers) {
+  return std::shared_ptr<const Context>(new Context{w, req, c, std::move(prep), std::move(wf), std::move(offers)});
 }
 
 }  // namespace
@@ -694,12 +739,13 @@ Evaluator::Evaluator(const Workload& w, const sizing::Requirements& req, const c
     }
   }
   auto prep = prepared(c);
-  Facts wf = facts_with_needs(w, req, c, [&](std::size_t k) {
+  auto offers = choose_offers(w, c);
+  Facts wf = facts_with_needs(w, req, c, offers, [&](std::size_t k) {
     sizing::EstimateOptions o;
     o.words = false;
     return cpu_feasible(sizing::estimate(w, req, c.instances[k], prep->instances[k].accelerator, prep->instances[k].cpu, o), w);
   });
-  m_impl->ctx = make_context(w, req, c, prep, std::move(wf));
+  m_impl->ctx = make_context(w, req, c, prep, std::move(wf), std::move(offers));
 }
 
 Evaluator::~Evaluator() { delete m_impl; }
@@ -748,12 +794,16 @@ Base summary(const sizing::Estimate& e, const Workload& w) {
 // (sizing::Shape): the same machine priced in many regions is sized once.
 class Bases {
  public:
-  Bases(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Prepared& prep)
-      : m_w(w), m_req(req), m_c(c), m_prep(prep), m_of_shape(prep.shape_count, -1) {}
+  Bases(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Prepared& prep,
+        const std::vector<catalog::Choice>& offers)
+      : m_w(w), m_req(req), m_c(c), m_prep(prep), m_offers(offers), m_of_shape(prep.shape_count * 2, -1) {}
   /// The estimate of an instance (index into catalog.instances), as an index for operator[].
   std::uint32_t of(std::uint32_t instance) {
     const auto& info = m_prep.instances[instance];
-    auto& slot = m_of_shape[info.shape];
+    // Whether the chosen offer has a price changes the estimate (a batch job's time is given only
+    // then), so a shape has one estimate priced and one unpriced.
+    const bool priced = m_offers[instance].price_usd_per_hour.has_value();
+    auto& slot = m_of_shape[info.shape * 2 + (priced ? 1 : 0)];
     if (slot < 0) {
       sizing::EstimateOptions o;
       o.words = false;
@@ -769,6 +819,7 @@ class Bases {
   const sizing::Requirements& m_req;
   const catalog::Catalog& m_c;
   const Prepared& m_prep;
+  const std::vector<catalog::Choice>& m_offers;
   std::vector<std::int32_t> m_of_shape;
   std::vector<Base> m_bases;
 };
@@ -961,7 +1012,7 @@ void Decider::evaluate_instances() {
   std::vector<std::uint16_t> shared, rest;
   for (std::uint32_t ii = 0; ii < c().instances.size(); ++ii) {
     const auto& i = c().instances[ii];
-    if (!allowed(w, i.cloud)) continue;
+    if (!allowed(w, i.cloud) || !ctx.offers[ii].offered) continue;
     const auto& info = p.instances[ii];
     const std::uint32_t base_index = m_bases.of(ii);
     const Base& e = m_bases[base_index];
@@ -969,6 +1020,7 @@ void Decider::evaluate_instances() {
     for (std::size_t si : p.by_cloud[static_cast<std::size_t>(i.cloud)]) {
       if (!serves[si][static_cast<std::size_t>(e.compute)]) continue;
       const auto& s = c().services[si];
+      if (i.burstable && !sinfo_vm(p, si)) continue;  // managed ML services: no burstable sizes (catalog.md)
       const auto& sinfo = p.services[si];
       if (!instance_done) {
         // The facts of the instance (as candidate_facts sets them), and the rules that read only them.
@@ -996,7 +1048,7 @@ void Decider::evaluate_instances() {
       l.service = static_cast<std::uint32_t>(si);
       l.base = base_index;
       // reprice() without the words.
-      if (const auto per_instance_price = p.price(si, s, i)) {
+      if (const auto per_instance_price = p.price(si, s, i, ctx.offers[ii])) {
         l.price = *per_instance_price * e.count + s.cluster_usd_per_hour.value_or(0);
         if (e.time_hours) l.cost_usd = *l.price * sizing::billed_hours(*e.time_hours);
       }
@@ -1300,6 +1352,19 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
   if (const catalog::Service* s = c().service(pick.service); s && !s->takes_off_the_team.empty()) {
     d.deployment_reasons.push_back(fmt::format("{} takes off the team: {}", s->name, util::join(s->takes_off_the_team, "; ")));
   }
+  // Spot: what the pick's price assumes, said where the pick is made.
+  if (pick.estimate.spot && pi) {
+    std::string risk = "spot: " + catalog::spot_risk(pi->cloud, w.trains());
+    if (!w.trains() && pick.estimate.count < 2) {
+      risk += fmt::format(" (the estimate above has {} instance; price 2 for that)", pick.estimate.count);
+    }
+    d.deployment_reasons.push_back(std::move(risk));
+  } else if (w.spot && pi) {
+    d.deployment_reasons.push_back(fmt::format("spot was asked for, but the pick is priced on demand: {}",
+                                               pick.managed ? pick.service + " is a managed service, priced on demand here"
+                                                            : "the catalog has no spot price for " + pi->name + " in " +
+                                                                  pick.estimate.region));
+  }
 
   // Alternatives: the best per cloud and per compute kind, then the next by rank.
   std::vector<std::size_t> chosen{0};
@@ -1363,6 +1428,35 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
 
 }  // namespace
 
+namespace {
+
+// A region list restricts every cloud to what it sells there: say which allowed clouds sell
+// nothing in the listed regions (region names belong to one cloud each).
+std::vector<std::string> region_warnings(const Workload& w, const catalog::Catalog& c, const std::vector<catalog::Choice>& offers) {
+  std::vector<std::string> warnings;
+  const catalog::RegionChoice regions(w.region);
+  if (regions.home() || regions.any()) return warnings;
+  std::array<bool, 3> sells{false, false, false};
+  for (std::size_t k = 0; k < c.instances.size(); ++k) {
+    if (offers[k].offered) sells[static_cast<std::size_t>(c.instances[k].cloud)] = true;
+  }
+  for (const auto cloud : w.clouds) {
+    if (sells[static_cast<std::size_t>(cloud)]) continue;
+    std::vector<std::string> whose;
+    for (const auto name : regions.names()) {
+      if (auto other = c.cloud_of_region(name); other && *other != cloud) {
+        whose.push_back(fmt::format("{} is a {} region", name, catalog::to_string(*other)));
+      }
+    }
+    warnings.push_back(fmt::format("no {} instance in the catalog is offered in {}, so {} is left out{}", catalog::to_string(cloud),
+                                   regions.text(), catalog::to_string(cloud),
+                                   whose.empty() ? std::string() : " (" + util::join(whose, "; ") + ")"));
+  }
+  return warnings;
+}
+
+}  // namespace
+
 Decision recommend(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Options& options) {
   Memo::Impl* memo = t_memo;
   std::string key;
@@ -1381,35 +1475,17 @@ Decision recommend(const Workload& w, const sizing::Requirements& req, const cat
     ++memo->stats.misses;
   }
 
-  std::vector<std::string> warnings;
-  if (w.region) {
-    std::set<catalog::Cloud> region_missing;
-    for (const auto& cloud : w.clouds) {
-      bool any = false;
-      for (const auto& i : c.instances) {
-        if (i.cloud == cloud && i.region == *w.region) {
-          any = true;
-          break;
-        }
-      }
-      if (!any) region_missing.insert(cloud);
-    }
-    for (auto cloud : region_missing) {
-      warnings.push_back(fmt::format("the catalog has no {} prices for region {}; using its reference region", catalog::to_string(cloud),
-                                     *w.region));
-    }
-  }
-
   std::shared_ptr<const Context> ctx = entry ? entry->context : nullptr;
   const std::shared_ptr<const Prepared> prep = ctx ? ctx->prep : prepared(c);
+  std::vector<catalog::Choice> offers = ctx ? std::vector<catalog::Choice>() : choose_offers(w, c);
   // The instances' estimates, which needs_accelerator starts and the decision goes on with.
-  Bases bases(w, req, c, *prep);
+  Bases bases(w, req, c, *prep, ctx ? ctx->offers : offers);
   if (!ctx) {
-    Facts wf = facts_with_needs(w, req, c, [&](std::size_t k) { return bases[bases.of(static_cast<std::uint32_t>(k))].cpu_ok; });
-    ctx = make_context(w, req, c, prep, std::move(wf));
+    Facts wf = facts_with_needs(w, req, c, offers, [&](std::size_t k) { return bases[bases.of(static_cast<std::uint32_t>(k))].cpu_ok; });
+    ctx = make_context(w, req, c, prep, std::move(wf), offers);  // a copy: `bases` reads `offers`
   }
   Decider decider(ctx, bases);
-  Decision d = decider.run(options, std::move(warnings));
+  Decision d = decider.run(options, region_warnings(w, c, ctx->offers));
   if (memo) {
     if (!entry) entry = &memo->insert(std::move(key), ctx);
     entry->decisions.emplace_back(options.top, d);
