@@ -347,6 +347,8 @@ def source_text(prov, key, aws_source=None):
         first = next(iter(files.values()))
         return ("Karpenter generated price tables " + ", ".join(os.path.basename(k) for k in files) + " @" + first["commit"][:7] +
                 " (" + first["url"] + ")"), first["generated_at"][:10] if first.get("generated_at") else first["date"]
+    if p["repository"].startswith("skypilot-org/"):
+        return f"SkyPilot catalog {p['repository']} {p['path']} @{p['commit'][:7]} ({p['url']})", p["date"]
     return f"SkyPilot catalog format via {p['repository']} {p['path']} @{p['commit'][:7]} ({p['url']})", p["date"]
 
 

@@ -75,7 +75,8 @@ std::optional<double> service_price(const catalog::Service& s, const catalog::In
   spot = false;
   if (s.pricing_model == "vm") {
     spot = offer.spot;
-    how = fmt::format("{} price in {}", offer.spot ? "spot" : "instance", offer.region);
+    // No price: sizing has said so in the estimate's unknowns already.
+    how = offer.price_usd_per_hour ? fmt::format("{} price in {}", offer.spot ? "spot" : "instance", offer.region) : std::string();
     return offer.price_usd_per_hour;
   }
   for (const auto& p : s.instance_prices) {
@@ -454,8 +455,8 @@ Candidate priced_candidate(const Context& ctx, const catalog::Instance& i, const
   const auto per_instance = service_price(s, i, offer_of(ctx, i), how, spot);
   reprice(cand.estimate, per_instance, s.cluster_usd_per_hour.value_or(0), ctx.w);
   cand.estimate.spot = spot;
-  if (!per_instance) cand.estimate.unknowns.push_back(how);
-  else cand.estimate.notes.push_back("priced at " + how);
+  if (!per_instance && !how.empty()) cand.estimate.unknowns.push_back(how);
+  else if (per_instance) cand.estimate.notes.push_back("priced at " + how);
   return cand;
 }
 
