@@ -554,16 +554,12 @@ Facts facts_with_needs(const Workload& w, const sizing::Requirements& req, const
   bool any_cpu = false;
   for (std::size_t k = 0; k < c.instances.size() && !any_cpu; ++k) {
     const auto& i = c.instances[k];
-    if (i.accelerator || !allowed(w, i.cloud) || !offers[k].offered) continue;
+    if (i.accelerator || !allowed(w, i.cloud) || !offers[k].offered || i.burstable) continue;
     any_cpu = cpu_ok(k);
   }
   wf.set(slot_ids().needs_accelerator, !any_cpu);
   return wf;
 }
-
-// Whether service `si` is priced as the VMs themselves (self-managed VMs and Kubernetes nodes),
-// which sell every size; managed ML services are not offered on burstable sizes here.
-bool sinfo_vm(const Prepared& p, std::size_t si) { return p.services[si].vm_pricing; }
 
 // --- Memo ---------------------------------------------------------------------------------------
 
@@ -1013,7 +1009,9 @@ void Decider::evaluate_instances() {
   std::vector<std::uint16_t> shared, rest;
   for (std::uint32_t ii = 0; ii < c().instances.size(); ++ii) {
     const auto& i = c().instances[ii];
-    if (!allowed(w, i.cloud) || !ctx.offers[ii].offered) continue;
+    // NOTE: burstable sizes are never recommended: their sustained CPU is a fraction of their vCPUs
+    // (credit-based), which the estimate does not model; `check` still evaluates one when proposed.
+    if (!allowed(w, i.cloud) || !ctx.offers[ii].offered || i.burstable) continue;
     const auto& info = p.instances[ii];
     const std::uint32_t base_index = m_bases.of(ii);
     const Base& e = m_bases[base_index];
@@ -1021,7 +1019,6 @@ void Decider::evaluate_instances() {
     for (std::size_t si : p.by_cloud[static_cast<std::size_t>(i.cloud)]) {
       if (!serves[si][static_cast<std::size_t>(e.compute)]) continue;
       const auto& s = c().services[si];
-      if (i.burstable && !sinfo_vm(p, si)) continue;  // managed ML services: no burstable sizes (catalog.md)
       const auto& sinfo = p.services[si];
       if (!instance_done) {
         // The facts of the instance (as candidate_facts sets them), and the rules that read only them.

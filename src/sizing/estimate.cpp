@@ -530,6 +530,13 @@ Estimate estimate(const Workload& w, const Requirements& r, const catalog::Insta
     e.accelerators_per_instance = i.accelerator_count;
   } else {
     d = host_device(w, i, cpu, words);
+    if (i.burstable) {
+      words.note([&] {
+        return fmt::format("{} is burstable: its sustained CPU is a fraction of its {:g} vCPUs (CPU credits); this estimate assumes "
+                           "all of them",
+                           i.name, i.vcpus);
+      });
+    }
     if (h) {
       if (o.words) e.accelerator = h->id;
       e.accelerators_per_instance = i.accelerator_count;

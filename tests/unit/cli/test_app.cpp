@@ -72,7 +72,7 @@ TEST_CASE("cli: catalog list filters like an instance selector", "[cli][catalog]
     CHECK(i.at("cloud") == "aws");
     const std::string acc = i.at("accelerator").get<std::string>();
     CHECK((acc.find("a100-80gb") != std::string::npos || acc.find("h100") != std::string::npos ||
-           acc.find("h200") != std::string::npos));
+           acc.find("h200") != std::string::npos || acc.find("b200") != std::string::npos));
   }
   const auto cheap = run_captured({"catalog", "list", "instances", "--max-price", "0.2", "--vcpus", "2-4", "--format", "json"});
   const auto cheap_doc = nlohmann::json::parse(cheap.out);
