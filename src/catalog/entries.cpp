@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "aiadvise/rules/rules.hpp"
 #include "aiadvise/util/text.hpp"
@@ -202,6 +203,48 @@ Offer EntryReaders::offer(const Json& v, const Location& at) {
   return o;
 }
 
+Offer EntryReaders::compact_offer(const Json& v, const std::function<Location()>& where) {
+  // [region, price_usd_per_hour, spot_price_usd_per_hour, zones]: the form large generated catalogs
+  // use (an import of every region); null or absent for what is not known.
+  Offer o;
+  auto item = [&](std::size_t k) {
+    const Location at = where();
+    return Location{at.document, util::pointer_append(at.pointer, k)};
+  };
+  auto problem = [&](std::size_t k, std::string message) { m_diagnostics.push_back(util::diagnostic_at(item(k), std::move(message))); };
+  if (v.empty() || v.size() > 4) {
+    m_diagnostics.push_back(util::diagnostic_at(
+        where(), fmt::format("expected [region, price, spot price, zones] (1 to 4 items), got {} items", v.size())));
+    return o;
+  }
+  if (!v[0].is_string() || !util::is_kebab_id(v[0].get_ref<const std::string&>())) {
+    problem(0, fmt::format("expected a region name, got {}", util::describe_value(v[0])));
+  } else {
+    o.region = v[0].get<std::string>();
+  }
+  for (std::size_t k = 1; k < 3 && k < v.size(); ++k) {
+    if (v[k].is_null()) continue;
+    double price = 0;
+    if (auto bad = util::check_number(v[k], NumberRule::positive, price)) {
+      problem(k, *bad);
+    } else if (price < k_min_price_usd_per_hour || price > k_max_price_usd_per_hour) {
+      problem(k, fmt::format("expected a price between {:g} and {:g} USD per hour, got {:g}", k_min_price_usd_per_hour,
+                             k_max_price_usd_per_hour, price));
+    } else {
+      (k == 1 ? o.price_usd_per_hour : o.spot_price_usd_per_hour) = price;
+    }
+  }
+  if (v.size() == 4 && !v[3].is_null()) {
+    double zones = 0;
+    if (util::check_number(v[3], NumberRule::positive, zones) || zones != std::floor(zones) || zones > 1000) {
+      problem(3, fmt::format("expected a zone count from 1 to 1000, got {}", util::describe_value(v[3])));
+    } else {
+      o.zones = static_cast<int>(zones);
+    }
+  }
+  return o;
+}
+
 Instance EntryReaders::instance(const Json& v, const Location& at, const FieldLocations& fields) {
   auto r = reader(v, at, fields);
   Instance i;
@@ -247,16 +290,30 @@ Instance EntryReaders::instance(const Json& v, const Location& at, const FieldLo
   if (const Json* offers = r.array("offers")) {
     const Location base = r.location_of("offers");
     i.offers.reserve(offers->size() + 1);
+    // Where an offer came from: recorded by the merger when a later file set it; else its place in
+    // the entry's own file. Only looked up when there is a diagnostic to locate, or an object
+    // offer to read (a catalog of every region holds tens of thousands of compact ones).
+    const bool merged = fields.lower_bound("offers/") != fields.end() && fields.lower_bound("offers/")->first.rfind("offers/", 0) == 0;
+    auto locate = [&](std::size_t k) {
+      if (merged) {
+        auto located = fields.find("offers/" + std::to_string(k));
+        if (located != fields.end()) return located->second;
+      }
+      return Location{base.document, util::pointer_append(base.pointer, k)};
+    };
     for (std::size_t k = 0; k < offers->size(); ++k) {
-      const std::string key = "offers/" + std::to_string(k);
-      auto located = fields.find(key);
-      const Location item = located != fields.end() ? located->second
-                                                    : Location{base.document, util::pointer_append(base.pointer, k)};
-      if (!(*offers)[k].is_object()) {
-        m_diagnostics.push_back(util::diagnostic_at(item, fmt::format("expected an offer object, got {}", util::describe_value((*offers)[k]))));
+      const Json& x = (*offers)[k];
+      if (x.is_array()) {
+        i.offers.push_back(compact_offer(x, [&] { return locate(k); }));
         continue;
       }
-      i.offers.push_back(offer((*offers)[k], item));
+      const Location item = locate(k);
+      if (x.is_object()) {
+        i.offers.push_back(offer(x, item));
+      } else {
+        m_diagnostics.push_back(util::diagnostic_at(
+            item, fmt::format("expected an offer: an object, or [region, price, spot price, zones]; got {}", util::describe_value(x))));
+      }
     }
     const auto by_region = [](const Offer& a, const Offer& b) { return a.region < b.region; };
     if (!std::is_sorted(i.offers.begin(), i.offers.end(), by_region)) std::stable_sort(i.offers.begin(), i.offers.end(), by_region);

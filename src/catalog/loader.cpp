@@ -140,17 +140,20 @@ class Merger {
       Json& offer = incoming[k];
       const Location from{&doc, util::pointer_append(pointer, k)};
       std::size_t at = merged.size();
-      if (offer.is_object()) {
-        auto region = offer.find("region");
-        if (region != offer.end() && region->is_string()) {
-          for (std::size_t m = 0; m < merged.size(); ++m) {
-            const Json& existing = merged[m];
-            if (!existing.is_object()) continue;
-            auto other = existing.find("region");
-            if (other != existing.end() && *other == *region) {
-              at = m;
-              break;
-            }
+      // An offer is an object with "region", or the compact [region, ...].
+      auto region_of = [](const Json& x) -> const Json* {
+        if (x.is_object()) {
+          auto it = x.find("region");
+          return it != x.end() && it->is_string() ? &*it : nullptr;
+        }
+        return x.is_array() && !x.empty() && x[0].is_string() ? &x[0] : nullptr;
+      };
+      if (const Json* region = region_of(offer)) {
+        for (std::size_t m = 0; m < merged.size(); ++m) {
+          const Json* other = region_of(merged[m]);
+          if (other && *other == *region) {
+            at = m;
+            break;
           }
         }
       }
@@ -159,6 +162,8 @@ class Merger {
           for (auto it = offer.begin(); it != offer.end();) it = it->is_null() ? offer.erase(it) : std::next(it);
         }
         merged.push_back(std::move(offer));
+      } else if (!offer.is_object() || !merged[at].is_object()) {
+        merged[at] = std::move(offer);  // the compact form replaces the whole offer
       } else {
         for (auto&& [key, field] : offer.items()) {
           if (field.is_null()) merged[at].erase(key);

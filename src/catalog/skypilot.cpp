@@ -404,6 +404,8 @@ class Importer {
   static constexpr std::size_t k_no_column = static_cast<std::size_t>(-1);
   std::map<std::string, std::size_t> m_columns;
   std::size_t m_width = 0, m_zone_col = k_no_column;
+  bool m_last_column_unused = false;  ///< extra fields in a row can only be the last column's
+  std::size_t m_overflow_rows = 0;
   std::unordered_map<std::string, int> m_region_cloud;  ///< region -> cloud index, or -1 when unknown
   std::array<std::size_t, 3> m_rows_of_cloud{0, 0, 0};
   struct Foreign {
@@ -460,6 +462,8 @@ void Importer::read_header(const CsvRow& header) {
   }
   if (!problems.empty()) throw util::InputError(std::move(problems));
   m_zone_col = m_columns.count("AvailabilityZone") ? m_columns.at("AvailabilityZone") : k_no_column;
+  m_last_column_unused = m_width > 0 && m_zone_col != m_width - 1;
+  for (const auto& required : k_required) m_last_column_unused = m_last_column_unused && m_columns.at(required) != m_width - 1;
 }
 
 std::optional<double> parse_number(const CsvField& f, const std::string& column, std::string& problem) {
@@ -489,10 +493,15 @@ int Importer::cloud_index(const std::string& region) {
 
 void Importer::read_row(const CsvRow& r) {
   ++m_result.rows_read;
-  if (r.field_count != m_width) {
+  // NOTE: SkyPilot's Azure file writes its last column, Generation, as "V1,V2" without quotes. A row
+  // with extra fields is read when the header's last column is one the import does not use: the
+  // extra fields can then only belong to it (counted, and said in a warning).
+  const bool overflow_ok = r.field_count > m_width && r.field_count <= r.fields.size() && m_last_column_unused;
+  if (r.field_count != m_width && !overflow_ok) {
     bad_row(r.line, 1, fmt::format("expected {} fields as in the header, got {}", m_width, r.field_count));
     return;
   }
+  if (overflow_ok) ++m_overflow_rows;
   auto col = [&](const char* name) { return m_columns.at(name); };
   Row row;
   row.line = r.line;
@@ -611,6 +620,11 @@ void Importer::finish_rows() {
   }
   for (const auto& region : m_regions) {
     if (!m_seen_regions.count(region)) m_result.warnings.push_back(fmt::format("{}: no row for region {}", m_o.file, region));
+  }
+  if (m_overflow_rows > 0) {
+    m_result.warnings.push_back(fmt::format("{}: {} row(s) have more fields than the header; the extra fields were read as part of "
+                                            "its last column, which the import does not use",
+                                            m_o.file, m_overflow_rows));
   }
   m_result.regions = m_regions.empty() ? std::vector<std::string>(m_seen_regions.begin(), m_seen_regions.end())
                                        : std::vector<std::string>(m_regions.begin(), m_regions.end());
@@ -746,11 +760,15 @@ void Importer::emit(const std::string& id, const std::string& name, const Spec& 
     const std::string home = offers.count(reference) ? reference : offers.begin()->first;
     e["region"] = home;
     if (offers.at(home).vm && offers.at(home).accelerators) e["price_parts"] = parts_json(offers.at(home));
-    // A new entry's offers carry no nulls: there is nothing to erase.
-    for (auto& x : offer_list) {
-      for (auto it = x.begin(); it != x.end();) it = it->is_null() ? x.erase(it) : std::next(it);
+    // A new entry's offers take their provenance from the entry: the compact form
+    // [region, price, spot price, zones], which a catalog of every region (tens of thousands of
+    // offers) loads several times faster than objects.
+    Json compact = Json::array();
+    for (const auto& [region, o] : offers) {
+      compact.push_back(Json::array({region, o.price ? Json(*o.price) : Json(nullptr), o.spot ? Json(*o.spot) : Json(nullptr),
+                                     o.zones.empty() ? Json(nullptr) : Json(static_cast<int>(std::min<std::size_t>(o.zones.size(), 1000)))}));
     }
-    e["offers"] = std::move(offer_list);
+    e["offers"] = std::move(compact);
     e["source"] = price_source;
     e["as_of"] = m_o.as_of;
     e["price_source"] = price_source;
@@ -1001,6 +1019,39 @@ void Importer::run(std::string_view text) {
 }
 
 }  // namespace
+
+std::string render_catalog(const Json& catalog) {
+  // Each entry's offers are set aside, the rest dumped indented, and the offers put back one per line.
+  Json copy = catalog;
+  std::vector<std::string> lines;
+  if (copy.contains("instances") && copy["instances"].is_array()) {
+    for (auto& e : copy["instances"]) {
+      if (!e.is_object() || !e.contains("offers") || !e["offers"].is_array()) continue;
+      std::string rendered = "[";
+      const Json& offers = e["offers"];
+      for (std::size_t k = 0; k < offers.size(); ++k) rendered += (k ? ",\n        " : "\n        ") + offers[k].dump();
+      rendered += offers.empty() ? "]" : "\n      ]";
+      e["offers"] = "\x01offers" + std::to_string(lines.size()) + "\x01";
+      lines.push_back(std::move(rendered));
+    }
+  }
+  std::string text = copy.dump(2);
+  std::string out;
+  out.reserve(text.size() + 64 * lines.size());
+  for (std::size_t i = 0; i < text.size();) {
+    // A placeholder is the string "\u0001offersN\u0001" as dump() escapes it.
+    static constexpr std::string_view k_open = "\"\\u0001offers";
+    if (text.compare(i, k_open.size(), k_open) == 0) {
+      const std::size_t end = text.find("\\u0001\"", i + k_open.size());
+      const std::size_t n = std::stoul(text.substr(i + k_open.size(), end - i - k_open.size()));
+      out += lines.at(n);
+      i = end + 7;
+      continue;
+    }
+    out += text[i++];
+  }
+  return out + "\n";
+}
 
 ImportResult import_vms_csv(std::string_view text, const ImportOptions& options, const Catalog& base) {
   if (!parse_cloud(options.cloud)) {

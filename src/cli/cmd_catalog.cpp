@@ -352,15 +352,15 @@ bool is_date(const std::string& s) {
 // The import merged over the catalog it was made for must load. It always should (the importer
 // range-checks what it writes); if it does not, the problem is reported against the CSV rows the
 // entry was made from, and nothing is written.
-void check_round_trip(const catalog::skypilot::ImportResult& result, const std::string& output_name, const std::string& csv_name,
-                      const GlobalOptions& global) {
+void check_round_trip(const catalog::skypilot::ImportResult& result, const std::string& text, const std::string& output_name,
+                      const std::string& csv_name, const GlobalOptions& global) {
   auto sources = catalog::embedded_sources();
   if (global.no_default_catalog) sources.clear();
   for (const auto& path : global.catalog_paths) {
     auto more = catalog::read_catalog_path(path, global.limits());
     sources.insert(sources.end(), more.begin(), more.end());
   }
-  sources.push_back(catalog::SourceText{output_name, result.catalog.dump(2) + "\n"});
+  sources.push_back(catalog::SourceText{output_name, text});
   try {
     catalog::load_catalog_texts(sources, global.limits(), false);
   } catch (const util::InputError& e) {
@@ -428,9 +428,10 @@ int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
                     regions_text.empty() ? std::string("the regions asked for") : regions_text, result.rows_in_region, result.rows_read,
                     result.regions.size() == 1 ? "that region" : "those regions", result.rows_bad, o.output)}});
   }
-  check_round_trip(result, o.output, options.file, global);
+  const std::string output_text = catalog::skypilot::render_catalog(result.catalog);
+  check_round_trip(result, output_text, o.output, options.file, global);
   try {
-    util::write_file_atomic(o.output, result.catalog.dump(2) + "\n");
+    util::write_file_atomic(o.output, output_text);
   } catch (const util::WriteError& e) {
     io.err += fmt::format("aiadvise: error: {}\n", util::escape_for_terminal(e.what()));
     return k_exit_io;

@@ -95,6 +95,10 @@ std::vector<std::string> accelerator_candidates(std::string_view cloud, std::str
 /// loads over `base` (tests/fuzz checks it).
 ImportResult import_vms_csv(std::string_view text, const ImportOptions& options, const Catalog& base);
 
+/// The catalog text an import writes: JSON indented by two, one offer per line (a catalog of
+/// every region holds tens of thousands of them).
+std::string render_catalog(const util::Json& catalog);
+
 /// The cloud a region name looks like, by the clouds' naming schemes (us-east-1, us-central1,
 /// eastus), for regions the catalog does not list.
 std::optional<std::string> cloud_of_region_name(std::string_view region);
