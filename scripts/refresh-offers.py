@@ -401,7 +401,7 @@ def apply_offers(old, cloud, offers, how, prov):
         if cloud == "aws" and o.get("source") and o["source"] != ("skypilot" if main == "aws-skypilot.csv" else "karpenter"):
             other = "aws-skypilot.csv" if o["source"] == "skypilot" else "aws-karpenter.csv"
             row["source"], row["as_of"] = source_text(prov, other)
-        rows.append(row)
+        rows.append(row if "source" in row else compact(row))
     home_offer = offers.get(home)
     if home_offer and home_offer.get("parts") and home_offer["price"] is not None:
         e["price_parts"] = {"vm_usd_per_hour": home_offer["parts"][0], "accelerators_usd_per_hour": home_offer["parts"][1]}
@@ -421,6 +421,15 @@ def apply_offers(old, cloud, offers, how, prov):
     for k in e:
         out.setdefault(k, e[k])
     return out
+
+
+def compact(row):
+    """The compact offer [region, price, spot price, zones] (docs/catalog.md), trailing unknowns left
+    off: thousands of offers load faster as arrays than as objects."""
+    items = [row["region"], row.get("price_usd_per_hour"), row.get("spot_price_usd_per_hour"), row.get("zones")]
+    while items[-1] is None:
+        items.pop()
+    return items
 
 
 def render(doc):
@@ -470,7 +479,8 @@ def main():
         sys.exit(1 if stale else 0)
     for cloud, doc in derived.items():
         n = sum(len(i["offers"]) for i in doc["instances"])
-        regions = {o["region"] for i in doc["instances"] for o in i["offers"] if "price_usd_per_hour" in o}
+        regions = {o["region"] if isinstance(o, dict) else o[0] for i in doc["instances"] for o in i["offers"]
+                   if (o.get("price_usd_per_hour") if isinstance(o, dict) else len(o) > 1 and o[1] is not None)}
         print(f"{cloud}: {len(doc['instances'])} instances, {n} offers, {len(regions)} priced regions")
 
 

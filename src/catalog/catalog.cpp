@@ -1,6 +1,8 @@
 #include "aiadvise/catalog/catalog.hpp"
 
 #include <algorithm>
+#include <mutex>
+#include <set>
 
 namespace aiadvise::catalog {
 
@@ -37,6 +39,15 @@ std::vector<std::string> ids_of(const std::vector<T>& items) {
   return out;
 }
 }  // namespace
+
+std::string_view intern_region(std::string_view name) {
+  static std::mutex mutex;
+  static std::set<std::string, std::less<>> names;
+  const std::lock_guard lock(mutex);
+  auto it = names.find(name);
+  if (it == names.end()) it = names.emplace(name).first;
+  return *it;
+}
 
 const Offer* Instance::offer_in(std::string_view name) const {
   auto it = std::lower_bound(offers.begin(), offers.end(), name, [](const Offer& o, std::string_view r) { return o.region < r; });

@@ -28,7 +28,7 @@ void compare_specs(const Instance& a, const Instance& b, std::vector<SpecChange>
 }
 
 DiffOffer offer_row(const Instance& i, const Offer& o) {
-  return DiffOffer{i.id, i.name, i.cloud, o.region, o.price_usd_per_hour, o.spot_price_usd_per_hour};
+  return DiffOffer{i.id, i.name, i.cloud, std::string(o.region), o.price_usd_per_hour, o.spot_price_usd_per_hour};
 }
 
 void compare_offers(const Instance& a, const Instance& b, CatalogDiff& d) {
@@ -43,11 +43,11 @@ void compare_offers(const Instance& a, const Instance& b, CatalogDiff& d) {
       const Offer& o = a.offers[x++];
       const Offer& n = b.offers[y++];
       if (o.price_usd_per_hour != n.price_usd_per_hour) {
-        d.price_changes.push_back(PriceChange{b.id, b.name, b.cloud, n.region, false, o.price_usd_per_hour, n.price_usd_per_hour});
+        d.price_changes.push_back(PriceChange{b.id, b.name, b.cloud, std::string(n.region), false, o.price_usd_per_hour, n.price_usd_per_hour});
       }
       if (o.spot_price_usd_per_hour != n.spot_price_usd_per_hour) {
         d.price_changes.push_back(
-            PriceChange{b.id, b.name, b.cloud, n.region, true, o.spot_price_usd_per_hour, n.spot_price_usd_per_hour});
+            PriceChange{b.id, b.name, b.cloud, std::string(n.region), true, o.spot_price_usd_per_hour, n.spot_price_usd_per_hour});
       }
     }
   }

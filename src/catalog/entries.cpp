@@ -189,7 +189,7 @@ std::optional<double> price_field(ObjectReader& r, const char* key) {
 Offer EntryReaders::offer(const Json& v, const Location& at) {
   ObjectReader r(v, at, m_diagnostics);
   Offer o;
-  o.region = r.id("region", true).value_or("");
+  o.region = intern_region(r.id("region", true).value_or(""));
   o.price_usd_per_hour = price_field(r, "price_usd_per_hour");
   o.spot_price_usd_per_hour = price_field(r, "spot_price_usd_per_hour");
   if (auto n = r.integer("zones", 1)) {
@@ -220,7 +220,7 @@ Offer EntryReaders::compact_offer(const Json& v, const std::function<Location()>
   if (!v[0].is_string() || !util::is_kebab_id(v[0].get_ref<const std::string&>())) {
     problem(0, fmt::format("expected a region name, got {}", util::describe_value(v[0])));
   } else {
-    o.region = v[0].get<std::string>();
+    o.region = intern_region(v[0].get_ref<const std::string&>());
   }
   for (std::size_t k = 1; k < 3 && k < v.size(); ++k) {
     if (v[k].is_null()) continue;
@@ -331,7 +331,7 @@ Instance EntryReaders::instance(const Json& v, const Location& at, const FieldLo
       home = &*it;
     } else {
       Offer o;
-      o.region = i.region;
+      o.region = intern_region(i.region);
       home = &*i.offers.insert(it, std::move(o));
     }
     if (price) home->price_usd_per_hour = price;

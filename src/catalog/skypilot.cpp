@@ -765,8 +765,10 @@ void Importer::emit(const std::string& id, const std::string& name, const Spec& 
     // offers) loads several times faster than objects.
     Json compact = Json::array();
     for (const auto& [region, o] : offers) {
-      compact.push_back(Json::array({region, o.price ? Json(*o.price) : Json(nullptr), o.spot ? Json(*o.spot) : Json(nullptr),
-                                     o.zones.empty() ? Json(nullptr) : Json(static_cast<int>(std::min<std::size_t>(o.zones.size(), 1000)))}));
+      Json item = Json::array({region, o.price ? Json(*o.price) : Json(nullptr), o.spot ? Json(*o.spot) : Json(nullptr),
+                               o.zones.empty() ? Json(nullptr) : Json(static_cast<int>(std::min<std::size_t>(o.zones.size(), 1000)))});
+      while (item.back().is_null()) item.erase(item.size() - 1);  // trailing unknowns left off
+      compact.push_back(std::move(item));
     }
     e["offers"] = std::move(compact);
     e["source"] = price_source;

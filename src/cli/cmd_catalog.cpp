@@ -171,7 +171,7 @@ Json list_instances(const Catalog& c, const ListOptions& o, util::Table& table) 
       out.push_back(std::move(row));
       const std::string count = i.accelerator_share ? fmt::format("{:.3g}", *i.accelerator_share) : std::to_string(i.accelerator_count);
       const double accel_memory = h && h->memory_gib ? *h->memory_gib * i.accelerator_share.value_or(i.accelerator_count) : 0;
-      table.add_row({i.id, std::string(to_string(i.cloud)), i.name, offer->region, fmt::format("{:g}", i.vcpus),
+      table.add_row({i.id, std::string(to_string(i.cloud)), i.name, std::string(offer->region), fmt::format("{:g}", i.vcpus),
                      fmt::format("{:g}", i.memory_gib), i.accelerator ? fmt::format("{}x {}", count, *i.accelerator) : "-",
                      h && h->memory_gib ? fmt::format("{:.0f}", accel_memory) : "-", num(offer->price_usd_per_hour),
                      num(offer->spot_price_usd_per_hour)});

@@ -86,11 +86,17 @@ struct Hardware {
   bool operator==(const Hardware&) const = default;
 };
 
+/// A region name with static storage duration: the one copy kept for the process (a set that only
+/// grows; there are a few hundred real region names).
+std::string_view intern_region(std::string_view name);
+
 /// Where an instance is sold and at what price: one region of one instance shape. Prices can be
 /// unknown (an offer the source lists without a price); an instance is sold only where it has an
 /// offer.
 struct Offer {
-  std::string region;
+  /// Static storage: a baked literal or a name from intern_region(), so offers are cheap to build
+  /// and copy (the default catalog bakes thousands).
+  std::string_view region;
   std::optional<double> price_usd_per_hour;       ///< on-demand, Linux, whole instance
   std::optional<double> spot_price_usd_per_hour;  ///< spot or preemptible, where the source gives it
   std::optional<int> zones;  ///< availability: how many of the region's zones the source lists it in

@@ -107,7 +107,7 @@ TEST_CASE("sizing: instances of one shape get one estimate but for the price", "
       twin.offers.clear();
       if (const auto* home = i.offer_in(i.region)) {
         aiadvise::catalog::Offer o = *home;
-        o.region = twin.region;
+        o.region = aiadvise::catalog::intern_region(twin.region);
         o.price_usd_per_hour = twin.price_usd_per_hour;
         o.spot_price_usd_per_hour = twin.spot_price_usd_per_hour;
         twin.offers.push_back(o);
