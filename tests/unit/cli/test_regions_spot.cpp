@@ -159,3 +159,33 @@ TEST_CASE("catalog diff: default against an import, in table and JSON", "[cli][c
   const auto missing = run_captured({"catalog", "diff", "default", "/nonexistent/file.json"});
   CHECK(missing.code == exit_code::k_exit_invalid);
 }
+
+TEST_CASE("managed: a low-ops team on GCP or Azure gets a priced managed answer, and per-token APIs are compared", "[cli][managed]") {
+  SECTION("GCP: Vertex AI online prediction, priced as Compute Engine times its markup") {
+    const json r = run_json({"recommend", "--model", "llama-3.1-8b", "--qps", "5", "--tpot-ms", "50", "--cloud", "gcp", "--ops-maturity", "low"});
+    const json& pick = r.at("recommendation");
+    REQUIRE_FALSE(pick.is_null());
+    CHECK(pick.at("management") == "managed");
+    CHECK(pick.at("service") == "vertex-ai-prediction");
+    CHECK(pick.at("price_usd_per_hour").get<double>() > 0);
+    CHECK(mentions(pick.at("notes"), "x 1.15 (Vertex AI online prediction"));
+  }
+  SECTION("Azure: Azure ML managed online endpoint") {
+    const json r = run_json({"recommend", "--model", "llama-3.1-8b", "--qps", "5", "--tpot-ms", "50", "--cloud", "azure", "--ops-maturity", "low"});
+    CHECK(r.at("recommendation").at("management") == "managed");
+  }
+  SECTION("per-token prices on Vertex AI and Azure AI Foundry, sourced and dated") {
+    for (const auto& [cloud, service] : {std::pair{"gcp", "vertex-ai-model-api"}, std::pair{"azure", "azure-ai-foundry-models"}}) {
+      const json r = run_json({"recommend", "--model", "llama-3.1-405b", "--qps", "0.2", "--cloud", cloud, "--ops-maturity", "low"});
+      bool found = false;
+      for (const auto& a : r.at("api_vs_self_host")) {
+        if (a.at("service") != service) continue;
+        found = true;
+        CHECK(a.at("input_usd_per_1m_tokens").get<double>() > 0);
+        CHECK_FALSE(a.at("source").get<std::string>().empty());
+        CHECK_FALSE(a.at("as_of").get<std::string>().empty());
+      }
+      CHECK(found);
+    }
+  }
+}
