@@ -1,0 +1,216 @@
+// The verdicts drawn from a ranking: the compute kind, managed or self-managed, the alternatives
+// shown, the per-token API comparison, and the nearest misses when nothing is feasible. Each
+// records the comparison that decided it.
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "aiadvise/util/text.hpp"
+#include "scoring/internal.hpp"
+
+namespace aiadvise::scoring::detail {
+
+namespace {
+
+// What a cost is for: the whole run (training, batch inference) or an hour of serving.
+std::string cost_basis(const Workload& w) { return (w.trains() || w.mode == Mode::batch) ? "for the run" : "per hour"; }
+
+}  // namespace
+
+// The nearest misses when nothing is feasible: excluded only by targets, deadline or budget,
+// cheapest first.
+void Decider::nearest_misses(Decision& d) {
+  const Workload& w = this->w();
+  const Prepared& p = prep();
+  static const std::set<std::string> soft{"latency-targets", "deadline", "budget-hourly", "budget-total"};
+  std::vector<std::uint32_t> nearest;
+  for (std::uint32_t k = 0; k < m_all.size(); ++k) {
+    const Light& l = m_all[k];
+    bool only_soft = true;
+    for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count && only_soft; ++f) {
+      const std::uint16_t r = m_fired[f];
+      only_soft = !p.rules[r].exclude || soft.count(p.groups[r]) > 0;
+    }
+    if (only_soft && l.price) nearest.push_back(k);
+  }
+  auto cost = [&](std::uint32_t k) { return cost_for_work(w, m_all[k].cost_usd, m_all[k].price); };
+  std::sort(nearest.begin(), nearest.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const double ca = cost(a), cb = cost(b);
+    if (ca != cb) return ca < cb;
+    return compare_ids(instance_id(m_all[a]), c().services[m_all[a].service].id, instance_id(m_all[b]),
+                       c().services[m_all[b].service].id) < 0;
+  });
+  if (nearest.size() > 3) nearest.resize(3);
+  for (std::uint32_t k : nearest) d.nearest.push_back(full(k));
+}
+
+// The compute kind follows from the best feasible options, with the comparison that decided it.
+void Decider::compute_verdict(Decision& d, const Candidate& pick) {
+  const Workload& w = this->w();
+  const Prepared& p = prep();
+  const std::vector<Ranking::Entry>& entries = m_entries;
+  d.compute_choice = std::string(catalog::to_string(pick.estimate.compute));
+  const catalog::Instance* pi = c().instance(pick.instance);
+  const std::string basis = cost_basis(w);
+  d.compute_reasons.push_back(fmt::format("best option: {} x {} ({}) at {} {}", pick.estimate.count, pi ? pi->name : pick.instance,
+                                          d.compute_choice, money(pick.cost_for_work), basis));
+  const auto& kinds = catalog::compute_kind_names();
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    const std::string& kind = kinds[k];
+    if (kind == d.compute_choice) continue;
+    auto best = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.compute == static_cast<ComputeKind>(k); });
+    if (best != entries.end()) {
+      d.compute_reasons.push_back(fmt::format("best {} option: {} x {} at {} {} ({:.2g}x the cost)", kind, best->count,
+                                              instance_name(static_cast<std::size_t>(best - entries.begin())), money(best->cost_for_work),
+                                              basis, best->cost_for_work / std::max(pick.cost_for_work, 1e-12)));
+    }
+  }
+  const bool any_cpu = std::any_of(entries.begin(), entries.end(), [](const Ranking::Entry& x) { return x.compute == ComputeKind::cpu; });
+  if (!any_cpu && d.compute_choice != "cpu") {
+    std::string why = "no CPU option is feasible";
+    for (const char* rule : {"compute-llm-training-accelerator", "fit-memory", "latency-targets", "deadline"}) {
+      for (std::uint32_t k = 0; k < m_all.size(); ++k) {
+        const Light& l = m_all[k];
+        if (base_of(l).compute != ComputeKind::cpu) continue;
+        // The first of its exclusions whose text starts with the rule id ("id: reason").
+        std::size_t nth = 0;
+        std::optional<std::size_t> match;
+        for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count && !match; ++f) {
+          const rules::Rule& r = p.rules[m_fired[f]];
+          if (!r.exclude) continue;
+          if (r.id.rfind(rule, 0) == 0) match = nth;
+          ++nth;
+        }
+        if (match) {
+          why += " (for example " + full(k).exclusions.at(*match) + ")";
+          break;
+        }
+      }
+      if (why.size() > 30) break;
+    }
+    d.compute_reasons.push_back(why);
+  }
+  if (const catalog::Family* f = c().family(w.family)) {
+    const std::string& guidance = w.trains() ? f->training_guidance : f->inference_guidance;
+    if (!guidance.empty()) d.compute_reasons.push_back(fmt::format("guidance for {} {}: {}", f->id, workload::to_string(w.phase), guidance));
+  }
+  for (const auto& id : pick.rules_fired) {
+    if (id.rfind("compute-", 0) == 0) {
+      auto f = std::find_if(d.rules_fired.begin(), d.rules_fired.end(), [&](const FiredRule& x) { return x.id == id; });
+      if (f != d.rules_fired.end()) d.compute_reasons.push_back(fmt::format("rule {} ({}): {}", id, f->effect, f->rationale));
+    }
+  }
+}
+
+// Managed or self-managed: the service of the best candidate, with the rules and prices behind it.
+void Decider::deployment_verdict(Decision& d, const Candidate& pick) {
+  const std::vector<Ranking::Entry>& entries = m_entries;
+  const std::string basis = cost_basis(w());
+  d.deployment_choice = pick.managed ? "managed" : "self-managed";
+  d.deployment_service = pick.service;
+  auto best_of = [&](bool managed) {
+    return std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.managed == managed; });
+  };
+  const auto best_managed = best_of(true), best_self = best_of(false);
+  if (best_managed != entries.end() && best_self != entries.end()) {
+    auto name = [&](decltype(best_managed) x) {
+      return fmt::format("{} x {}", x->count, instance_name(static_cast<std::size_t>(x - entries.begin())));
+    };
+    d.deployment_reasons.push_back(fmt::format("best managed: {} on {} at {} {}; best self-managed: {} on {} at {} {}",
+                                               name(best_managed), best_managed->service->id, money(best_managed->cost_for_work), basis,
+                                               name(best_self), best_self->service->id, money(best_self->cost_for_work), basis));
+  } else {
+    d.deployment_reasons.push_back(best_managed == entries.end() ? "no managed option is feasible" : "no self-managed option is feasible");
+  }
+  for (const auto& id : pick.rules_fired) {
+    if (id.rfind("deploy-", 0) == 0) {
+      auto f = std::find_if(d.rules_fired.begin(), d.rules_fired.end(), [&](const FiredRule& x) { return x.id == id; });
+      if (f != d.rules_fired.end()) d.deployment_reasons.push_back(fmt::format("rule {} ({}): {}", id, f->effect, f->rationale));
+    }
+  }
+  if (const catalog::Service* s = c().service(pick.service); s && !s->takes_off_the_team.empty()) {
+    d.deployment_reasons.push_back(fmt::format("{} takes off the team: {}", s->name, util::join(s->takes_off_the_team, "; ")));
+  }
+  // Spot: what the pick's price assumes, said where the pick is made.
+  const catalog::Instance* pi = c().instance(pick.instance);
+  if (pick.estimate.spot && pi) {
+    std::string risk = "spot: " + catalog::spot_risk(pi->cloud, w().trains());
+    if (!w().trains() && pick.estimate.count < 2) {
+      risk += fmt::format(" (the estimate above has {} instance; price 2 for that)", pick.estimate.count);
+    }
+    d.deployment_reasons.push_back(std::move(risk));
+  } else if (w().spot && pi) {
+    d.deployment_reasons.push_back(fmt::format("spot was asked for, but the pick is priced on demand: {}",
+                                               pick.managed ? pick.service + " is a managed service, priced on demand here"
+                                                            : "the catalog has no spot price for " + pi->name + " in " +
+                                                                  pick.estimate.region));
+  }
+}
+
+// Alternatives: the best per cloud and per compute kind, then the next by rank.
+void Decider::choose_alternatives(Decision& d, const Options& options) {
+  const std::vector<Ranking::Entry>& entries = m_entries;
+  const Ranking::Source& source = *m_source;
+  const auto& kinds = catalog::compute_kind_names();
+  std::vector<std::size_t> chosen{0};
+  auto add = [&](std::size_t rank) {
+    if (std::find(chosen.begin(), chosen.end(), rank) == chosen.end()) chosen.push_back(rank);
+  };
+  const auto& clouds = catalog::cloud_names();
+  for (std::size_t k = 0; k < clouds.size(); ++k) {
+    const std::string& cloud = clouds[k];
+    for (std::size_t rank = 0; rank < entries.size(); ++rank) {
+      const Light& l = source.ranked[rank];
+      const catalog::Instance* i = shown_instance(l);
+      const std::string& service = entries[rank].service->id;
+      if (i ? i->cloud == static_cast<catalog::Cloud>(k) : service.rfind(cloud == "aws" ? "sagemaker" : cloud, 0) == 0) {
+        add(rank);
+        break;
+      }
+    }
+  }
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    auto it = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.compute == static_cast<ComputeKind>(k); });
+    if (it != entries.end()) add(static_cast<std::size_t>(it - entries.begin()));
+  }
+  for (std::size_t rank = 0; rank < entries.size(); ++rank) {
+    if (static_cast<int>(chosen.size()) - 1 >= options.top) break;
+    add(rank);
+  }
+  // Ranks are unique, and rank order is score then id: sorting the ranks sorts the alternatives.
+  std::sort(chosen.begin() + 1, chosen.end());
+  for (auto it = chosen.begin() + 1; it != chosen.end(); ++it) d.alternatives.push_back(ranked_full(*it));
+}
+
+// A per-token API against hosting the model, where the catalog prices one.
+void Decider::compare_api(Decision& d, const Candidate& pick) const {
+  const Workload& w = this->w();
+if (w.phase == Phase::inference && w.is_llm() && w.model && pick.estimate.price_usd_per_hour) {
+  for (const auto& s : c().services) {
+    if (s.kind != "model-api" || !allowed(w, s.cloud)) continue;
+    for (const auto& t : s.token_prices) {
+      if (t.model != *w.model) continue;
+      ApiComparison a;
+      a.service = s.id;
+      a.model = t.model;
+      a.input_usd_per_1m_tokens = t.input_usd_per_1m_tokens;
+      a.output_usd_per_1m_tokens = t.output_usd_per_1m_tokens;
+      a.source = t.provenance.source;
+      a.as_of = t.provenance.as_of;
+      const double in = w.input_tokens.value_or(512), out = w.output_tokens.value_or(256);
+      const double rps = w.mode == Mode::realtime ? w.qps.value_or(1) : 0;
+      const double per_request = (in * t.input_usd_per_1m_tokens + out * t.output_usd_per_1m_tokens) / 1e6;
+      a.api_usd_per_hour = rps * 3600 * per_request;
+      a.self_host_usd_per_hour = *pick.estimate.price_usd_per_hour;
+      a.tokens_per_day_at_load = rps * 86400 * (in + out);
+      const double per_token = per_request / (in + out);
+      if (per_token > 0) a.break_even_tokens_per_day = a.self_host_usd_per_hour * 24 / per_token;
+      a.cheaper = a.api_usd_per_hour < a.self_host_usd_per_hour ? "api" : "self-host";
+      d.api.push_back(a);
+    }
+  }
+}
+}
+
+}  // namespace aiadvise::scoring::detail
