@@ -7,6 +7,10 @@
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
+#include <functional>
+#include <future>
+#include <iterator>
+#include <system_error>
 
 #include "aiadvise/catalog/embedded.hpp"
 #include "aiadvise/util/file_io.hpp"
@@ -230,6 +234,39 @@ class Merger {
   bool m_has_meta = false;
 };
 
+// The documents parsed, in the order of `sources`, their diagnostics in that order too. Several
+// large documents (a user catalog of every region is megabytes of JSON) are parsed at once, one
+// thread each: parsing is most of loading them, and documents are independent until merged.
+std::vector<JsonDocument> parse_all(const std::vector<SourceText>& sources, const util::JsonLimits& limits,
+                                    std::vector<Diagnostic>& diagnostics) {
+  constexpr std::size_t k_parallel_bytes = 1 << 20;  // below this in all, a thread costs more than it saves
+  std::size_t total = 0;
+  for (const auto& s : sources) total += s.text.size();
+  auto parse = [&](std::size_t k, std::vector<Diagnostic>& out) {
+    const auto& source = sources[k];
+    return JsonDocument::parse(source.name, source.text, source.embedded ? util::JsonLimits{} : limits, out);
+  };
+  std::vector<JsonDocument> docs;
+  docs.reserve(sources.size());
+  if (sources.size() < 2 || total < k_parallel_bytes) {
+    for (std::size_t k = 0; k < sources.size(); ++k) docs.push_back(parse(k, diagnostics));
+    return docs;
+  }
+  std::vector<std::vector<Diagnostic>> found(sources.size());
+  std::vector<std::future<JsonDocument>> pending;
+  for (std::size_t k = 1; k < sources.size(); ++k) {
+    try {
+      pending.push_back(std::async(std::launch::async, parse, k, std::ref(found[k])));
+    } catch (const std::system_error&) {
+      pending.push_back(std::async(std::launch::deferred, parse, k, std::ref(found[k])));  // no thread to be had
+    }
+  }
+  docs.push_back(parse(0, found[0]));
+  for (auto& f : pending) docs.push_back(f.get());  // rethrows what a parse threw
+  for (auto& d : found) diagnostics.insert(diagnostics.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
+  return docs;
+}
+
 template <typename T>
 void sort_by_id(std::vector<T>& items) {
   const auto by_id = [](const T& a, const T& b) { return a.id < b.id; };
@@ -269,8 +306,7 @@ std::vector<SourceText> read_catalog_path(const std::string& path, const util::J
 Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::JsonLimits& limits, bool keep_json) {
   std::vector<Diagnostic> diagnostics;
   std::deque<JsonDocument> documents;
-  for (const auto& source : sources) {
-    JsonDocument doc = JsonDocument::parse(source.name, source.text, source.embedded ? util::JsonLimits{} : limits, diagnostics);
+  for (auto& doc : parse_all(sources, limits, diagnostics)) {
     if (doc.ok()) documents.push_back(std::move(doc));
   }
 
