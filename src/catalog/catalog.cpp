@@ -49,9 +49,9 @@ std::string_view intern_region(std::string_view name) {
   return *it;
 }
 
-const Offer* Instance::offer_in(std::string_view name) const {
-  auto it = std::lower_bound(offers.begin(), offers.end(), name, [](const Offer& o, std::string_view r) { return o.region < r; });
-  return it != offers.end() && it->region == name ? &*it : nullptr;
+const Offer* Instance::offer_in(std::string_view region_name) const {
+  auto it = std::lower_bound(offers.begin(), offers.end(), region_name, [](const Offer& o, std::string_view r) { return o.region < r; });
+  return it != offers.end() && it->region == region_name ? &*it : nullptr;
 }
 
 void Catalog::index() {

@@ -1038,11 +1038,15 @@ std::string render_catalog(const Json& catalog) {
     }
   }
   std::string text = copy.dump(2);
+  // A placeholder is the string "\u0001offersN\u0001" as dump() escapes it. Should some text of the
+  // catalog read the same (a file name can hold anything), render it plainly instead.
+  static constexpr std::string_view k_open = "\"\\u0001offers";
+  std::size_t placeholders = 0;
+  for (std::size_t at = text.find(k_open); at != std::string::npos; at = text.find(k_open, at + 1)) ++placeholders;
+  if (placeholders != lines.size()) return catalog.dump(2) + "\n";
   std::string out;
   out.reserve(text.size() + 64 * lines.size());
   for (std::size_t i = 0; i < text.size();) {
-    // A placeholder is the string "\u0001offersN\u0001" as dump() escapes it.
-    static constexpr std::string_view k_open = "\"\\u0001offers";
     if (text.compare(i, k_open.size(), k_open) == 0) {
       const std::size_t end = text.find("\\u0001\"", i + k_open.size());
       const std::size_t n = std::stoul(text.substr(i + k_open.size(), end - i - k_open.size()));

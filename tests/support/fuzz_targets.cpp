@@ -147,10 +147,10 @@ int skypilot(const std::uint8_t* data, std::size_t size) {
     if (e.diagnostics().empty()) fail("an input error without a diagnostic");
     return 0;
   }
-  // What would be written must serialise (valid UTF-8 everywhere) ...
+  // What would be written must serialise (valid UTF-8 everywhere), as `catalog import` writes it ...
   std::string json;
   try {
-    json = result.catalog.dump(2);
+    json = catalog::skypilot::render_catalog(result.catalog);
   } catch (const std::exception&) {
     fail("the import cannot be serialised");
   }

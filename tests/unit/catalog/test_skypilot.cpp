@@ -669,3 +669,15 @@ TEST_CASE("import: atomic write into an unwritable directory fails cleanly", "[i
   CHECK(read_file(target) == "old");
   CHECK(dir.entries() == 1);
 }
+
+TEST_CASE("skypilot: the rendered catalog is the catalog, one offer per line, whatever its text holds", "[import]") {
+  const json catalog = json::parse(R"({"instances": [
+    {"id": "gcp-x", "price_source": "\u0001offers0\u0001", "offers": [["us-central1", 1.5], ["europe-west4", 2.0, 0.5, 3]]},
+    {"id": "gcp-y", "offers": []}]})");
+  const std::string text = sky::render_catalog(catalog);
+  CHECK(json::parse(text) == catalog);
+  const json plain = json::parse(R"({"instances": [{"id": "gcp-x", "offers": [["us-central1", 1.5], ["europe-west4", 2.0, 0.5, 3]]}]})");
+  const std::string lines = sky::render_catalog(plain);
+  CHECK(json::parse(lines) == plain);
+  CHECK(lines.find("\n        [\"europe-west4\",2.0,0.5,3]") != std::string::npos);
+}
