@@ -7,8 +7,9 @@ packages=(
   build-essential cmake ninja-build pkg-config
   clang-14 libclang-rt-14-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev catch2
-  python3 python3-jsonschema
+  python3 python3-jsonschema python3-lxml libxml2-utils python3-yaml
   pandoc chromium fonts-dejavu-core
+  lintian debootstrap tmux
 )
 
 missing=()

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "aiadvise/report/recommend.hpp"
 #include "aiadvise/scoring/recommend.hpp"
 #include "aiadvise/sizing/sizing.hpp"
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/text.hpp"
 
 namespace aiadvise::check {
@@ -24,7 +26,7 @@ std::string_view to_string(Severity s) {
 
 namespace {
 
-std::string money(double usd) { return usd >= 100 ? fmt::format("${:.0f}", usd) : fmt::format("${:.3g}", usd); }
+std::string money(double usd) { return util::format_usd(usd); }
 
 std::string describe_option(const scoring::Candidate& cand, const catalog::Catalog& c) {
   if (cand.instance == "serverless") return cand.service;
@@ -52,7 +54,7 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   WorkloadCheck out;
   out.name = name;
   out.proposed = proposed;
-  out.workload = workload::to_json(w);
+  out.workload_spec = workload::to_json(w);
   out.proposed_option = nullptr;
   out.best = nullptr;
   auto add = [&](std::string rule, Severity severity, std::string message) {
@@ -62,7 +64,7 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   const sizing::Requirements req = sizing::requirements(w, c);
   const scoring::Decision decision = scoring::recommend(w, req, c);
   const scoring::Candidate* best = decision.ranked.empty() ? nullptr : &decision.ranked.front();
-  if (best) out.best = report::option_json(*best, c);
+  if (best) out.best = report::option_json(*best, c, &w);
 
   std::string instance_name = proposed.instance;
   if (instance_name.rfind("ml.", 0) == 0) instance_name = instance_name.substr(3);  // SageMaker's names
@@ -77,10 +79,16 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   }
   const bool serverless = service && service->kind == "serverless-inference";
   if (!instance && !serverless) {
-    add("check-unknown-instance", Severity::fail,
+    // NOTE: an instance type the catalog does not know says nothing about the plan: it warns (so
+    // --fail-on warn still fails) and says how to teach the catalog the type.
+    add("check-unknown-instance", Severity::warn,
         proposed.instance.empty()
-            ? std::string("no instance type given")
-            : fmt::format("instance '{}' is not in the catalog{}", proposed.instance, util::did_you_mean(instance_name, c.ids("instances"))));
+            ? (proposed.notes.empty() ? std::string("no instance type to check: the plan or project file names none")
+                                      : fmt::format("no instance type to check: {}", util::join(proposed.notes, "; ")))
+            : fmt::format("instance type '{}' is not in the catalog{}, so this choice was not checked; add it with "
+                          "`aiadvise catalog import skypilot FILE.csv --cloud CLOUD -o my-catalog.json` or an instance entry "
+                          "in a catalog file, passed with --catalog (docs/catalog.md)",
+                          proposed.instance, util::did_you_mean(instance_name, c.ids("instances"))));
   }
   if (instance && !proposed.cloud.empty() && proposed.cloud != catalog::to_string(instance->cloud)) {
     add("check-cloud-mismatch", Severity::fail,
@@ -124,7 +132,7 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
     }
   }
   if (chosen) {
-    out.proposed_option = report::option_json(*chosen, c);
+    out.proposed_option = report::option_json(*chosen, c, &w);
     for (const auto& why : chosen->exclusions) {
       const auto colon = why.find(':');
       const std::string rule = why.substr(0, colon);
@@ -181,12 +189,38 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   return out;
 }
 
+const std::map<std::string, std::string>& check_rule_descriptions() {
+  static const std::map<std::string, std::string> descriptions = {
+      {"check-unknown-instance", "The instance type is not in the catalog: the choice could not be checked"},
+      {"check-unknown-service", "The service is not in the catalog"},
+      {"check-cloud-mismatch", "The proposed cloud and the instance's cloud differ"},
+      {"check-cloud-not-allowed", "The instance's cloud is not in the workload's cloud list"},
+      {"check-service-cloud", "The service and the instance are on different clouds"},
+      {"check-service-cannot-run", "The service cannot run this work"},
+      {"check-cost-ratio", "Feasible, but costs more than --max-cost-ratio times the best feasible option"},
+      {"check-cpu-would-do", "Accelerators the work does not use, or a cheaper CPU option meets the targets"},
+      {"check-deployment", "Self-managed where managed fits the team better, or the reverse"},
+      {"check-no-feasible-option", "Nothing in the catalog meets the workload, so the choice cannot be compared"},
+  };
+  return descriptions;
+}
+
+namespace {
+
+Json location_json(const SourceLocation& l) {
+  return {{"file", l.file}, {"line", l.line}, {"column", l.column}, {"pointer", l.pointer}, {"what", l.what}};
+}
+
+}  // namespace
+
 Json check_report(const std::vector<WorkloadCheck>& checks, const std::vector<SkippedResource>& skipped, const std::vector<std::string>& warnings,
-                  const Options& options, Severity fail_on) {
+                  const Options& options, Severity fail_on, const catalog::Catalog* catalog) {
   Json r = Json::object();
   r["schema_version"] = 1;
+  r["tool"] = {{"name", "aiadvise"}, {"version", AIADVISE_VERSION}};
   int counts[3] = {0, 0, 0};
   bool failing = false;
+  std::set<std::string> fired;
   Json workloads = Json::array();
   for (const auto& ch : checks) {
     ++counts[static_cast<int>(ch.verdict)];
@@ -194,24 +228,55 @@ Json check_report(const std::vector<WorkloadCheck>& checks, const std::vector<Sk
     for (const auto& f : ch.findings) {
       findings.push_back({{"rule", f.rule}, {"severity", std::string(to_string(f.severity))}, {"message", f.message}});
       failing = failing || f.severity >= fail_on;
+      fired.insert(f.rule);
     }
+    Json locations = Json::array();
+    for (const auto& l : ch.locations) locations.push_back(location_json(l));
     workloads.push_back({{"name", ch.name},
+                         {"workload_name", ch.workload.empty() ? ch.name : ch.workload},
+                         {"address", ch.address},
                          {"verdict", std::string(to_string(ch.verdict))},
                          {"proposed", {{"cloud", ch.proposed.cloud}, {"instance", ch.proposed.instance}, {"count", ch.proposed.count},
-                                       {"service", ch.proposed.service}, {"origin", ch.proposed.origin}}},
+                                       {"service", ch.proposed.service}, {"origin", ch.proposed.origin},
+                                       {"assumed", ch.proposed.assumptions}, {"notes", ch.proposed.notes}}},
+                         {"locations", locations},
                          {"estimate", ch.proposed_option},
                          {"findings", findings},
                          {"best", ch.best},
-                         {"workload", ch.workload}});
+                         {"workload", ch.workload_spec}});
   }
+  // Skipped resources, one entry each, and counted by reason for a summary that fits a screen.
   Json skipped_json = Json::array();
-  for (const auto& s : skipped) skipped_json.push_back({{"address", s.address}, {"type", s.type}, {"reason", s.reason}});
+  std::map<std::string, int> by_reason;
+  for (const auto& s : skipped) {
+    const std::string kind(to_string(s.kind));
+    skipped_json.push_back({{"address", s.address}, {"type", s.type}, {"reason", s.reason}, {"kind", kind}});
+    ++by_reason[kind];
+  }
+  std::vector<std::pair<std::string, int>> reasons(by_reason.begin(), by_reason.end());
+  std::stable_sort(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  Json skipped_summary = Json::array();
+  for (const auto& [kind, n] : reasons) skipped_summary.push_back({{"kind", kind}, {"count", n}});
+
+  Json rules = Json::object();
+  for (const auto& id : fired) {
+    std::string description;
+    if (auto it = check_rule_descriptions().find(id); it != check_rule_descriptions().end()) description = it->second;
+    if (description.empty() && catalog != nullptr) {
+      for (const auto& rule : catalog->rules) {
+        if (rule.value("id", "") == id) description = rule.value("description", "");
+      }
+    }
+    rules[id] = description.empty() ? id : description;
+  }
   r["summary"] = {{"workloads", checks.size()}, {"pass", counts[0]}, {"warn", counts[1]}, {"fail", counts[2]},
-                  {"fail_on", std::string(to_string(fail_on))}, {"max_cost_ratio", options.max_cost_ratio},
+                  {"skipped", skipped.size()}, {"fail_on", std::string(to_string(fail_on))}, {"max_cost_ratio", options.max_cost_ratio},
                   {"min_cost_difference_usd", options.min_cost_difference_usd}, {"failed", failing}};
   r["workloads"] = workloads;
   r["skipped"] = skipped_json;
+  r["skipped_summary"] = skipped_summary;
   r["warnings"] = warnings;
+  r["rules"] = rules;
   return r;
 }
 

@@ -58,6 +58,7 @@ ProjectWorkload read_project_entry(const util::JsonDocument& doc, const std::str
 Project read_project(const util::JsonDocument& doc, const catalog::Catalog& catalog) {
   std::vector<util::Diagnostic> diagnostics;
   Project project;
+  project.file = doc.name();
   const Json& root = doc.value();
   if (!root.is_object()) {
     throw util::InputError(std::vector<util::Diagnostic>{
@@ -92,6 +93,8 @@ Project read_project(const util::JsonDocument& doc, const catalog::Catalog& cata
           continue;
         }
         names.emplace(pw.name, util::pointer_append(at, "name"));
+        const auto position = doc.locate(at);
+        pw.location = SourceLocation{doc.name(), static_cast<int>(position.line), static_cast<int>(position.column), at, "workload entry"};
         project.workloads.push_back(std::move(pw));
       } catch (const util::InputError& e) {
         diagnostics.insert(diagnostics.end(), e.diagnostics().begin(), e.diagnostics().end());
@@ -112,6 +115,9 @@ Project read_project(const util::JsonDocument& doc, const catalog::Catalog& cata
                                                                        util::did_you_mean(name.get<std::string>(), known))));
         } else {
           project.terraform_resources[address] = name.get<std::string>();
+          const auto position = doc.locate(where.pointer);
+          project.terraform_locations[address] =
+              SourceLocation{doc.name(), static_cast<int>(position.line), static_cast<int>(position.column), where.pointer, "terraform.resources mapping"};
         }
       }
     }

@@ -4,13 +4,17 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <optional>
 #include <cstdlib>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <iostream>
@@ -20,6 +24,7 @@
 #include "aiadvise/catalog/baked.hpp"
 #include "aiadvise/catalog/loader.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/util/atomic_file.hpp"
 #include "aiadvise/util/diagnostics.hpp"
 #include "aiadvise/util/file_io.hpp"
 #include "aiadvise/util/text.hpp"
@@ -31,15 +36,19 @@ namespace {
 
 constexpr const char* k_footer = R"(Examples:
   aiadvise recommend --model llama-3.1-8b --qps 5 --tpot-ms 50
+  aiadvise recommend --model meta-llama/Llama-3.1-8B-Instruct --qps 5 -o wide
+  aiadvise recommend --model-config ./my-model/ --qps 2
   aiadvise recommend --model resnet-50 --phase training --dataset-samples 1.28M --epochs 90 --deadline-hours 24
   aiadvise estimate --model llama-2-70b --precision fp16 --instance p4d.24xlarge
+  aiadvise check --project aiadvise.json --format markdown --output-file comment.md
   aiadvise rules list
   aiadvise catalog list gpus
-  aiadvise catalog list instances --cloud aws --accelerator nvidia-a100-80gb --format json
   aiadvise catalog show p4d.24xlarge --origin
-  aiadvise catalog validate my-prices.json
   aiadvise config show
+  aiadvise help recommend
 
+Output: a table on a terminal, JSON otherwise (a pipe, a file), for every command; -o/--output/--format
+picks one (any case). --output-file PATH writes the result atomically (format from .json/.md/.html).
 Exit codes: 0 ok, 1 findings (check), 2 usage or invalid input, 3 internal error,
 4 output could not be written. See docs/exit-codes.md.
 Environment: AIADVISE_CATALOG adds user catalog paths (':'-separated); NO_COLOR disables colour;
@@ -87,7 +96,10 @@ std::optional<std::string> unknown_command(const CLI::App& app, const std::vecto
     const std::string& arg = args[i];
     if (arg.rfind("-", 0) == 0) {
       // Global options that take a value in the next argument.
-      if (arg == "--catalog" || arg == "--config" || arg == "--max-input-bytes" || arg == "--max-depth" || arg == "--max-line-bytes") ++i;
+      if (arg == "--catalog" || arg == "--config" || arg == "--max-input-bytes" || arg == "--max-depth" || arg == "--max-line-bytes" ||
+          arg == "--output-file") {
+        ++i;
+      }
       continue;
     }
     if (std::find(commands.begin(), commands.end(), arg) != commands.end()) return std::nullopt;
@@ -155,7 +167,7 @@ std::map<std::string, std::pair<std::string, std::string>> setting_flags(const C
 // Resolves the configuration for every command but `completion`: its scripts are generated at
 // install time and must not depend on the installing user's files.
 void resolve_global_config(const CLI::App& app, GlobalOptions& global) {
-  if (parsed_subcommand(&app, "completion")) return;
+  if (parsed_subcommand(&app, "completion") || parsed_subcommand(&app, "help")) return;
   ConfigInputs inputs;
   inputs.user_file = global.config_file;
   inputs.skip_files = global.no_config;
@@ -168,15 +180,75 @@ void resolve_global_config(const CLI::App& app, GlobalOptions& global) {
                 global.config.sources.size() + (global.config.catalog.empty() ? 0 : 1));
 }
 
-RunResult dispatch(const std::vector<std::string>& args, const std::function<int(std::string_view)>& stream) {
+// Choices of an option from its IsMember validator, which shows them in the type name as "{a,b}".
+std::vector<std::string> choices_of(const CLI::Option& option) {
+  const std::string type = option.get_type_name();
+  const auto open = type.find('{');
+  const auto close = type.find('}', open);
+  if (open == std::string::npos || close == std::string::npos) return {};
+  return util::split_list(type.substr(open + 1, close - open - 1));
+}
+
+// The format a command prints when none was asked for: JSON unless stdout is a terminal, or what
+// the --output-file name says.
+std::string default_format(const std::vector<std::string>& choices, const GlobalOptions& global) {
+  auto has = [&](const char* f) { return std::find(choices.begin(), choices.end(), f) != choices.end(); };
+  if (!global.output_file.empty()) {
+    std::string ext = std::filesystem::path(global.output_file).extension().string();
+    for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (const auto& [suffix, format] : std::vector<std::pair<const char*, const char*>>{
+             {".md", "markdown"}, {".markdown", "markdown"}, {".html", "html"}, {".htm", "html"}, {".txt", "table"}}) {
+      if (ext == suffix && has(format)) return format;
+    }
+  } else if (global.terminal.is_tty && has("table")) {
+    return "table";
+  }
+  return has("json") ? "json" : choices.empty() ? "" : choices.front();
+}
+
+// Sets --format of the command that was parsed (the deepest one) where it was not given.
+void resolve_format(CLI::App& app, const GlobalOptions& global) {
+  CLI::App* cmd = &app;
+  for (bool deeper = true; deeper;) {
+    deeper = false;
+    for (CLI::App* sub : cmd->get_subcommands()) {  // the parsed ones
+      cmd = sub;
+      deeper = true;
+      break;
+    }
+  }
+  CLI::Option* format = cmd->get_option_no_throw("--format");
+  if (!format || format->count() > 0) return;
+  const std::string value = default_format(choices_of(*format), global);
+  if (value.empty()) return;
+  format->add_result(value);
+  format->run_callback();
+}
+
+// `aiadvise` alone: what it is, its commands, and where to start.
+std::string short_help(const CLI::App& app) {
+  std::string out = app.get_description() + "\n\nUsage: aiadvise COMMAND [OPTIONS]\n\nCommands:\n";
+  std::size_t width = 0;
+  const auto subs = app.get_subcommands([](const CLI::App*) { return true; });
+  for (const CLI::App* sub : subs) width = std::max(width, sub->get_name().size());
+  for (const CLI::App* sub : subs) {
+    out += util::wrap(sub->get_description(), 80, fmt::format("  {:<{}}  ", sub->get_name(), width), std::string(width + 4, ' '));
+  }
+  out += "\nStart with:\n  aiadvise recommend --model llama-3.1-8b --qps 5\n  aiadvise help recommend\n\n"
+         "Run 'aiadvise --help' for every option, or 'aiadvise help COMMAND' for one command.\n";
+  return out;
+}
+
+RunResult dispatch(const std::vector<std::string>& args, const std::function<int(std::string_view)>& stream,
+                   const Terminal& terminal) {
   RunResult result;
   GlobalOptions global;
+  global.terminal = terminal;
   Action action;
 
   CLI::App app{"aiadvise: which compute, which instance, and managed or self-managed, for an ML workload.\n"
                "Offline, multi-cloud (AWS, GCP, Azure), and with its reasons.",
                "aiadvise"};
-  app.footer(k_footer);
   app.set_version_flag("--version", fmt::format("aiadvise {} (catalog {})", AIADVISE_VERSION, embedded_catalog_date()),
                        "Print the version and the catalog's date");
   app.require_subcommand(1);
@@ -196,6 +268,11 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   app.add_option("--max-depth", global.max_depth, "Cap on JSON nesting depth (default 64)")->check(CLI::PositiveNumber);
   app.add_option("--max-line-bytes", global.max_line_bytes, "Cap on one line of a --batch JSON Lines input (default 1 MiB)")
       ->check(CLI::PositiveNumber);
+  app.add_option("--output-file", global.output_file,
+                 "Write the result to PATH (atomically: the old file or the whole new one, never a mix) instead of stdout; "
+                 "the format follows its extension (.json, .md, .html), else JSON")
+      ->type_name("PATH");
+  app.add_flag("--no-color", global.no_color, "No colour, even on a terminal (also NO_COLOR)");
 
   setup_catalog(app, global, action);
   setup_recommend(app, global, action);
@@ -204,6 +281,15 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   setup_rules(app, global, action);
   setup_completion(app, global, action);
   setup_config(app, global, action);
+  setup_help(app, global, action);
+  // NOTE: set after the subcommands, which copy their parent's footer when created: each command
+  // shows its own examples, not these.
+  app.footer(k_footer);
+
+  if (args.empty()) {
+    result.out = short_help(app);
+    return result;
+  }
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   std::ostringstream out, err;
@@ -232,11 +318,14 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   configure_logging(global);
   if (!action) {
     result.code = k_exit_invalid;
-    result.err = "aiadvise: error: no command given\nRun 'aiadvise --help' for usage.\n";
+    result.err = "aiadvise: error: no command given\nRun 'aiadvise help' for the commands.\n";
     return result;
   }
+  if (!global.output_file.empty()) global.terminal.is_tty = false;
+  resolve_format(app, global);
   Io io;
-  io.stream = stream;
+  // The result goes to --output-file in one piece: nothing streams.
+  if (global.output_file.empty()) io.stream = stream;
   try {
     resolve_global_config(app, global);
     result.code = action(io);
@@ -245,6 +334,17 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   } catch (const util::InputError& e) {
     result.code = k_exit_invalid;
     result.err = io.err + format_errors(e);
+    return result;
+  }
+  if (!global.output_file.empty() && (result.code == k_exit_ok || result.code == k_exit_findings)) {
+    try {
+      util::write_file_atomic(global.output_file, result.out);
+      result.out.clear();
+    } catch (const util::WriteError& e) {
+      result.code = k_exit_io;
+      result.out.clear();
+      result.err += fmt::format("aiadvise: error: {}\n", util::escape_for_terminal(e.what()));
+    }
   }
   return result;
 }
@@ -276,17 +376,41 @@ catalog::Catalog load_catalog(const GlobalOptions& global, CatalogUse use) {
   return catalog::load_catalog(options);
 }
 
-void add_format_option(CLI::App& app, std::string& format, const std::vector<std::string>& choices) {
-  app.add_option("--format", format, "Output format: " + util::join(choices, ", "))
-      ->check(CLI::IsMember(choices))
-      ->capture_default_str();
+CLI::Option* add_format_option(CLI::App& app, std::string& format, const std::vector<std::string>& choices) {
+  // NOTE: -o and --output as kubectl and gh spell it, unless the command already uses the names
+  // (catalog import writes its catalog to -o FILE).
+  const bool short_free = !app.get_option_no_throw("-o") && !app.get_option_no_throw("--output");
+  const bool table = std::find(choices.begin(), choices.end(), "table") != choices.end();
+  return app
+      .add_option(short_free ? "-o,--format,--output" : "--format", format,
+                  "Output format: " + util::join(choices, ", ") + " (any case)" +
+                      (table ? "; default: table on a terminal, json otherwise" : ""))
+      ->transform(CLI::IsMember(choices, CLI::ignore_case))
+      ->type_name("FORMAT");
 }
 
-RunResult run_captured(const std::vector<std::string>& args) { return run_streaming(args, {}); }
+Terminal detect_terminal() {
+  Terminal t;
+  t.is_tty = isatty(STDOUT_FILENO) == 1;
+  struct winsize size {};
+  if (t.is_tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    t.columns = size.ws_col;
+  } else if (const char* columns = std::getenv("COLUMNS"); columns && *columns) {
+    const auto n = util::parse_count(columns);
+    if (n && *n >= 20 && *n <= 1000) t.columns = static_cast<std::size_t>(*n);
+  }
+  const char* term = std::getenv("TERM");
+  const char* no_color = std::getenv("NO_COLOR");
+  t.color_allowed = t.is_tty && !(no_color && *no_color) && !(term && std::string_view(term) == "dumb");
+  return t;
+}
 
-RunResult run_streaming(const std::vector<std::string>& args, const std::function<int(std::string_view)>& stream) {
+RunResult run_captured(const std::vector<std::string>& args, const Terminal& terminal) { return run_streaming(args, {}, terminal); }
+
+RunResult run_streaming(const std::vector<std::string>& args, const std::function<int(std::string_view)>& stream,
+                        const Terminal& terminal) {
   try {
-    return dispatch(args, stream);
+    return dispatch(args, stream, terminal);
   } catch (const std::exception& e) {
     return RunResult{k_exit_internal, "", fmt::format("aiadvise: internal error: {}\n", util::escape_for_terminal(e.what()))};
   } catch (...) {
@@ -301,12 +425,15 @@ int run(int argc, const char* const* argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
   bool pipe_closed = false;
-  RunResult result = run_streaming(args, [&pipe_closed](std::string_view text) {
-    if (pipe_closed) return -1;
-    const int error = util::write_stdout(text);
-    if (error == 0 && std::ferror(stdout)) return EIO;
-    return error;
-  });
+  RunResult result = run_streaming(
+      args,
+      [&pipe_closed](std::string_view text) {
+        if (pipe_closed) return -1;
+        const int error = util::write_stdout(text);
+        if (error == 0 && std::ferror(stdout)) return EIO;
+        return error;
+      },
+      detect_terminal());
   if (!result.err.empty()) std::fputs(result.err.c_str(), stderr);
   if (const int error = util::write_stdout(result.out); error != 0) {
     std::fprintf(stderr, "aiadvise: error: cannot write the result to standard output: %s\n", std::strerror(error));

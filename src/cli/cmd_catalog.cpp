@@ -500,9 +500,25 @@ int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
 void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action) {
   CLI::App* catalog = app.add_subcommand("catalog", "Browse and validate the catalog of models, hardware, instances and services");
   catalog->require_subcommand(1);
+  catalog->footer(R"(Examples:
+  aiadvise catalog list models
+  aiadvise catalog list instances --cloud aws --accelerator h100 --max-price 100
+  aiadvise catalog show llama-3.1-8b
+  aiadvise catalog show p4d.24xlarge --origin
+  aiadvise catalog validate my-prices.json
+  aiadvise catalog import skypilot vms.csv --cloud aws -o user-catalog.json
+
+Output: a table on a terminal, JSON otherwise (-o/--format picks one). Exit codes: 0 ok,
+2 usage or invalid input (a catalog problem is located by file, line and column), 4 output not written.
+See docs/catalog.md.)");
 
   auto list = std::make_shared<ListOptions>();
   CLI::App* list_cmd = catalog->add_subcommand("list", "List catalog entries of one kind, with filters");
+  list_cmd->footer(R"(Examples:
+  aiadvise catalog list gpus
+  aiadvise catalog list models -o json | jq -r '.models[].id'
+  aiadvise catalog list instances --cloud aws,gcp --accelerator a100 --min-accelerator-memory 70
+  aiadvise catalog list instances --compute cpu --vcpus 8-32 --max-price 2)");
   list_cmd->add_option("kind", list->kind, "What to list")->required()->check(CLI::IsMember(k_list_kinds));
   add_format_option(*list_cmd, list->format, {"table", "json"});
   list_cmd->add_option("--cloud", list->clouds, "Only these clouds (aws,gcp,azure)")
@@ -523,6 +539,10 @@ void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action) {
 
   auto show = std::make_shared<ShowOptions>();
   CLI::App* show_cmd = catalog->add_subcommand("show", "Show one entry (any section) by id, or an instance by its cloud name");
+  show_cmd->footer(R"(Examples:
+  aiadvise catalog show llama-3.1-70b
+  aiadvise catalog show nvidia-h100-sxm
+  aiadvise catalog show p4d.24xlarge --origin -o json)");
   show_cmd->add_option("id", show->id, "Entry id, e.g. llama-2-70b, nvidia-h100-sxm, p4d.24xlarge")->required();
   show_cmd->add_flag("--origin", show->origin, "Show which file each field came from");
   add_format_option(*show_cmd, show->format, {"table", "json"});
@@ -531,6 +551,12 @@ void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action) {
   auto validate = std::make_shared<ValidateOptions>();
   CLI::App* validate_cmd = catalog->add_subcommand(
       "validate", "Validate the catalog, with user catalogs merged over the default; report every problem");
+  validate_cmd->footer(R"(Examples:
+  aiadvise catalog validate
+  aiadvise catalog validate my-prices.json
+  aiadvise catalog validate ./catalogs/ -o json
+
+Exit codes: 0 valid, 2 with every problem listed (file:line:column: pointer: message).)");
   validate_cmd->add_option("paths", validate->paths, "User catalog files or directories to check");
   add_format_option(*validate_cmd, validate->format, {"table", "json"});
   validate_cmd->callback(

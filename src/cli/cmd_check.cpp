@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -31,6 +32,8 @@ struct CheckOptions {
   std::string fail_on = "fail";
   std::string format = "table";
   std::string batch;
+  std::string baseline;
+  bool allow_empty = false;
 };
 
 check::Proposed parse_proposed(const std::string& text) {
@@ -54,15 +57,40 @@ check::Proposed parse_proposed(const std::string& text) {
   return p;
 }
 
-util::JsonDocument read_json(const std::string& path, const GlobalOptions& global) {
+util::JsonDocument read_json(const std::string& path, const GlobalOptions& global, bool plan = false) {
   std::vector<util::Diagnostic> diagnostics;
-  auto doc = util::JsonDocument::parse(util::display_name(path), util::read_input(path, global.max_input_bytes), global.limits(), diagnostics);
+  std::string text = util::read_input(path, global.max_input_bytes);
+  const std::string name = util::display_name(path);
+  // A binary plan or `terraform plan -json` output fails as JSON; say what to run instead.
+  if (plan) {
+    if (auto wrong = check::recognise_wrong_plan_input(text, name)) {
+      throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{name, 0, 0, "", *wrong}});
+    }
+  }
+  auto doc = util::JsonDocument::parse(name, std::move(text), global.limits(), diagnostics);
   if (!doc.ok()) throw util::InputError(std::move(diagnostics));
   return doc;
 }
 
+/// Why nothing was checked, for the error that stops an empty run.
+std::string nothing_checked(const std::vector<check::SkippedResource>& skipped, const std::vector<std::string>& warnings, bool plan) {
+  std::map<std::string, int> kinds;
+  for (const auto& s : skipped) ++kinds[std::string(check::to_string(s.kind))];
+  std::vector<std::pair<std::string, int>> sorted(kinds.begin(), kinds.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::string> parts;
+  for (const auto& [kind, n] : sorted) parts.push_back(fmt::format("{} {}", n, kind));
+  std::string why = parts.empty() ? std::string() : fmt::format(" ({} resource(s) not checked: {})", skipped.size(), util::join(parts, ", "));
+  if (!warnings.empty()) why += fmt::format("; {} warning(s), the first: {}", warnings.size(), warnings.front());
+  return fmt::format("nothing was checked: 0 workloads{}. {}--allow-empty accepts a run that checks nothing", why,
+                     plan ? fmt::format("Map the plan's resources to workloads in the project file's terraform.resources, or tag them "
+                                        "{}=NAME; ",
+                                        check::workload_tag)
+                          : std::string("Give each workload a \"proposed\" choice; "));
+}
+
 int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
-  const catalog::Catalog c = load_catalog(global);
+  catalog::Catalog c = load_catalog(global);
   check::Options options;
   // The effective thresholds: default < config file < project config < environment < flag.
   options.max_cost_ratio = global.config.max_cost_ratio;
@@ -104,55 +132,44 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
                         "(with a project file naming the workloads)"}});
     }
     check::Project project;
-    std::unique_ptr<util::JsonDocument> project_doc;
     if (!project_path.empty()) {
-      project_doc = std::make_unique<util::JsonDocument>(read_json(project_path, global));
-      project = check::read_project(*project_doc, c);
+      const util::JsonDocument project_doc = read_json(project_path, global);
+      project = check::read_project(project_doc, c);
     }
-    std::map<std::string, const check::ProjectWorkload*> by_name;
-    for (const auto& pw : project.workloads) by_name[pw.name] = &pw;
     std::set<std::string> covered;
     if (!o.terraform_plan.empty()) {
-      const util::JsonDocument plan_doc = read_json(o.terraform_plan, global);
+      const util::JsonDocument plan_doc = read_json(o.terraform_plan, global, true);
       const check::TerraformPlan plan = check::read_terraform_plan(plan_doc, c);
       skipped = plan.skipped;
-      for (const auto& r : plan.resources) {
-        std::string name = r.workload;
-        if (auto it = project.terraform_resources.find(r.address); it != project.terraform_resources.end()) name = it->second;
-        if (name.empty()) {
-          skipped.push_back({r.address, r.type, fmt::format("no '{}' tag or label, and no mapping in the project file", check::workload_tag)});
-          continue;
-        }
-        auto pw = by_name.find(name);
-        if (pw == by_name.end()) {
-          skipped.push_back({r.address, r.type, fmt::format("tagged for workload '{}', which the project file does not define", name)});
-          continue;
-        }
-        check::Proposed p;
-        p.cloud = r.cloud;
-        p.instance = r.instance.empty() ? r.instance_as_written : r.instance;
-        p.count = r.count;
-        p.service = r.service;
-        p.origin = "terraform: " + r.address;
-        checks.push_back(check::check_workload(name + " (" + r.address + ")", pw->second->workload, p, c, options));
-        covered.insert(name);
-      }
+      check::check_terraform_plan(plan, project, c, options, checks, skipped, warnings);
+      for (const auto& ch : checks) covered.insert(ch.workload);
     }
     for (const auto& pw : project.workloads) {
       if (pw.proposed) {
-        checks.push_back(check::check_workload(pw.name, pw.workload, *pw.proposed, c, options));
+        check::WorkloadCheck ch = check::check_workload(pw.name, pw.workload, *pw.proposed, c, options);
+        ch.workload = pw.name;
+        ch.locations.push_back(pw.location);
+        checks.push_back(std::move(ch));
       } else if (!covered.count(pw.name)) {
         warnings.push_back(fmt::format("workload '{}' has no proposed choice and no Terraform resource: nothing to check", pw.name));
       }
     }
   }
+  // NOTE: a gate that checked nothing must not pass: zero workloads is an error unless asked for.
+  if (checks.empty() && !o.allow_empty) {
+    throw util::InputError(std::vector<util::Diagnostic>{
+        util::Diagnostic{"", 0, 0, "", nothing_checked(skipped, warnings, !o.terraform_plan.empty())}});
+  }
 
-  const util::Json report = check::check_report(checks, skipped, warnings, options, fail_on);
+  util::Json report = check::check_report(checks, skipped, warnings, options, fail_on, &c);
+  if (!o.baseline.empty()) check::compare_with_baseline(report, read_json(o.baseline, global));
   if (o.format == "json") io.out = report.dump(2) + "\n";
   else if (o.format == "markdown") io.out = check::render_markdown(report);
-  else if (o.format == "github") io.out = check::render_github(report);
+  else if (o.format == "github") io.out = check::render_github(report, global.verbose);
+  else if (o.format == "sarif") io.out = check::render_sarif(report);
+  else if (o.format == "junit") io.out = check::render_junit(report);
   else if (o.format == "html") io.out = render::check_html(report);
-  else io.out = check::render_table(report);
+  else io.out = check::render_table(report, global.width(), global.verbose);
   return report["summary"]["failed"].get<bool>() ? k_exit_findings : k_exit_ok;
 }
 
@@ -167,12 +184,18 @@ void setup_check(CLI::App& app, const GlobalOptions& global, Action& action) {
   aiadvise check --project aiadvise.json --format markdown > comment.md
   aiadvise check --project aiadvise.json --format html > check.html
   aiadvise check --project aiadvise.json --terraform-plan plan.json --format github --fail-on warn
+  aiadvise check --project aiadvise.json --terraform-plan plan.json --format sarif > aiadvise.sarif
+  aiadvise check --project aiadvise.json --format junit > aiadvise-junit.xml
+  aiadvise check --project aiadvise.json --format json > base.json   # on the main branch, then on the PR:
+  aiadvise check --project aiadvise.json --baseline base.json --format markdown > comment.md
   aiadvise check --batch proposals.jsonl > results.jsonl
 
-Exit codes: 0 when no finding is at or above --fail-on, 1 when one is, 2 for invalid input or usage,
-3 internal error. Findings: fit-memory, latency-targets, deadline, budget-*, accelerator-framework,
-accelerator-family, service-limits, serverless-needs-cpu-model (fail); check-cost-ratio (fail);
-check-cpu-would-do, check-deployment, price-unknown (warn). See docs/ci.md.)");
+Exit codes: 0 when no finding is at or above --fail-on, 1 when one is, 2 for invalid input or usage
+(also: a terraform.resources key that names nothing in the plan, or nothing checked without
+--allow-empty), 3 internal error. Findings: fit-memory, latency-targets, deadline, budget-*,
+accelerator-framework, accelerator-family, service-limits, serverless-needs-cpu-model (fail);
+check-cost-ratio (fail); check-cpu-would-do, check-deployment, check-unknown-instance, price-unknown
+(warn). Skipped resources are counted by reason; -v lists them. See docs/ci.md.)");
   add_workload_options(*cmd, o->workload);
   cmd->add_option("--proposed", o->proposed, "The choice to check: INSTANCE[:COUNT] (count default: as many as the targets need)")
       ->type_name("INSTANCE[:COUNT]");
@@ -191,7 +214,11 @@ check-cpu-would-do, check-deployment, price-unknown (warn). See docs/ci.md.)");
   cmd->add_option("--fail-on", o->fail_on, "Lowest severity that fails the run: fail or warn")
       ->check(CLI::IsMember({"fail", "warn"}))
       ->capture_default_str();
-  add_format_option(*cmd, o->format, {"table", "json", "markdown", "github", "html"});
+  add_format_option(*cmd, o->format, {"table", "json", "markdown", "github", "html", "sarif", "junit"});
+  cmd->add_flag("--allow-empty", o->allow_empty, "Exit 0 when nothing was checked (default: a run that checks no workload is an error)");
+  cmd->add_option("--baseline", o->baseline,
+                  "An earlier `check --format json` report: show new, resolved and unchanged findings and the cost difference")
+      ->type_name("PREVIOUS.json");
   cmd->add_option("--batch", o->batch, "JSON Lines of {name, workload, proposed} (a file, or - for stdin): one JSON result per line")
       ->type_name("FILE.jsonl");
   cmd->callback([o, &global, &action] { action = [o, &global](Io& io) { return run_check(*o, global, io); }; });

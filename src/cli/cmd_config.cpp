@@ -12,7 +12,7 @@ namespace aiadvise::cli {
 namespace {
 
 struct ConfigShowOptions {
-  std::string format = "table";
+  std::string format;
   // Parsed only so that they can be previewed: resolve_global_config reads them from the parser.
   std::string cloud, region, max_cost_ratio, min_cost_difference, fail_on;
   bool spot = false;
@@ -24,6 +24,13 @@ void setup_config(CLI::App& app, const GlobalOptions& global, Action& action) {
   auto o = std::make_shared<ConfigShowOptions>();
   CLI::App* config = app.add_subcommand("config", "Show the effective configuration (config files, environment, flags)");
   config->require_subcommand(1);
+  config->footer(R"(Examples:
+  aiadvise config show
+  aiadvise config show -o json
+  aiadvise --config team.json config show
+  AIADVISE_CLOUD=aws aiadvise config show
+
+See docs/configuration.md.)");
   CLI::App* show = config->add_subcommand("show", "Print each setting, its value and where it came from");
   show->footer(R"(Precedence, lowest first: default < user config ($XDG_CONFIG_HOME/aiadvise/config.json, or
 --config FILE, or $AIADVISE_CONFIG) < project config (the "config" object of ./aiadvise.json) <

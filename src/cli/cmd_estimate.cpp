@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/report/json.hpp"
 #include "aiadvise/sizing/sizing.hpp"
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/table.hpp"
 #include "aiadvise/util/text.hpp"
 #include "cli/context.hpp"
@@ -21,22 +23,27 @@ struct EstimateOptions {
   WorkloadOptions workload;
   std::string instance;
   int count = 0;
-  std::string format = "table";
+  std::string format;
 };
 
-std::string fmt_opt(const util::Json& j, const char* key, const char* unit = "") {
-  if (!j.contains(key)) return "unknown";
-  const auto& v = j[key];
-  if (v.is_number()) return fmt::format("{:.4g}{}", v.get<double>(), unit);
-  return v.is_string() ? v.get<std::string>() : v.dump();
+std::optional<double> number(const util::Json& j, const char* key) {
+  if (!j.contains(key) || !j[key].is_number()) return std::nullopt;
+  return j[key].get<double>();
 }
 
-std::string render_table(const util::Json& doc) {
+std::string duration(const util::Json& j, const char* key) {
+  auto v = number(j, key);
+  return v ? util::format_duration_ms(*v) : "unknown";
+}
+
+// Reads the estimate document; computes nothing.
+std::string render_table(const util::Json& doc, std::size_t width) {
   std::string out;
   const auto& w = doc["workload"];
-  out += fmt::format("Workload: {} {}, {}, {}\n", w.value("model", w["family"].get<std::string>()),
-                     w.contains("params") ? util::format_count(w["params"].get<double>()) + " parameters" : "",
-                     w["phase"].get<std::string>(), w["precision"].get<std::string>());
+  out += util::wrap(fmt::format("{} {}, {}, {}", w.value("model", w["family"].get<std::string>()),
+                                w.contains("params") ? util::format_count(w["params"].get<double>()) + " parameters" : "",
+                                w["phase"].get<std::string>(), w["precision"].get<std::string>()),
+                    width, "Workload: ", "  ");
   const auto& e = doc["estimate"];
   util::Table memory({"memory", "GiB"});
   for (const char* key : {"weights_gib", "kv_cache_gib", "activations_gib", "gradients_gib", "optimizer_gib",
@@ -44,14 +51,12 @@ std::string render_table(const util::Json& doc) {
     std::string name = key;
     name = name.substr(0, name.size() - 4);
     if (name == "memory") name = "total";
-    memory.add_row({name, fmt::format("{:.2f}", e[key].get<double>())});
+    memory.add_row({name, util::group_thousands(e[key].get<double>(), 2)});
   }
-  out += "\n" + memory.render();
-  out += fmt::format("\nforward FLOPs per {}: {:.4g}\n", e["unit"].get<std::string>(), e["forward_flops_per_unit"].get<double>());
-  if (e.contains("training_flops")) out += fmt::format("training FLOPs: {:.4g}\n", e["training_flops"].get<double>());
-  if (e.contains("kv_cache_bytes_per_token")) {
-    out += fmt::format("KV cache per token: {:.0f} bytes\n", e["kv_cache_bytes_per_token"].get<double>());
-  }
+  out += "\n" + memory.render(width);
+  out += fmt::format("\nforward FLOPs per {}: {}\n", e["unit"].get<std::string>(), util::format_quantity(e["forward_flops_per_unit"].get<double>()));
+  if (auto v = number(e, "training_flops")) out += fmt::format("training FLOPs: {}\n", util::format_quantity(*v));
+  if (auto v = number(e, "kv_cache_bytes_per_token")) out += fmt::format("KV cache per token: {} bytes\n", util::group_thousands(*v));
   if (doc.contains("instance")) {
     const auto& i = doc["instance"];
     out += fmt::format("\nOn {} x {} ({}{}):\n", i["count"].get<int>(), i["instance"].get<std::string>(),
@@ -61,39 +66,48 @@ std::string render_table(const util::Json& doc) {
                                                  : ", CPU");
     util::Table t({"", "value"});
     t.add_row({"fits", i["fits"].get<bool>() ? "yes" : "no"});
-    if (i.contains("fit_reason")) t.add_row({"why not", i["fit_reason"].get<std::string>()});
-    t.add_row({"memory per device", fmt::format("{} of {}", fmt_opt(i, "memory_needed_gib", " GiB"),
-                                                fmt_opt(i, "memory_available_gib", " GiB"))});
-    if (i.contains("headroom")) t.add_row({"headroom", fmt::format("{:.0f}%", i["headroom"].get<double>() * 100)});
+    auto gib = [&](const char* key) { auto v = number(i, key); return v ? util::format_gib(*v) : std::string("unknown"); };
+    t.add_row({"memory per device", fmt::format("{} of {}", gib("memory_needed_gib"), gib("memory_available_gib"))});
+    if (auto v = number(i, "headroom")) t.add_row({"headroom", fmt::format("{:.0f}%", *v * 100)});
     t.add_row({"parallelism", fmt::format("tensor parallel {}, {} replica(s) per instance, batch {}",
                                           i["parallelism"]["tensor_parallel"].get<int>(),
-                                          i["parallelism"]["replicas_per_instance"].get<int>(), fmt_opt(i, "batch_size"))});
-    if (i.contains("throughput")) t.add_row({"throughput", fmt::format("{} {}", fmt_opt(i, "throughput"), i["throughput_unit"].get<std::string>())});
-    if (i.contains("latency_ms")) t.add_row({"latency per request", fmt_opt(i, "latency_ms", " ms")});
-    if (i.contains("ttft_ms")) t.add_row({"time to first token", fmt_opt(i, "ttft_ms", " ms")});
-    if (i.contains("tpot_ms")) t.add_row({"time per output token", fmt_opt(i, "tpot_ms", " ms")});
-    if (i.contains("time_hours")) t.add_row({"time", fmt_opt(i, "time_hours", " h")});
+                                          i["parallelism"]["replicas_per_instance"].get<int>(),
+                                          number(i, "batch_size") ? util::format_quantity(*number(i, "batch_size")) : "unknown")});
+    if (auto v = number(i, "throughput")) t.add_row({"throughput", fmt::format("{} {}", util::format_quantity(*v), i["throughput_unit"].get<std::string>())});
+    const auto tokens = number(w, "output_tokens");
+    if (i.contains("ttft_ms") && i.contains("tpot_ms") && tokens) {
+      t.add_row({"a request", fmt::format("TTFT {} + {} tokens x {} TPOT = {}", duration(i, "ttft_ms"), util::format_quantity(*tokens),
+                                          duration(i, "tpot_ms"), duration(i, "latency_ms"))});
+    } else if (i.contains("latency_ms")) {
+      t.add_row({"latency per request", duration(i, "latency_ms")});
+    }
+    if (auto v = number(i, "time_hours")) t.add_row({"time", util::format_hours(*v)});
     if (i.contains("bottleneck")) t.add_row({"bottleneck", i["bottleneck"].get<std::string>()});
-    t.add_row({"price", i.contains("price_usd_per_hour") ? fmt::format("${:.4g}/h", i["price_usd_per_hour"].get<double>()) : "unknown"});
-    if (i.contains("cost_usd")) t.add_row({"cost of the run", fmt::format("${:.4g}", i["cost_usd"].get<double>())});
-    if (i.contains("cost_usd_per_1m_tokens")) t.add_row({"cost per 1M output tokens", fmt::format("${:.4g}", i["cost_usd_per_1m_tokens"].get<double>())});
-    if (i.contains("cost_usd_per_1k_requests")) t.add_row({"cost per 1k requests", fmt::format("${:.4g}", i["cost_usd_per_1k_requests"].get<double>())});
-    out += t.render();
-    for (const auto& u : i["unknowns"]) out += "unknown: " + u.get<std::string>() + "\n";
+    t.add_row({"price per hour", number(i, "price_usd_per_hour") ? util::format_usd(*number(i, "price_usd_per_hour")) : "unknown"});
+    if (auto v = number(i, "cost_usd_per_month")) {
+      t.add_row({"per month", fmt::format("{} ({:g} h, running continuously)", util::format_usd(*v), doc.value("hours_per_month", 730.0))});
+    }
+    if (auto v = number(i, "cost_usd")) t.add_row({"cost of the run", util::format_usd(*v)});
+    if (auto v = number(i, "cost_usd_per_1m_tokens")) t.add_row({"per 1M output tokens", util::format_usd(*v)});
+    if (auto v = number(i, "cost_usd_per_1k_requests")) t.add_row({"per 1k requests", util::format_usd(*v)});
+    out += t.render(width);
+    if (i.contains("fit_reason")) out += util::wrap(i["fit_reason"].get<std::string>(), width, "why it does not fit: ", "  ");
+    for (const auto& u : i["unknowns"]) out += util::wrap(u.get<std::string>(), width, "unknown: ", "  ");
   }
   if (!w["assumed"].empty()) {
     out += "\nAssumed:\n";
-    for (const auto& a : w["assumed"]) out += "  " + a.get<std::string>() + "\n";
+    for (const auto& a : w["assumed"]) out += util::wrap(a.get<std::string>(), width, "  ", "    ");
   }
   return out;
 }
 
 int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Io& io) {
-  const catalog::Catalog c = load_catalog(global);
+  catalog::Catalog c = load_catalog(global);
   const workload::Workload w = read_workload(o.workload, global, c);
   const sizing::Requirements r = sizing::requirements(w, c);
   util::Json doc = util::Json::object();
   doc["schema_version"] = report::k_schema_version;
+  doc["hours_per_month"] = report::k_hours_per_month;
   doc["workload"] = workload::to_json(w);
   doc["estimate"] = report::requirements_json(r);
   if (!o.instance.empty()) {
@@ -105,9 +119,9 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Io& io) 
     }
     sizing::EstimateOptions eo;
     eo.count = o.count;
-    doc["instance"] = report::estimate_json(sizing::estimate(w, r, c, *i, eo), c);
+    doc["instance"] = report::estimate_json(sizing::estimate(w, r, c, *i, eo), c, &w);
   }
-  io.out = o.format == "json" ? doc.dump(2) + "\n" : render_table(doc);
+  io.out = o.format == "json" ? doc.dump(2) + "\n" : render_table(doc, global.width());
   return k_exit_ok;
 }
 
@@ -120,7 +134,11 @@ void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action) 
   aiadvise estimate --model llama-2-70b --precision fp16
   aiadvise estimate --model llama-3.1-8b --instance g5.xlarge --qps 2 --output-tokens 200
   aiadvise estimate --model resnet-50 --phase training --dataset-samples 1.28M --epochs 35 --instance p5.48xlarge
-  aiadvise estimate --family classical-trees --phase training --dataset-samples 10M --features 50 --instance c7i.8xlarge --format json)");
+  aiadvise estimate --family classical-trees --phase training --dataset-samples 10M --features 50 --instance c7i.8xlarge --format json
+  aiadvise estimate --model-config ./Qwen3-8B/config.json --instance g6e.xlarge
+
+Exit codes: 0 ok, 2 usage or invalid input (an unknown model or instance is named), 3 internal error,
+4 output could not be written.)");
   add_workload_options(*cmd, o->workload);
   cmd->add_option("--instance", o->instance, "Instance to estimate on: an id (aws-g5-xlarge) or the cloud's name (g5.xlarge)")
       ->type_name("TYPE");

@@ -1,9 +1,7 @@
 // `aiadvise recommend`: compute kind, instance and count, managed or self-managed, with reasons.
 
 #include <CLI/CLI.hpp>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <memory>
 
 #include "aiadvise/cli/exit_codes.hpp"
@@ -21,6 +19,7 @@ namespace {
 struct RecommendOptions {
   WorkloadOptions workload;
   std::string format;
+  bool format_given = false;
   int top = 5;
   bool explain = false;
   bool chart = false;
@@ -28,7 +27,7 @@ struct RecommendOptions {
 };
 
 int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, Io& io) {
-  const catalog::Catalog c = load_catalog(global);
+  catalog::Catalog c = load_catalog(global);
   const workload::FlagValues flags = workload_flags_given(o.workload);
   scoring::Options options;
   options.top = o.top;
@@ -41,15 +40,14 @@ int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, 
 
 int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io) {
   if (!o.batch.empty()) return run_recommend_batch(o, global, io);
-  const catalog::Catalog c = load_catalog(global);
+  catalog::Catalog c = load_catalog(global);
   const workload::Workload w = read_workload(o.workload, global, c);
   const sizing::Requirements req = sizing::requirements(w, c);
   scoring::Options options;
   options.top = o.top;
   const scoring::Decision d = scoring::recommend(w, req, c, options);
-  const bool tty = isatty(STDOUT_FILENO) == 1;
   // --chart draws after the table, so it implies the table format.
-  const std::string format = o.format.empty() ? (tty || o.chart ? "table" : "json") : o.format;
+  const std::string format = o.chart && !o.format_given ? "table" : o.format;
   report::ReportOptions report_options;
   report_options.explain = o.explain;
   report_options.feasible_points = format == "html";  // the HTML report charts every feasible option
@@ -62,12 +60,15 @@ int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io
     io.out = render::recommendation_html(report);
   } else {
     render::Style style;
-    style.color = tty && !std::getenv("NO_COLOR");
+    style.color = global.color();
+    style.width = global.width();
+    style.wide = format == "wide";
     io.out = render::recommendation_table(report, style);
     if (o.chart) {
       render::ChartStyle chart;
       chart.unicode = render::utf8_locale();
       chart.color = style.color;
+      chart.columns = style.width;
       const std::string bars = render::recommendation_chart(report, chart);
       if (!bars.empty()) io.out += "\n" + bars;
     }
@@ -82,22 +83,27 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   CLI::App* cmd = app.add_subcommand("recommend", "Recommend compute kind, instance and count, and managed or self-managed, with reasons");
   cmd->footer(R"(Examples:
   aiadvise recommend --model llama-3.1-8b --qps 5 --tpot-ms 50
+  aiadvise recommend --model meta-llama/Llama-3.1-8B-Instruct --qps 5 -o wide
+  aiadvise recommend --model-config ./Qwen3-8B/ --qps 2 --tpot-ms 40
   aiadvise recommend --model llama-2-70b --precision fp16 --latency-ms 20000 --format json
   aiadvise recommend --model resnet-50 --phase training --dataset-samples 1.28M --epochs 90 --deadline-hours 24
   aiadvise recommend --model xgboost --phase inference --qps 200 --ops-maturity low --traffic spiky
   aiadvise recommend --workload workload.json --cloud aws,gcp --explain
   aiadvise recommend --model llama-3.1-8b --qps 5 --chart
-  aiadvise recommend --model llama-3.1-8b --qps 5 --format html > report.html
+  aiadvise recommend --model llama-3.1-8b --qps 5 --output-file report.html
   aiadvise recommend --batch fleet.jsonl > reports.jsonl
+
+Costs: per hour and per month (730 h) for serving, with the cost per 1M output tokens or 1k requests;
+per run for training and batch jobs.
 
 Exit codes: 0 with a report (also when no option is feasible: the report says so and names the
 nearest ones), 2 for invalid input (with --batch: if any line was bad; the other lines are still
 answered), 3 internal error, 4 output could not be written.)");
   add_workload_options(*cmd, o->workload);
-  cmd->add_option("--format", o->format,
-                  "table, json, markdown or html (a self-contained page with a cost chart of every feasible option); "
-                  "default: table on a terminal or with --chart, json otherwise")
-      ->check(CLI::IsMember({"table", "json", "markdown", "html"}));
+  CLI::Option* format = add_format_option(*cmd, o->format, {"table", "wide", "json", "markdown", "html"});
+  format->description(
+      "table (fitted to the terminal), wide (every column), json, markdown or html (a self-contained page with a cost chart of "
+      "every feasible option), in any case; default: table on a terminal or with --chart, json otherwise");
   cmd->add_option("--top", o->top, "Alternatives to list (at least the best per cloud and per compute kind)")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
@@ -109,10 +115,13 @@ answered), 3 internal error, 4 output could not be written.)");
                 "After the table, chart the top options as bars: cost for the work, and time (jobs) or throughput (serving); "
                 "Unicode blocks on a UTF-8 locale, else ASCII. Table format only")
       ->excludes("--batch");
-  cmd->callback([o, &global, &action] {
-    if (o->chart && !o->format.empty() && o->format != "table") {
-      throw CLI::ValidationError("--chart", "draws after the table and needs --format table, not --format " + o->format);
-    } action = [o, &global](Io& io) { return run_recommend(*o, global, io); }; });
+  cmd->callback([o, format, &global, &action] {
+    o->format_given = format->count() > 0;
+    if (o->chart && o->format_given && o->format != "table" && o->format != "wide") {
+      throw CLI::ValidationError("--chart", "draws after the table and needs --format table or wide, not --format " + o->format);
+    }
+    action = [o, &global](Io& io) { return run_recommend(*o, global, io); };
+  });
 }
 
 }  // namespace aiadvise::cli

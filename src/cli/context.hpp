@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "aiadvise/catalog/catalog.hpp"
+#include "aiadvise/cli/app.hpp"
 #include "aiadvise/util/json_document.hpp"
 #include "cli/config.hpp"
 
@@ -27,6 +28,14 @@ struct GlobalOptions {
   std::size_t max_line_bytes = 1u << 20;  ///< JSON Lines (--batch)
   std::string config_file;  ///< --config FILE: the user config file to read instead of the default
   bool no_config = false;   ///< --no-config: read no config file (the environment and flags still apply)
+  std::string output_file;  ///< --output-file PATH: the result is written there atomically, not to stdout
+  bool no_color = false;    ///< --no-color
+  Terminal terminal;
+
+  /// Colour on: a terminal that allows it, and no --no-color.
+  bool color() const { return terminal.color_allowed && !no_color; }
+  /// Width for tables and wrapped lines: the terminal's, else $COLUMNS, else 80.
+  std::size_t width() const { return terminal.columns; }
 
   /// The effective configuration, resolved after parsing and before the command runs:
   /// default < user config < project aiadvise.json "config" < environment < flag (docs/configuration.md).
@@ -71,9 +80,11 @@ enum class CatalogUse { decide, inspect };
 /// For `decide` with no user catalog this is the catalog baked in at build time (no JSON parsing).
 catalog::Catalog load_catalog(const GlobalOptions& global, CatalogUse use = CatalogUse::decide);
 
-enum class Format { table, json, markdown };
-/// Adds --format with the given choices to a subcommand.
-void add_format_option(CLI::App& app, std::string& format, const std::vector<std::string>& choices);
+/// Adds --format (also -o and --output, unless the command uses those names itself) with the given
+/// choices, accepted in any case. When it is not given, dispatch sets it after parsing: from the
+/// --output-file extension (.json, .md, .html) if that is a choice, else "table" on a terminal and
+/// "json" otherwise (a pipe, a file).
+CLI::Option* add_format_option(CLI::App& app, std::string& format, const std::vector<std::string>& choices);
 
 void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action);
 /// `catalog diff`, added under the `catalog` subcommand (cmd_catalog_diff.cpp).
@@ -84,5 +95,6 @@ void setup_rules(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_check(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_completion(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_config(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_help(CLI::App& app, const GlobalOptions& global, Action& action);
 
 }  // namespace aiadvise::cli

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "aiadvise/models/local.hpp"
+#include "aiadvise/models/names.hpp"
 #include "aiadvise/util/file_io.hpp"
 #include "aiadvise/util/text.hpp"
 
@@ -68,20 +70,60 @@ workload::FlagValues with_config_defaults(const workload::FlagValues& flags, con
   return out;
 }
 
+void add_local_model(const util::Json* workload, workload::FlagValues& flags, const GlobalOptions& global,
+                     catalog::Catalog& catalog, std::vector<std::string>& notes) {
+  auto field = [&](const char* key) -> std::optional<std::string> {
+    if (auto it = flags.find(key); it != flags.end()) return it->second;
+    if (workload && workload->is_object() && workload->contains(key) && (*workload)[key].is_string()) return (*workload)[key].get<std::string>();
+    return std::nullopt;
+  };
+  const auto config = field("model_config");
+  const auto name = field("model");
+  models::LocalModel local;
+  if (config) {
+    local = models::read_local_model(*config, name.value_or(""), global.limits());
+  } else if (name && name->find('/') != std::string::npos && !models::match_catalog_model(*name, catalog)) {
+    // NOTE: a Hugging Face name the catalog maps is answered from the catalog (sourced, with API
+    // prices); the cache is for the others. --model-config reads local files for any model.
+    const auto snapshot = models::find_in_hf_cache(*name);
+    if (!snapshot) return;
+    local = models::read_local_model(snapshot->string(), *name, global.limits());
+    local.assumed.front() += " (from the Hugging Face cache)";
+  } else {
+    return;
+  }
+  flags["model"] = local.model.id;
+  const auto at = std::lower_bound(catalog.models.begin(), catalog.models.end(), local.model.id,
+                                   [](const catalog::Model& m, const std::string& id) { return m.id < id; });
+  if (at != catalog.models.end() && at->id == local.model.id) *at = std::move(local.model);
+  else catalog.models.insert(at, std::move(local.model));
+  catalog.index();
+  notes.insert(notes.end(), local.assumed.begin(), local.assumed.end());
+}
+
 workload::Workload normalise_with_config(const util::JsonDocument* doc, const workload::FlagValues& flags,
-                                         const GlobalOptions& global, const catalog::Catalog& catalog) {
-  std::vector<std::string> notes;
+                                         const GlobalOptions& global, catalog::Catalog& catalog) {
+  std::vector<std::string> model_notes, notes;
+  workload::FlagValues given = flags;
+  add_local_model(doc ? &doc->value() : nullptr, given, global, catalog, model_notes);
   workload::Workload w =
-      workload::normalise(doc, with_config_defaults(flags, doc ? &doc->value() : nullptr, global, &notes), catalog);
-  // Say which defaults came from the configuration, like the built-in ones.
+      workload::normalise(doc, with_config_defaults(given, doc ? &doc->value() : nullptr, global, &notes), catalog);
+  auto known = [&w](const std::string& n) { return std::find(w.assumed.begin(), w.assumed.end(), n) != w.assumed.end(); };
+  // What was read about the model first; then which defaults came from the configuration, like
+  // the built-in ones.
+  std::vector<std::string> first;
+  for (auto& n : model_notes) {
+    if (!known(n)) first.push_back(std::move(n));
+  }
+  w.assumed.insert(w.assumed.begin(), first.begin(), first.end());
   for (auto& n : notes) {
-    if (std::find(w.assumed.begin(), w.assumed.end(), n) == w.assumed.end()) w.assumed.push_back(std::move(n));
+    if (!known(n)) w.assumed.push_back(std::move(n));
   }
   return w;
 }
 
 workload::Workload read_workload(const WorkloadOptions& options, const GlobalOptions& global,
-                                 const catalog::Catalog& catalog) {
+                                 catalog::Catalog& catalog) {
   const workload::FlagValues given = workload_flags_given(options);
   if (options.workload_file.empty()) return normalise_with_config(nullptr, given, global, catalog);
   std::vector<util::Diagnostic> diagnostics;

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/text.hpp"
 
 namespace aiadvise::render {
@@ -36,12 +37,9 @@ std::size_t cells(std::string_view s) {
 std::string pad_right(const std::string& s, std::size_t width) { return s + std::string(width > cells(s) ? width - cells(s) : 0, ' '); }
 std::string pad_left(const std::string& s, std::size_t width) { return std::string(width > cells(s) ? width - cells(s) : 0, ' ') + s; }
 
-std::string money(double v, bool per_hour) {
-  std::string text = v >= 100 ? fmt::format("${:.0f}", v) : fmt::format("${:.3g}", v);
-  return per_hour ? text + "/h" : text;
-}
+std::string money(double v) { return util::format_usd(v); }
 
-std::string quantity(double v) { return util::format_count(v); }
+std::string quantity(double v) { return util::format_quantity(v); }
 
 /// A bar of `fraction` (0..1) of `width` cells.
 std::string bar(double fraction, const ChartStyle& style) {
@@ -66,7 +64,7 @@ struct Row {
 };
 
 std::string section(const std::string& title, const std::vector<Row>& rows, const std::function<std::string(double)>& format,
-                    const ChartStyle& style) {
+                    ChartStyle style) {
   auto bold = [&](const std::string& s) { return style.color ? "\x1b[1m" + s + "\x1b[0m" : s; };
   std::size_t label_width = 0, value_width = 0;
   double max = 0;
@@ -75,12 +73,34 @@ std::string section(const std::string& title, const std::vector<Row>& rows, cons
     value_width = std::max(value_width, cells(r.value ? format(*r.value) : "-"));
     if (r.value) max = std::max(max, *r.value);
   }
+  // "  NN  label  value  bar": the bar gets what the line leaves; below 8 cells the labels are
+  // shortened (to 12 cells at least) to leave it 8.
+  if (style.columns > 0) {
+    auto room = [&] {
+      const std::size_t used = 2 + 2 + 2 + label_width + 2 + value_width + 2;
+      return style.columns > used ? style.columns - used : 0;
+    };
+    if (room() < 8) label_width = std::max<std::size_t>(12, label_width - std::min(label_width, 8 - room()));
+    style.width = static_cast<int>(std::clamp<std::size_t>(room(), 1, static_cast<std::size_t>(std::max(style.width, 1))));
+  }
+  auto fit = [&](const std::string& label) {
+    if (cells(label) <= label_width) return label;
+    std::string out;
+    std::size_t n = 0;
+    for (char ch : label) {
+      const bool starts = (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+      if (starts && n + 3 >= label_width) break;
+      n += starts;
+      out += ch;
+    }
+    return out + "...";
+  };
   std::string out = bold(title) + "\n";
   for (std::size_t k = 0; k < rows.size(); ++k) {
     const auto& r = rows[k];
     std::string b = r.value && max > 0 ? bar(*r.value / max, style) : "";
     if (style.color && k == 0 && !b.empty()) b = "\x1b[32m" + b + "\x1b[0m";
-    std::string line = fmt::format("  {:>2}  {}  {}", k + 1, pad_right(r.label, label_width), pad_left(r.value ? format(*r.value) : "-", value_width));
+    std::string line = fmt::format("  {:>2}  {}  {}", k + 1, pad_right(fit(r.label), label_width), pad_left(r.value ? format(*r.value) : "-", value_width));
     if (!b.empty()) line += "  " + b;
     out += line + "\n";
   }
@@ -112,16 +132,18 @@ std::string recommendation_chart(const Json& r, const ChartStyle& style) {
     std::string label = util::escape_for_terminal(string_of(*o, "instance")) + " on " + util::escape_for_terminal(string_of(*o, "service"));
     const int count = o->contains("count") && (*o)["count"].is_number_integer() ? (*o)["count"].get<int>() : 1;
     if (count > 1) label = fmt::format("{} x {}", count, label);
-    cost.push_back({label, job ? number(*o, "cost_usd") : number(*o, "price_usd_per_hour")});
+    cost.push_back({label, job ? number(*o, "cost_usd") : number(*o, "cost_usd_per_month")});
     other.push_back({label, job ? number(*o, "time_hours") : number(*o, "throughput")});
   }
   std::string out;
   if (job) {
-    out += section("Cost for the run (USD, lower is better)", cost, [](double v) { return money(v, false); }, style);
-    out += "\n" + section("Time (hours, lower is better)", other, [](double v) { return quantity(v) + " h"; }, style);
+    out += section("Cost for the run (USD, lower is better)", cost, [](double v) { return money(v); }, style);
+    out += "\n" + section("Time (lower is better)", other, [](double v) { return util::format_hours(v); }, style);
   } else {
     const std::string unit = util::escape_for_terminal(string_of(r["recommendation"], "throughput_unit"));
-    out += section("Cost (USD per hour, lower is better)", cost, [](double v) { return money(v, true); }, style);
+    const double hours = r.value("hours_per_month", 730.0);
+    out += section(fmt::format("Cost (USD per month of {:g} h, lower is better)", hours), cost,
+                   [](double v) { return money(v) + "/month"; }, style);
     out += "\n" + section(fmt::format("Throughput ({}, higher is better)", unit), other, [](double v) { return quantity(v); }, style);
   }
   return out;

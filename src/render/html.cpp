@@ -9,6 +9,8 @@
 #include <optional>
 #include <vector>
 
+#include "aiadvise/util/human.hpp"
+#include "aiadvise/util/table.hpp"
 #include "aiadvise/util/text.hpp"
 
 namespace aiadvise::render {
@@ -53,10 +55,10 @@ std::string esc(const Json& o, const char* key, const char* missing = "-") { ret
 
 std::string money(std::optional<double> v, const char* suffix = "") {
   if (!v) return "-";
-  return (*v >= 100 ? fmt::format("${:.0f}", *v) : fmt::format("${:.3g}", *v)) + suffix;
+  return util::format_usd(*v) + suffix;
 }
 
-std::string qty(std::optional<double> v) { return v ? util::format_count(*v) : "-"; }
+std::string qty(std::optional<double> v) { return v ? util::format_quantity(*v) : "-"; }
 
 std::string upper(std::string s) {
   for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -78,15 +80,15 @@ std::string workload_line(const Json& w) {
   if (w.contains("method")) line += " " + str(w, "method");
   if (w.contains("mode")) line += " " + str(w, "mode");
   line += ", " + str(w, "precision");
-  for (const auto& [key, label] : std::vector<std::pair<const char*, const char*>>{
-           {"qps", "requests/s"}, {"latency_ms", "ms latency target"}, {"ttft_ms", "ms TTFT target"}, {"tpot_ms", "ms TPOT target"},
-           {"deadline_hours", "h deadline"}}) {
-    if (auto v = number(w, key)) line += fmt::format(", {:g} {}", *v, label);
-  }
+  if (auto v = number(w, "qps")) line += fmt::format(", {} requests/s", util::format_quantity(*v));
+  if (auto v = number(w, "latency_ms")) line += fmt::format(", {} latency target", util::format_duration_ms(*v));
+  if (auto v = number(w, "ttft_ms")) line += fmt::format(", {} TTFT target", util::format_duration_ms(*v));
+  if (auto v = number(w, "tpot_ms")) line += fmt::format(", {} TPOT target", util::format_duration_ms(*v));
+  if (auto v = number(w, "deadline_hours")) line += fmt::format(", {} deadline", util::format_hours(*v));
   return html_escape(line);
 }
 
-bool is_job(const Json& o) { return o.is_object() && o.contains("cost_usd") && o.contains("time_hours"); }
+bool is_job(const Json& o) { return o.is_object() && o.contains("time_hours"); }
 
 // ---- page frame ---------------------------------------------------------------------------------
 
@@ -133,6 +135,8 @@ svg .point.pareto{fill-opacity:1;stroke:#111827;stroke-width:1.6}
 svg .point.recommended{stroke:var(--pick);stroke-width:3;fill-opacity:1}
 svg .pareto-front{fill:none;stroke:#111827;stroke-width:1.5;stroke-dasharray:5 4}
 svg .pick-label{font-size:13px;font-weight:700;fill:var(--pick);paint-order:stroke;stroke:#fff;stroke-width:4px}
+svg .pareto-label{font-size:12px;fill:#111827;paint-order:stroke;stroke:#fff;stroke-width:4px}
+svg .label-leader{stroke:#9ca3af;stroke-width:1}
 svg .legend text{font-size:12px}
 .findings{margin:4px 0 0;padding-left:18px;font-size:13px}
 .finding .rule{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
@@ -280,13 +284,13 @@ std::string scatter_svg(const Json& r) {
     const double x = xs(t);
     s += fmt::format("<line class=\"grid\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>", fmt_px(x), fmt_px(top), fmt_px(H - bottom));
     s += fmt::format("<text class=\"tick x-tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", fmt_px(x), fmt_px(H - bottom + 18),
-                     html_escape("$" + util::format_count(t)));
+                     html_escape(util::format_usd(t)));
   }
   for (double t : ys.ticks) {
     const double y = ys(t);
     s += fmt::format("<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>", fmt_px(left), fmt_px(W - right), fmt_px(y));
     s += fmt::format("<text class=\"tick y-tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", fmt_px(left - 8), fmt_px(y + 4),
-                     html_escape(util::format_count(t)));
+                     html_escape(util::format_quantity(t)));
   }
   s += fmt::format("<line class=\"axis x-axis\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>", fmt_px(left), fmt_px(W - right), fmt_px(H - bottom));
   s += fmt::format("<line class=\"axis y-axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>\n", fmt_px(left), fmt_px(top), fmt_px(H - bottom));
@@ -322,7 +326,7 @@ std::string scatter_svg(const Json& r) {
     if (recommended) cls += " recommended";
     const std::string compute = str(*p.j, "compute");
     const int count = (*p.j).contains("count") && (*p.j)["count"].is_number_integer() ? (*p.j)["count"].get<int>() : 1;
-    const std::string ytext = job ? util::format_count(p.y) + " h" : util::format_count(p.y) + (unit.empty() ? "" : " " + unit);
+    const std::string ytext = job ? util::format_hours(p.y) : util::format_quantity(p.y) + (unit.empty() ? "" : " " + unit);
     const std::string tip = fmt::format("{}{} on {} ({}, {}): {} {}; {}{}{}", count > 1 ? fmt::format("{} x ", count) : "", str(*p.j, "instance"),
                                         str(*p.j, "service"), str(*p.j, "cloud"), compute, money(p.x), job ? "for the run" : "per hour", ytext,
                                         pareto ? "; Pareto front" : "", recommended ? "; recommended" : "");
@@ -334,11 +338,61 @@ std::string scatter_svg(const Json& r) {
     (pareto || recommended ? marked : plain) += circle;
   }
   s += "<g class=\"points\">\n" + plain + marked + "</g>\n";
-  if (pick) {
-    const double x = xs(pick->x), y = ys(pick->y);
-    const bool flip = x > W * 0.6;
-    s += fmt::format("<text class=\"pick-label\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">recommended: {}</text>\n", fmt_px(flip ? x - 13 : x + 13),
-                     fmt_px(y < top + 24 ? y + 24 : y - 14), flip ? "end" : "start", esc(*pick->j, "instance"));
+  // Labels: the pick's, then every other point on the Pareto front, each placed beside its point
+  // where it overlaps no label placed before it (text is about 7 px a character at 12-13 px).
+  struct Box {
+    double x0, y0, x1, y1;
+  };
+  std::vector<Box> placed;
+  auto overlaps = [&](const Box& b) {
+    for (const auto& o : placed) {
+      if (b.x0 < o.x1 && o.x0 < b.x1 && b.y0 < o.y1 && o.y0 < b.y1) return true;
+    }
+    return b.x0 < left || b.x1 > W - right || b.y0 < top - 10 || b.y1 > H - bottom;
+  };
+  auto label = [&](const P& p, const std::string& text, const char* cls, double char_px) {
+    const double x = xs(p.x), y = ys(p.y), w = char_px * static_cast<double>(util::display_width(text)) + 4;
+    // Beside the point first, then further up or down (with a leader line back to the point), on
+    // the side with room.
+    struct Try {
+      double dx, dy;
+      bool end;
+    };
+    std::vector<Try> tries;
+    const bool right_first = x < W * 0.6;
+    for (double dy : {-12.0, 18.0, -28.0, 34.0, -44.0, 50.0, -60.0, 66.0, -76.0, 82.0, -92.0, 98.0}) {
+      tries.push_back({right_first ? 13.0 : -13.0, dy, !right_first});
+      tries.push_back({right_first ? -13.0 : 13.0, dy, right_first});
+    }
+    auto box_of = [&](const Try& t) {
+      const double tx = x + t.dx;
+      return Box{t.end ? tx - w : tx, y + t.dy - 13, t.end ? tx : tx + w, y + t.dy + 3};
+    };
+    const Try* chosen = &tries.front();
+    for (const auto& t : tries) {
+      if (!overlaps(box_of(t))) {
+        chosen = &t;
+        break;
+      }
+    }
+    placed.push_back(box_of(*chosen));
+    const double tx = x + chosen->dx, ty = y + chosen->dy;
+    std::string out;
+    if (std::fabs(chosen->dy) > 20) {
+      out += fmt::format("<line class=\"label-leader\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", fmt_px(x), fmt_px(y), fmt_px(tx),
+                         fmt_px(chosen->dy < 0 ? ty + 3 : ty - 12));
+    }
+    return out + fmt::format("<text class=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>\n", cls, fmt_px(tx), fmt_px(ty),
+                             chosen->end ? "end" : "start", html_escape(text));
+  };
+  auto name_of = [](const P& p) {
+    const int count = (*p.j).contains("count") && (*p.j)["count"].is_number_integer() ? (*p.j)["count"].get<int>() : 1;
+    return (count > 1 ? fmt::format("{} x ", count) : std::string()) + str(*p.j, "instance");
+  };
+  if (pick) s += label(*pick, "recommended: " + name_of(*pick), "pick-label", 7.8);
+  for (const auto& p : front) {
+    if (pick && p.j == pick->j) continue;
+    s += label(p, name_of(p), "pareto-label", 6.8);
   }
 
   // Legend: compute kinds present, the front and the pick (swatches are rounded squares, so that
@@ -411,16 +465,26 @@ std::string recommendation_html(const Json& r) {
         {"Price", money(number(o, "price_usd_per_hour"), " per hour")}};
     if (job) {
       facts.push_back({"Cost for the run", money(number(o, "cost_usd"))});
-      facts.push_back({"Time", qty(number(o, "time_hours")) + " h"});
+      if (auto h = number(o, "time_hours")) facts.push_back({"Time", util::format_hours(*h)});
+    } else if (auto m = number(o, "cost_usd_per_month")) {
+      facts.push_back({"Per month", fmt::format("{} ({:g} h)", util::format_usd(*m), r.value("hours_per_month", 730.0))});
     }
-    if (auto t = number(o, "throughput")) facts.push_back({"Throughput", util::format_count(*t) + " " + str(o, "throughput_unit", "")});
-    if (auto v = number(o, "latency_ms")) facts.push_back({"Latency", util::format_count(*v) + " ms"});
-    if (auto v = number(o, "ttft_ms")) facts.push_back({"Time to first token", util::format_count(*v) + " ms"});
-    if (auto v = number(o, "tpot_ms")) facts.push_back({"Time per output token", util::format_count(*v) + " ms"});
-    if (auto v = number(o, "cost_usd_per_1m_tokens")) facts.push_back({"Per 1M output tokens", money(v)});
-    else if (auto v2 = number(o, "cost_usd_per_1k_requests"); v2 && !job) facts.push_back({"Per 1k requests", money(v2)});
+    if (auto t = number(o, "throughput")) facts.push_back({"Throughput", util::format_quantity(*t) + " " + str(o, "throughput_unit", "")});
+    const auto ttft = number(o, "ttft_ms"), tpot = number(o, "tpot_ms"), tokens = number(w, "output_tokens");
+    if (!job && ttft && tpot && tokens) {
+      facts.push_back({"A request", fmt::format("TTFT {} + {} tokens x {} TPOT{}", util::format_duration_ms(*ttft), util::format_quantity(*tokens),
+                                                util::format_duration_ms(*tpot),
+                                                number(o, "latency_ms") ? " = " + util::format_duration_ms(*number(o, "latency_ms")) : "")});
+    } else if (auto v = number(o, "latency_ms")) {
+      facts.push_back({"Latency", util::format_duration_ms(*v)});
+    }
+    if (!job) {
+      if (auto v = number(o, "cost_usd_per_1m_tokens")) facts.push_back({"Per 1M output tokens", money(v)});
+      else if (auto v2 = number(o, "cost_usd_per_1k_requests")) facts.push_back({"Per 1k requests", money(v2)});
+    }
     if (auto v = number(o, "memory_needed_gib")) {
-      facts.push_back({"Memory needed / available", fmt::format("{:.3g} / {:.3g} GiB", *v, number(o, "memory_available_gib").value_or(0))});
+      facts.push_back({"Memory needed / available", fmt::format("{} / {} per device", util::format_gib(*v),
+                                                                util::format_gib(number(o, "memory_available_gib").value_or(0)))});
     }
     b += "<dl class=\"facts\">\n";
     for (const auto& [k, v] : facts) b += "<div><dt>" + html_escape(k) + "</dt><dd>" + html_escape(v) + "</dd></div>\n";
@@ -460,23 +524,31 @@ std::string recommendation_html(const Json& r) {
                        jobchart ? "Cost against time" : "Cost against throughput", r["feasible"].size());
       b += svg;
       b += fmt::format("<figcaption>Each point is one feasible instance and service; colour is the compute kind. Points on the dashed line are the "
-                       "Pareto front: no other option is both cheaper and {}. The red ring marks the recommendation. Hover a point for its "
-                       "details.</figcaption>\n</figure>\n</section>\n",
+                       "Pareto front, each labelled: no other option is both cheaper and {}. The red ring marks the recommendation. Hover a "
+                       "point for its details.</figcaption>\n</figure>\n</section>\n",
                        jobchart ? "faster" : "of higher throughput");
     }
 
     b += "<section id=\"alternatives\" class=\"card\">\n<h2>Options</h2>\n<table>\n<thead><tr><th class=\"num\">#</th><th>instance</th><th>cloud</th>"
-         "<th>service</th><th class=\"num\">count</th><th>compute</th><th class=\"num\">USD/h</th>";
-    b += job ? "<th class=\"num\">cost</th><th class=\"num\">time h</th>" : "<th class=\"num\">latency ms</th><th class=\"num\">throughput</th>";
-    b += "<th class=\"num\">score</th></tr></thead>\n<tbody>\n";
+         "<th>service</th><th class=\"num\">count</th><th>compute</th><th class=\"num\">$/hour</th>";
+    const std::string unit = str(o, "throughput_unit", "");
+    b += job ? "<th class=\"num\">$/run</th><th class=\"num\">time</th>" : "<th class=\"num\">$/month</th><th class=\"num\">latency</th>";
+    b += "<th class=\"num\">" + html_escape(unit.empty() ? "throughput" : unit) + "</th><th class=\"num\">score</th></tr></thead>\n<tbody>\n";
     int rank = 1;
     auto row = [&](const Json& a, bool pick) {
       b += fmt::format("<tr class=\"{}\"><td class=\"num\">{}</td><td class=\"instance\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td>"
                        "<td class=\"num\">{}</td>",
                        pick ? "option pick" : "option", rank++, esc(a, "instance"), esc(a, "cloud"), esc(a, "service"), a.value("count", 1),
-                       esc(a, "compute"), qty(number(a, "price_usd_per_hour")));
-      if (job) b += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td>", money(number(a, "cost_usd")), qty(number(a, "time_hours")));
-      else b += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td>", qty(number(a, "latency_ms")), qty(number(a, "throughput")));
+                       esc(a, "compute"), money(number(a, "price_usd_per_hour")));
+      if (job) {
+        const auto h = number(a, "time_hours");
+        b += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td>", money(number(a, "cost_usd")), h ? util::format_hours(*h) : "-");
+      } else {
+        const auto ms = number(a, "latency_ms");
+        b += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td>", money(number(a, "cost_usd_per_month")),
+                         ms ? util::format_duration_ms(*ms) : "-");
+      }
+      b += fmt::format("<td class=\"num\">{}</td>", qty(number(a, "throughput")));
       auto score = number(a, "score");
       b += fmt::format("<td class=\"num\">{}</td></tr>\n", score ? fmt::format("{:.3f}", *score) : "-");
     };

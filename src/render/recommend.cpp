@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+#include <optional>
+
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/table.hpp"
 #include "aiadvise/util/text.hpp"
 
@@ -11,182 +15,377 @@ using util::Json;
 
 namespace {
 
-std::string num(const Json& j, const char* key, const char* spec = "{:.3g}") {
-  if (!j.contains(key) || !j[key].is_number()) return "-";
-  return fmt::format(fmt::runtime(spec), j[key].get<double>());
-}
-
-std::string money(const Json& j, const char* key) {
-  if (!j.contains(key) || !j[key].is_number()) return "unknown";
-  const double v = j[key].get<double>();
-  return v >= 100 ? fmt::format("${:.0f}", v) : fmt::format("${:.3g}", v);
+std::optional<double> number(const Json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return std::nullopt;
+  return j[key].get<double>();
 }
 
 std::string text(const Json& j, const char* key) {
-  if (!j.contains(key) || j[key].is_null()) return "-";
+  if (!j.is_object() || !j.contains(key) || j[key].is_null()) return "-";
   return j[key].is_string() ? util::escape_for_terminal(j[key].get<std::string>()) : j[key].dump();
 }
 
+std::string usd(std::optional<double> v, const char* missing = "unknown") { return v ? util::format_usd(*v) : missing; }
+
+/// The number a column shows: no "$" (the header has it), "-" when absent.
+std::string usd_cell(std::optional<double> v) {
+  if (!v) return "-";
+  std::string s = util::format_usd(*v);
+  const auto dollar = s.find('$');
+  if (dollar != std::string::npos) s.erase(dollar, 1);
+  return s;
+}
+
+std::string quantity(std::optional<double> v) { return v ? util::format_quantity(*v) : "-"; }
+
+/// Throughput units as a column header has room for.
+std::string short_unit(const std::string& unit) {
+  if (unit == "output tokens/s") return "out tok/s";
+  if (unit == "tokens/s") return "tok/s";
+  if (unit == "requests/s") return "req/s";
+  return unit.empty() ? "per s" : unit;
+}
+
+bool is_job(const Json& o) { return o.is_object() && o.contains("time_hours"); }
+
+struct Lines {
+  std::size_t width = 0;
+  std::string out;
+  /// A paragraph wrapped at word boundaries; continuation lines indented by `rest`.
+  void para(const std::string& first, const std::string& body, const std::string& rest = "  ") {
+    out += util::wrap(body, width, first, rest);
+  }
+};
+
 std::string workload_line(const Json& w) {
   std::string line = w.contains("model") ? w["model"].get<std::string>() : w["family"].get<std::string>();
-  if (w.contains("params")) line += fmt::format(" ({} parameters)", util::format_count(w["params"].get<double>()));
+  if (auto p = number(w, "params")) line += fmt::format(" ({} parameters)", util::format_count(*p));
   line += fmt::format(", {}", w["phase"].get<std::string>());
   if (w.contains("method")) line += " " + w["method"].get<std::string>();
   if (w.contains("mode")) line += " " + w["mode"].get<std::string>();
   line += ", " + w["precision"].get<std::string>();
-  for (const auto& [key, label] : std::vector<std::pair<const char*, const char*>>{
-           {"qps", "requests/s"}, {"latency_ms", "ms latency target"}, {"ttft_ms", "ms TTFT target"}, {"tpot_ms", "ms TPOT target"},
-           {"deadline_hours", "h deadline"}}) {
-    if (w.contains(key)) line += fmt::format(", {:g} {}", w[key].get<double>(), label);
-  }
+  if (auto v = number(w, "qps")) line += fmt::format(", {} requests/s", util::format_quantity(*v));
+  if (auto v = number(w, "latency_ms")) line += fmt::format(", {} latency target", util::format_duration_ms(*v));
+  if (auto v = number(w, "ttft_ms")) line += fmt::format(", {} TTFT target", util::format_duration_ms(*v));
+  if (auto v = number(w, "tpot_ms")) line += fmt::format(", {} TPOT target", util::format_duration_ms(*v));
+  if (auto v = number(w, "deadline_hours")) line += fmt::format(", {} deadline", util::format_hours(*v));
+  if (auto v = number(w, "budget_usd_per_hour")) line += fmt::format(", budget {}/hour", util::format_usd(*v));
+  if (auto v = number(w, "budget_usd")) line += fmt::format(", budget {} for the run", util::format_usd(*v));
   return util::escape_for_terminal(line);
 }
 
-std::string option_line(const Json& o) {
-  std::string acc = o["accelerator"].is_null() ? "CPU" : fmt::format("{} x {}", o["accelerators_per_instance"].get<int>(), o["accelerator"].get<std::string>());
-  const bool spot = o.contains("price_kind") && o["price_kind"] == "spot";
-  return fmt::format("{} x {} ({} {}, {}) on {} at {}/h{}", o["count"].get<int>(), text(o, "instance"), text(o, "cloud"),
-                     o.contains("region") ? text(o, "region") : "-", acc, text(o, "service"), money(o, "price_usd_per_hour"),
-                     spot ? " spot" : "");
+std::string memory_line(const Json& e) {
+  std::vector<std::string> parts;
+  for (const auto& [key, label] : std::vector<std::pair<const char*, const char*>>{
+           {"weights_gib", "weights"}, {"kv_cache_gib", "KV cache"}, {"activations_gib", "activations"},
+           {"gradients_gib", "gradients"}, {"optimizer_gib", "optimizer"}, {"overhead_gib", "runtime overhead"}}) {
+    if (auto v = number(e, key); v && *v > 0) parts.push_back(fmt::format("{} {}", label, util::format_gib(*v)));
+  }
+  return fmt::format("{} per replica ({})", util::format_gib(number(e, "memory_gib").value_or(0)), util::join(parts, ", "));
 }
 
-std::string performance_line(const Json& o) {
+std::string option_line(const Json& o) {
+  const std::string acc = o["accelerator"].is_null()
+                              ? "CPU"
+                              : fmt::format("{} x {} each", o["accelerators_per_instance"].get<int>(), text(o, "accelerator"));
+  const bool spot = o.value("price_kind", "") == "spot";
+  return fmt::format("{} x {} ({} {}, {}) on {}{}", o["count"].get<int>(), text(o, "instance"), text(o, "cloud"),
+                     o.contains("region") ? text(o, "region") : "-", acc, text(o, "service"), spot ? " (spot)" : "");
+}
+
+/// Costs in the units people budget in: per run for jobs; per hour and per month for serving,
+/// with the per-token or per-request cost.
+std::string cost_line(const Json& o, double hours_per_month) {
+  const auto hour = number(o, "price_usd_per_hour");
+  if (!hour) return "price unknown";
+  if (is_job(o)) {
+    return fmt::format("{} for the run ({} at {}/hour)", usd(number(o, "cost_usd")), util::format_hours(*number(o, "time_hours")),
+                       util::format_usd(*hour));
+  }
+  std::string line = fmt::format("{}/hour", util::format_usd(*hour));
+  if (auto month = number(o, "cost_usd_per_month")) line += fmt::format(", {}/month ({:g} h)", util::format_usd(*month), hours_per_month);
+  if (auto v = number(o, "cost_usd_per_1m_tokens")) line += fmt::format("; {} per 1M output tokens", util::format_usd(*v));
+  else if (auto v2 = number(o, "cost_usd_per_1k_requests")) line += fmt::format("; {} per 1k requests", util::format_usd(*v2));
+  return line;
+}
+
+/// An LLM request as TTFT + tokens x TPOT; other serving as its latency.
+std::string request_text(const Json& o, const Json& w) {
+  const auto ttft = number(o, "ttft_ms"), tpot = number(o, "tpot_ms"), total = number(o, "latency_ms");
+  const auto tokens = number(w, "output_tokens");
+  if (ttft && tpot && tokens) {
+    std::string s = fmt::format("TTFT {} + {} tokens x {} TPOT", util::format_duration_ms(*ttft), util::format_quantity(*tokens),
+                                util::format_duration_ms(*tpot));
+    if (total) s += " = " + util::format_duration_ms(*total);
+    return s;
+  }
+  return total ? util::format_duration_ms(*total) : "";
+}
+
+std::string speed_line(const Json& o, const Json& w) {
   std::vector<std::string> parts;
-  if (o.contains("throughput")) parts.push_back(fmt::format("{} {}", num(o, "throughput"), text(o, "throughput_unit")));
-  if (o.contains("latency_ms")) parts.push_back("latency " + num(o, "latency_ms") + " ms");
-  if (o.contains("ttft_ms")) parts.push_back("TTFT " + num(o, "ttft_ms") + " ms");
-  if (o.contains("tpot_ms")) parts.push_back("TPOT " + num(o, "tpot_ms") + " ms");
-  if (o.contains("time_hours")) parts.push_back("time " + num(o, "time_hours") + " h");
-  if (o.contains("cost_usd")) parts.push_back("cost " + money(o, "cost_usd"));
-  if (o.contains("cost_usd_per_1m_tokens")) parts.push_back(money(o, "cost_usd_per_1m_tokens") + " per 1M output tokens");
-  else if (o.contains("cost_usd_per_1k_requests")) parts.push_back(money(o, "cost_usd_per_1k_requests") + " per 1k requests");
+  if (auto t = number(o, "throughput")) parts.push_back(fmt::format("{} {}", util::format_quantity(*t), text(o, "throughput_unit")));
+  if (!is_job(o)) {
+    const std::string request = request_text(o, w);
+    if (!request.empty()) parts.push_back("a request takes " + request);
+  }
   return util::join(parts, "; ");
 }
 
-util::Table options_table(const Json& report) {
-  util::Table t({"#", "instance", "cloud", "region", "service", "count", "compute", "usd_per_hour", "cost", "latency_ms", "throughput",
-                 "score"});
-  int rank = 1;
-  auto add = [&](const Json& o, const std::string& label) {
-    const bool spot = o.contains("price_kind") && o["price_kind"] == "spot";
-    t.add_row({label, text(o, "instance"), text(o, "cloud"), o.contains("region") ? text(o, "region") : "-", text(o, "service"),
-               std::to_string(o["count"].get<int>()), text(o, "compute"),
-               num(o, "price_usd_per_hour", "{:.4g}") + (spot ? " spot" : ""), o.contains("cost_usd") ? num(o, "cost_usd", "{:.4g}") : "-",
-               num(o, "latency_ms", "{:.4g}"), num(o, "throughput", "{:.4g}"), num(o, "score", "{:.3f}")});
+std::string api_line(const Json& a) {
+  return fmt::format("{} serves {} at {} in / {} out per 1M tokens: {}/hour at the stated load against {}/hour self-hosted; "
+                     "break-even {} tokens/day ({} is cheaper now)",
+                     text(a, "service"), text(a, "model"), usd(number(a, "input_usd_per_1m_tokens")),
+                     usd(number(a, "output_usd_per_1m_tokens")), usd(number(a, "api_usd_per_hour")),
+                     usd(number(a, "self_host_usd_per_hour")), quantity(number(a, "break_even_tokens_per_day")),
+                     text(a, "cheaper_at_stated_load"));
+}
+
+std::vector<const Json*> options_of(const Json& report) {
+  std::vector<const Json*> out;
+  if (!report["recommendation"].is_null()) out.push_back(&report["recommendation"]);
+  for (const auto& a : report["alternatives"]) out.push_back(&a);
+  return out;
+}
+
+/// The options table. Narrow: the columns that decide, fitted to the width by leaving out the
+/// least needed (score, service, $/hour, compute, cloud, in that order). Wide: every column.
+std::string options_table(const Json& report, const Style& style) {
+  const auto options = options_of(report);
+  const bool job = !options.empty() && is_job(*options.front());
+  const std::string unit = options.empty() ? "" : short_unit(options.front()->value("throughput_unit", ""));
+  const bool llm = !options.empty() && options.front()->contains("ttft_ms");
+  const bool per_token = !options.empty() && options.front()->contains("cost_usd_per_1m_tokens");
+
+  struct Column {
+    std::string header;
+    int drop = 0;  // narrow: drop rank; -1: wide only
+    std::function<std::string(const Json&, int)> cell;
   };
-  if (!report["recommendation"].is_null()) add(report["recommendation"], std::to_string(rank++));
-  for (const auto& a : report["alternatives"]) add(a, std::to_string(rank++));
-  return t;
+  std::vector<Column> columns{
+      {"#", 0, [](const Json&, int rank) { return std::to_string(rank); }},
+      {"instance", 0, [](const Json& o, int) { return text(o, "instance"); }},
+      {"cloud", 2, [](const Json& o, int) { return text(o, "cloud"); }},
+      {"region", -1, [](const Json& o, int) { return text(o, "region"); }},
+      {"service", 5, [](const Json& o, int) { return text(o, "service"); }},
+      {"managed", -1, [](const Json& o, int) { return o.value("management", "") == "managed" ? std::string("yes") : std::string("no"); }},
+      {"count", 0, [](const Json& o, int) { return std::to_string(o.value("count", 1)); }},
+      {"compute", 3, [](const Json& o, int) { return text(o, "compute"); }},
+      {"accelerators", -1,
+       [](const Json& o, int) {
+         return o["accelerator"].is_null() ? std::string("-")
+                                           : fmt::format("{} x {}", o.value("accelerators_per_instance", 0), text(o, "accelerator"));
+       }},
+      {"$/hour", 4,
+       [](const Json& o, int) {
+         return usd_cell(number(o, "price_usd_per_hour")) + (o.value("price_kind", "") == "spot" ? " spot" : "");
+       }},
+  };
+  if (job) {
+    columns.push_back({"$/run", 0, [](const Json& o, int) { return usd_cell(number(o, "cost_usd")); }});
+    columns.push_back({"time", 0, [](const Json& o, int) {
+                         auto h = number(o, "time_hours");
+                         return h ? util::format_hours(*h) : std::string("-");
+                       }});
+  } else {
+    columns.push_back({"$/month", 0, [](const Json& o, int) { return usd_cell(number(o, "cost_usd_per_month")); }});
+    if (per_token) columns.push_back({"$/1M tok", -1, [](const Json& o, int) { return usd_cell(number(o, "cost_usd_per_1m_tokens")); }});
+    else columns.push_back({"$/1k req", -1, [](const Json& o, int) { return usd_cell(number(o, "cost_usd_per_1k_requests")); }});
+    columns.push_back({"latency", 0, [](const Json& o, int) {
+                         auto v = number(o, "latency_ms");
+                         return v ? util::format_duration_ms(*v) : std::string("-");
+                       }});
+    if (llm) {
+      columns.push_back({"TTFT", -1, [](const Json& o, int) {
+                           auto v = number(o, "ttft_ms");
+                           return v ? util::format_duration_ms(*v) : std::string("-");
+                         }});
+      columns.push_back({"TPOT", -1, [](const Json& o, int) {
+                           auto v = number(o, "tpot_ms");
+                           return v ? util::format_duration_ms(*v) : std::string("-");
+                         }});
+    }
+  }
+  columns.push_back({unit, 0, [](const Json& o, int) { return quantity(number(o, "throughput")); }});
+  columns.push_back({"GiB/device", -1, [](const Json& o, int) {
+                       auto need = number(o, "memory_needed_gib"), have = number(o, "memory_available_gib");
+                       return need && have ? fmt::format("{} / {}", util::format_quantity(*need), util::format_quantity(*have)) : std::string("-");
+                     }});
+  columns.push_back({"score", 6, [](const Json& o, int) {
+                       auto v = number(o, "score");
+                       return v ? fmt::format("{:.2f}", *v) : std::string("-");
+                     }});
+
+  std::vector<const Column*> shown;
+  for (const auto& c : columns) {
+    if (c.drop >= 0 || style.wide) shown.push_back(&c);
+  }
+  std::vector<std::string> headers;
+  for (const Column* c : shown) headers.push_back(c->header);
+  util::Table t(headers);
+  for (std::size_t k = 0; k < shown.size(); ++k) {
+    if (!style.wide && shown[k]->drop > 0) t.drop_rank(k, shown[k]->drop);
+    const std::string& h = shown[k]->header;
+    if (h == "#" || h == "count" || h[0] == '$' || h == "time" || h == "latency" || h == "TTFT" || h == "TPOT" || h == unit ||
+        h == "GiB/device" || h == "score") {
+      t.align_right(k);
+    }
+  }
+  int rank = 1;
+  for (const Json* o : options) {
+    std::vector<std::string> row;
+    for (const Column* c : shown) row.push_back(c->cell(*o, rank));
+    t.add_row(std::move(row));
+    ++rank;
+  }
+  return t.render(style.wide ? 0 : style.width);
 }
 
 }  // namespace
 
 std::string recommendation_table(const Json& r, const Style& style) {
   auto bold = [&](const std::string& s) { return style.color ? "\x1b[1m" + s + "\x1b[0m" : s; };
-  std::string out;
-  out += bold("Workload") + ": " + workload_line(r["workload"]) + "\n";
-  const auto& e = r["estimate"];
-  out += fmt::format("Memory: {:.3g} GiB per replica (weights {:.3g}, KV cache {:.3g}, activations {:.3g}, gradients and optimizer {:.3g})\n",
-                     e["memory_gib"].get<double>(), e["weights_gib"].get<double>(), e["kv_cache_gib"].get<double>(),
-                     e["activations_gib"].get<double>(), e["gradients_gib"].get<double>() + e["optimizer_gib"].get<double>());
-  out += "\n";
+  Lines l;
+  l.width = style.width;
+  const double hours_per_month = r.value("hours_per_month", 730.0);
+  l.para(bold("Workload") + ": ", workload_line(r["workload"]));
+  l.para("Memory: ", memory_line(r["estimate"]));
+  l.out += "\n";
   if (r["verdict"] == "no-feasible-option") {
-    out += bold("No feasible option") + fmt::format(" among {} candidates.\n", r["candidates_considered"].get<int>());
+    l.out += bold("No feasible option") + fmt::format(" among {} candidates.\n", util::group_thousands(r["candidates_considered"].get<double>()));
     if (!r["nearest"].empty()) {
-      out += "Nearest options:\n";
+      l.out += "Nearest options:\n";
       for (const auto& n : r["nearest"]) {
-        out += "  - " + option_line(n) + "\n";
-        for (const auto& why : n["excluded_by"]) out += "      excluded: " + util::escape_for_terminal(why.get<std::string>()) + "\n";
+        l.para("  - ", option_line(n) + " at " + usd(number(n, "price_usd_per_hour")) + "/hour", "    ");
+        for (const auto& why : n["excluded_by"]) l.para("      excluded: ", util::escape_for_terminal(why.get<std::string>()), "        ");
       }
     }
   } else {
     const auto& rec = r["recommendation"];
     std::string compute = r["compute"]["choice"].get<std::string>();
     for (auto& ch : compute) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    out += bold("Compute") + ": " + compute + "\n";
-    for (const auto& why : r["compute"]["reasons"]) out += "  - " + util::escape_for_terminal(why.get<std::string>()) + "\n";
-    out += bold("Instance") + ": " + option_line(rec) + "\n";
-    out += "  " + performance_line(rec) + "\n";
-    out += bold("Deployment") + ": " + r["deployment"]["choice"].get<std::string>() + " (" + r["deployment"]["service"].get<std::string>() + ")\n";
-    for (const auto& why : r["deployment"]["reasons"]) out += "  - " + util::escape_for_terminal(why.get<std::string>()) + "\n";
-    for (const auto& a : r["api_vs_self_host"]) {
-      out += fmt::format("API or self-host: {} serves {} at {} in / {} out per 1M tokens: {}/h at the stated load against {}/h self-hosted; "
-                         "break-even {} tokens/day ({} is cheaper now)\n",
-                         text(a, "service"), text(a, "model"), money(a, "input_usd_per_1m_tokens"), money(a, "output_usd_per_1m_tokens"),
-                         money(a, "api_usd_per_hour"), money(a, "self_host_usd_per_hour"),
-                         a.contains("break_even_tokens_per_day") ? util::format_count(a["break_even_tokens_per_day"].get<double>()) : "-",
-                         text(a, "cheaper_at_stated_load"));
-    }
-    out += "\n" + bold("Options") + ":\n" + options_table(r).render();
+    l.out += bold("Compute") + ": " + compute + "\n";
+    for (const auto& why : r["compute"]["reasons"]) l.para("  - ", util::escape_for_terminal(why.get<std::string>()), "    ");
+    l.para(bold("Instance") + ": ", option_line(rec));
+    l.para("  Cost: ", cost_line(rec, hours_per_month), "    ");
+    const std::string speed = speed_line(rec, r["workload"]);
+    if (!speed.empty()) l.para("  Speed: ", speed, "    ");
+    l.out += bold("Deployment") + ": " + text(r["deployment"], "choice") + " (" + text(r["deployment"], "service") + ")\n";
+    for (const auto& why : r["deployment"]["reasons"]) l.para("  - ", util::escape_for_terminal(why.get<std::string>()), "    ");
+    for (const auto& a : r["api_vs_self_host"]) l.para("API or self-host: ", api_line(a));
+    l.out += "\n" + bold("Options") + (style.wide ? ":\n" : " (-o wide for every column):\n") + options_table(r, style);
   }
   std::vector<std::string> excluded;
-  for (const auto& [rule, count] : r["excluded"].items()) excluded.push_back(fmt::format("{} {}", rule, count.get<int>()));
-  if (!excluded.empty()) out += "\nExcluded candidates by rule: " + util::join(excluded, ", ") + "\n";
+  int excluded_total = 0;
+  for (const auto& [rule, count] : r["excluded"].items()) {
+    excluded.push_back(fmt::format("{} {}", rule, count.get<int>()));
+    excluded_total += count.get<int>();
+  }
+  if (!excluded.empty()) {
+    l.out += "\n";
+    l.para(fmt::format("Excluded {} of {} candidates, by rule: ", util::group_thousands(excluded_total),
+                       util::group_thousands(r["candidates_considered"].get<double>())),
+           util::join(excluded, ", "));
+  }
   if (!r["workload"]["assumed"].empty()) {
-    out += "Assumed: ";
     std::vector<std::string> assumed;
     for (const auto& a : r["workload"]["assumed"]) assumed.push_back(util::escape_for_terminal(a.get<std::string>()));
-    out += util::join(assumed, "; ") + "\n";
+    l.para("Assumed: ", util::join(assumed, "; "));
   }
-  for (const auto& w : r["warnings"]) out += "warning: " + util::escape_for_terminal(w.get<std::string>()) + "\n";
+  for (const auto& w : r["warnings"]) l.para("warning: ", util::escape_for_terminal(w.get<std::string>()));
   if (r.contains("trace")) {
-    out += "\n" + bold("Trace") + "\nRules that fired:\n";
+    l.out += "\n" + bold("Trace") + "\nRules that fired:\n";
     for (const auto& f : r["rules_fired"]) {
-      out += fmt::format("  {} [{}] on {} candidate(s){}: {}\n", text(f, "id"), text(f, "effect"), f["candidates"].get<int>(),
-                         f["for_pick"].get<bool>() ? ", including the pick" : "", text(f, "description"));
+      l.para("  ",
+             fmt::format("{} [{}] on {} candidate(s){}: {}", text(f, "id"), text(f, "effect"), f["candidates"].get<int>(),
+                         f["for_pick"].get<bool>() ? ", including the pick" : "", text(f, "description")),
+             "    ");
       std::vector<std::string> inputs;
       for (const auto& i : f["inputs"]) inputs.push_back(i.get<std::string>());
-      out += "      inputs: " + util::escape_for_terminal(util::join(inputs, ", ")) + "\n";
+      l.para("      inputs: ", util::escape_for_terminal(util::join(inputs, ", ")), "        ");
     }
-    out += "Excluded groups:\n";
+    l.out += "Excluded groups:\n";
     for (const auto& g : r["trace"]["excluded_groups"]) {
-      out += fmt::format("  {}: {} candidate(s)\n", text(g, "rule"), g["candidates"].get<int>());
-      for (const auto& x : g["examples"]) out += "      e.g. " + util::escape_for_terminal(x.get<std::string>()) + "\n";
+      l.out += fmt::format("  {}: {} candidate(s)\n", text(g, "rule"), g["candidates"].get<int>());
+      for (const auto& x : g["examples"]) l.para("      e.g. ", util::escape_for_terminal(x.get<std::string>()), "        ");
     }
-    out += "Score components of the top picks:\n";
+    l.out += "Score components of the top picks:\n";
     for (const auto& t : r["trace"]["top_scores"]) {
       std::vector<std::string> parts;
       for (const auto& [name, value] : t["components"].items()) parts.push_back(fmt::format("{} {:+.3f}", name, value.get<double>()));
-      out += fmt::format("  {} = {:.3f}: {}\n", text(t, "id"), t["score"].get<double>(), util::join(parts, ", "));
+      l.para("  ", fmt::format("{} = {:.3f}: {}", text(t, "id"), t["score"].get<double>(), util::join(parts, ", ")), "    ");
     }
   }
-  return out;
+  return l.out;
 }
 
 std::string recommendation_markdown(const Json& r) {
+  const double hours_per_month = r.value("hours_per_month", 730.0);
   std::string out = "## aiadvise recommendation\n\n";
   out += "**Workload:** " + workload_line(r["workload"]) + "\n\n";
+  std::string excluded_section;
+  if (!r["excluded"].empty()) {
+    int total = 0;
+    std::string rows;
+    for (const auto& [rule, count] : r["excluded"].items()) {
+      rows += fmt::format("| `{}` | {} |\n", rule, util::group_thousands(count.get<double>()));
+      total += count.get<int>();
+    }
+    excluded_section = fmt::format("\n### Excluded candidates\n\n{} of {} candidates were excluded:\n\n| rule | candidates |\n|---|---:|\n{}",
+                                   util::group_thousands(total), util::group_thousands(r["candidates_considered"].get<double>()), rows);
+  }
+  std::string assumed_section;
+  if (!r["workload"]["assumed"].empty()) {
+    assumed_section = "\n<details><summary>Assumed</summary>\n\n";
+    for (const auto& a : r["workload"]["assumed"]) assumed_section += "- " + a.get<std::string>() + "\n";
+    assumed_section += "\n</details>\n";
+  }
+  std::string warnings_section;
+  for (const auto& w : r["warnings"]) warnings_section += "\n> **Warning:** " + w.get<std::string>() + "\n";
+
   if (r["verdict"] == "no-feasible-option") {
-    out += fmt::format("**No feasible option** among {} candidates.\n\n", r["candidates_considered"].get<int>());
+    out += fmt::format("**No feasible option** among {} candidates.\n\n", util::group_thousands(r["candidates_considered"].get<double>()));
     for (const auto& n : r["nearest"]) {
-      out += "- Nearest: " + option_line(n) + "\n";
+      out += "- Nearest: " + option_line(n) + " at " + usd(number(n, "price_usd_per_hour")) + "/hour\n";
       for (const auto& why : n["excluded_by"]) out += "  - excluded: " + why.get<std::string>() + "\n";
     }
-    return out;
+    return out + excluded_section + assumed_section + warnings_section;
   }
+  const Json& rec = r["recommendation"];
   out += "| question | answer |\n|---|---|\n";
   out += "| Compute | " + r["compute"]["choice"].get<std::string>() + " |\n";
-  out += "| Instance | " + option_line(r["recommendation"]) + " |\n";
-  out += "| Performance | " + performance_line(r["recommendation"]) + " |\n";
-  out += "| Deployment | " + r["deployment"]["choice"].get<std::string>() + " (" + r["deployment"]["service"].get<std::string>() + ") |\n\n";
+  out += "| Instance | " + option_line(rec) + " |\n";
+  out += "| Cost | " + cost_line(rec, hours_per_month) + " |\n";
+  out += "| Speed | " + speed_line(rec, r["workload"]) + " |\n";
+  out += "| Deployment | " + text(r["deployment"], "choice") + " (" + text(r["deployment"], "service") + ") |\n\n";
   out += "### Why\n\n";
   for (const auto& why : r["compute"]["reasons"]) out += "- " + why.get<std::string>() + "\n";
   for (const auto& why : r["deployment"]["reasons"]) out += "- " + why.get<std::string>() + "\n";
-  out += "\n### Options\n\n| # | instance | cloud | service | count | compute | USD/h | latency ms | throughput | score |\n|---|---|---|---|---|---|---|---|---|---|\n";
-  int rank = 1;
-  auto row = [&](const Json& o) {
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", rank++, text(o, "instance"), text(o, "cloud"), text(o, "service"),
-                       o["count"].get<int>(), text(o, "compute"), num(o, "price_usd_per_hour", "{:.4g}"), num(o, "latency_ms", "{:.4g}"),
-                       num(o, "throughput", "{:.4g}"), num(o, "score", "{:.3f}"));
-  };
-  row(r["recommendation"]);
-  for (const auto& a : r["alternatives"]) row(a);
-  if (!r["workload"]["assumed"].empty()) {
-    out += "\n<details><summary>Assumed</summary>\n\n";
-    for (const auto& a : r["workload"]["assumed"]) out += "- " + a.get<std::string>() + "\n";
-    out += "\n</details>\n";
+  if (!r["api_vs_self_host"].empty()) {
+    out += "\n### API or self-host\n\n| service | model | input / output per 1M tokens | API at the stated load | self-hosted | "
+           "break-even | cheaper now |\n|---|---|---:|---:|---:|---:|---|\n";
+    for (const auto& a : r["api_vs_self_host"]) {
+      out += fmt::format("| {} | {} | {} / {} | {}/hour | {}/hour | {} tokens/day | {} |\n", text(a, "service"), text(a, "model"),
+                         usd(number(a, "input_usd_per_1m_tokens")), usd(number(a, "output_usd_per_1m_tokens")),
+                         usd(number(a, "api_usd_per_hour")), usd(number(a, "self_host_usd_per_hour")),
+                         quantity(number(a, "break_even_tokens_per_day")), text(a, "cheaper_at_stated_load"));
+    }
   }
-  return out;
+  const bool job = is_job(rec);
+  const std::string unit = short_unit(rec.value("throughput_unit", ""));
+  out += fmt::format("\n### Options\n\n| # | instance | cloud | service | count | compute | $/hour | {} | {} | {} | score |\n"
+                     "|---:|---|---|---|---:|---|---:|---:|---:|---:|---:|\n",
+                     job ? "$/run" : "$/month", job ? "time" : "latency", unit);
+  int rank = 1;
+  for (const Json* o : options_of(r)) {
+    const auto t = number(*o, job ? "time_hours" : "latency_ms");
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", rank++, text(*o, "instance"), text(*o, "cloud"),
+                       text(*o, "service"), o->value("count", 1), text(*o, "compute"), usd_cell(number(*o, "price_usd_per_hour")),
+                       usd_cell(number(*o, job ? "cost_usd" : "cost_usd_per_month")),
+                       t ? (job ? util::format_hours(*t) : util::format_duration_ms(*t)) : "-", quantity(number(*o, "throughput")),
+                       number(*o, "score") ? fmt::format("{:.2f}", *number(*o, "score")) : "-");
+  }
+  return out + excluded_section + assumed_section + warnings_section;
 }
 
 }  // namespace aiadvise::render

@@ -55,7 +55,7 @@ Json requirements_json(const sizing::Requirements& r) {
   return j;
 }
 
-void put_performance(Json& j, const sizing::Estimate& e) {
+void put_performance(Json& j, const sizing::Estimate& e, const workload::Workload* w) {
   put_number(j, "memory_needed_gib", e.memory_needed_gib);
   put_number(j, "memory_available_gib", e.memory_available_gib);
   j["parallelism"] = {{"tensor_parallel", e.tensor_parallel},
@@ -70,12 +70,18 @@ void put_performance(Json& j, const sizing::Estimate& e) {
   put_number(j, "time_hours", e.time_hours);
   put_number(j, "price_usd_per_hour", e.price_usd_per_hour);
   if (e.price_usd_per_hour) j["price_kind"] = e.spot ? "spot" : "on-demand";
+  // NOTE: a job (training, batch) has a time and is budgeted per run; what has no end (serving)
+  // is budgeted per month. Per-request costs mean nothing for a training run.
+  const bool continuous = !e.time_hours.has_value();
+  if (continuous && e.price_usd_per_hour) put_number(j, "cost_usd_per_month", *e.price_usd_per_hour * k_hours_per_month);
   put_number(j, "cost_usd", e.cost_usd);
-  put_number(j, "cost_usd_per_1m_tokens", e.cost_usd_per_1m_tokens);
-  put_number(j, "cost_usd_per_1k_requests", e.cost_usd_per_1k_requests);
+  if (!(w && w->trains())) {
+    put_number(j, "cost_usd_per_1m_tokens", e.cost_usd_per_1m_tokens);
+    put_number(j, "cost_usd_per_1k_requests", e.cost_usd_per_1k_requests);
+  }
 }
 
-Json estimate_json(const sizing::Estimate& e, const catalog::Catalog& catalog) {
+Json estimate_json(const sizing::Estimate& e, const catalog::Catalog& catalog, const workload::Workload* w) {
   Json j = Json::object();
   const catalog::Instance* i = catalog.instance(e.instance);
   j["instance"] = i ? i->name : e.instance;
@@ -93,7 +99,7 @@ Json estimate_json(const sizing::Estimate& e, const catalog::Catalog& catalog) {
   j["fits"] = e.fits;
   if (!e.fit_reason.empty()) j["fit_reason"] = e.fit_reason;
   if (e.fits) put_number(j, "headroom", e.headroom);
-  put_performance(j, e);
+  put_performance(j, e, w);
   if (!e.bottleneck.empty()) j["bottleneck"] = e.bottleneck;
   j["unknowns"] = e.unknowns;
   j["notes"] = e.notes;

@@ -8,7 +8,7 @@ namespace aiadvise::report {
 
 using util::Json;
 
-Json option_json(const scoring::Candidate& cand, const catalog::Catalog& c) {
+Json option_json(const scoring::Candidate& cand, const catalog::Catalog& c, const workload::Workload* w) {
   const auto& e = cand.estimate;
   Json j = Json::object();
   const catalog::Instance* i = c.instance(cand.instance);
@@ -28,7 +28,7 @@ Json option_json(const scoring::Candidate& cand, const catalog::Catalog& c) {
     j["accelerator"] = nullptr;
     j["accelerators_per_instance"] = 0;
   }
-  put_performance(j, e);
+  put_performance(j, e, w);
   put_number(j, "score", cand.score);
   Json components = Json::object();
   for (const auto& [name, value] : cand.components) put_number(components, name.c_str(), value);
@@ -97,20 +97,21 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
   Json r = Json::object();
   r["schema_version"] = k_schema_version;
   r["catalog_as_of"] = c.meta.as_of;
+  r["hours_per_month"] = k_hours_per_month;
   r["workload"] = workload::to_json(w);
   r["estimate"] = requirements_json(req);
   const bool feasible = !d.ranked.empty();
   r["verdict"] = feasible ? "ok" : "no-feasible-option";
   r["compute"] = {{"choice", feasible ? Json(d.compute_choice) : Json(nullptr)}, {"reasons", d.compute_reasons}};
-  r["recommendation"] = feasible ? option_json(d.ranked.front(), c) : Json(nullptr);
+  r["recommendation"] = feasible ? option_json(d.ranked.front(), c, &w) : Json(nullptr);
   Json alternatives = Json::array();
-  for (const auto& a : d.alternatives) alternatives.push_back(option_json(a, c));
+  for (const auto& a : d.alternatives) alternatives.push_back(option_json(a, c, &w));
   r["alternatives"] = alternatives;
   r["deployment"] = {{"choice", feasible ? Json(d.deployment_choice) : Json(nullptr)},
                      {"service", feasible ? Json(d.deployment_service) : Json(nullptr)},
                      {"reasons", d.deployment_reasons}};
   Json nearest = Json::array();
-  for (const auto& n : d.nearest) nearest.push_back(option_json(n, c));
+  for (const auto& n : d.nearest) nearest.push_back(option_json(n, c, &w));
   r["nearest"] = nearest;
   Json api = Json::array();
   for (const auto& a : d.api) {

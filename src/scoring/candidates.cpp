@@ -7,6 +7,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/text.hpp"
 #include "scoring/internal.hpp"
 
@@ -14,7 +15,7 @@ namespace aiadvise::scoring {
 
 namespace detail {
 
-std::string money(double usd) { return usd >= 100 ? fmt::format("${:.0f}", usd) : fmt::format("${:.3g}", usd); }
+std::string money(double usd) { return util::format_usd(usd); }
 
 std::optional<double> service_price(const catalog::Service& s, const catalog::Instance& i, const catalog::Choice& offer,
                                     std::string& how, bool& spot) {

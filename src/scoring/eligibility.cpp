@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/text.hpp"
 #include "scoring/internal.hpp"
 
@@ -129,7 +130,8 @@ std::string exclusion_reason(const rules::Rule& r, const Context& ctx, const Can
     return fmt::format("{} x {}: {}", e.count, who, util::join(misses, "; "));
   }
   if (r.id == "deadline") {
-    return fmt::format("{} x {}: takes {:.3g} h > deadline {:.3g} h", e.count, who, e.time_hours.value_or(0), w.deadline_hours.value_or(0));
+    return fmt::format("{} x {}: takes {} > deadline {}", e.count, who, util::format_hours(e.time_hours.value_or(0)),
+                       util::format_hours(w.deadline_hours.value_or(0)));
   }
   if (r.id == "budget-hourly") {
     return fmt::format("{} x {}: {}/h > budget {}/h", e.count, who, money(e.price_usd_per_hour.value_or(0)),

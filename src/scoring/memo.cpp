@@ -46,7 +46,7 @@ class KeyWriter {
 #if defined(__GLIBCXX__) && defined(__x86_64__)
 // NOTE: a field added to Workload or Requirements must be added to the memo key below, or two
 // workloads that differ only in it would share a decision. These sizes remind whoever adds one.
-static_assert(sizeof(Workload) == 632, "Workload changed: update memo_key");
+static_assert(sizeof(Workload) == 672, "Workload changed: update memo_key");
 static_assert(sizeof(sizing::Requirements) == 160, "Requirements changed: update memo_key");
 #endif
 
@@ -59,6 +59,7 @@ std::string memo_key(const catalog::Catalog& c, const Workload& w, const sizing:
   const void* catalog = &c;
   k.raw(&catalog, sizeof catalog);
   k.opt(w.model);
+  k.opt(w.model_config);
   k.text(w.family);
   k.num(static_cast<int>(w.sizing));
   k.opt(w.params);

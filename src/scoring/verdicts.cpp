@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/util/text.hpp"
 #include "scoring/internal.hpp"
 
@@ -61,9 +62,9 @@ void Decider::compute_verdict(Decision& d, const Candidate& pick) {
     if (kind == d.compute_choice) continue;
     auto best = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.compute == static_cast<ComputeKind>(k); });
     if (best != entries.end()) {
-      d.compute_reasons.push_back(fmt::format("best {} option: {} x {} at {} {} ({:.2g}x the cost)", kind, best->count,
+      d.compute_reasons.push_back(fmt::format("best {} option: {} x {} at {} {} ({}x the cost)", kind, best->count,
                                               instance_name(static_cast<std::size_t>(best - entries.begin())), money(best->cost_for_work),
-                                              basis, best->cost_for_work / std::max(pick.cost_for_work, 1e-12)));
+                                              basis, util::format_quantity(best->cost_for_work / std::max(pick.cost_for_work, 1e-12))));
     }
   }
   const bool any_cpu = std::any_of(entries.begin(), entries.end(), [](const Ranking::Entry& x) { return x.compute == ComputeKind::cpu; });

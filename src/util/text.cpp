@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -88,6 +89,23 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::size_t typo_distance(std::string_view a, std::string_view b) {
+  // Three rows: the one before the previous is needed for a transposition.
+  std::vector<std::size_t> before(b.size() + 1), previous(b.size() + 1), current(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) current[j] = std::min(current[j], before[j - 2] + 1);
+    }
+    std::swap(before, previous);
+    std::swap(previous, current);
+  }
+  return previous[b.size()];
+}
+
 std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& candidates) {
   // NOTE: a third of the word's length (at least 2) keeps "gpt-2" -> "gpt-j" plausible while not
   // suggesting an unrelated id for a short word.
@@ -99,13 +117,20 @@ std::optional<std::string> nearest(std::string_view word, const std::vector<std:
   };
   std::optional<std::string> best;
   std::size_t best_distance = limit + 1;
+  const auto length_gap = [&](const std::string& candidate) {
+    return candidate.size() > word.size() ? candidate.size() - word.size() : word.size() - candidate.size();
+  };
   for (const auto& candidate : candidates) {
-    const std::size_t d = edit_distance(word, candidate);
-    // Ties go to the longer shared prefix ("vcpu" -> "vcpus", not "cpu"), then to the smaller id.
-    const bool better = d < best_distance ||
-                        (d == best_distance && best &&
-                         (common_prefix(candidate) > common_prefix(*best) ||
-                          (common_prefix(candidate) == common_prefix(*best) && candidate < *best)));
+    const std::size_t d = typo_distance(word, candidate);
+    // Ties go to the same length (a swapped pair), then to the longer shared prefix ("vcpu" ->
+    // "vcpus", not "cpu"), then to the smaller id.
+    const bool better =
+        d < best_distance ||
+        (d == best_distance && best &&
+         (length_gap(candidate) < length_gap(*best) ||
+          (length_gap(candidate) == length_gap(*best) &&
+           (common_prefix(candidate) > common_prefix(*best) ||
+            (common_prefix(candidate) == common_prefix(*best) && candidate < *best)))));
     if (better) {
       best_distance = d;
       best = candidate;
@@ -148,6 +173,51 @@ std::string format_count(double value) {
     if (std::fabs(value) >= scale) return fmt::format("{:.3g}{}", value / scale, suffix);
   }
   return fmt::format("{:.3g}", value);
+}
+
+std::string wrap(std::string_view text, std::size_t width, std::string_view first_indent, std::string_view rest_indent) {
+  const auto columns = [](std::string_view s) {
+    std::size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+  };
+  // Words, with a number kept together with the short unit after it ("49.6 ms", "15.0 GiB").
+  std::vector<std::string> words;
+  for (std::size_t start = 0; start < text.size();) {
+    if (text[start] == ' ') {
+      ++start;
+      continue;
+    }
+    std::size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string word(text.substr(start, end - start));
+    const bool unit = !words.empty() && !words.back().empty() && std::isdigit(static_cast<unsigned char>(words.back().back())) &&
+                      std::isalpha(static_cast<unsigned char>(word.front())) && word.size() <= 7;
+    if (unit) words.back() += " " + word;
+    else words.push_back(std::move(word));
+    start = end;
+  }
+  std::string out(first_indent);
+  std::size_t line = columns(first_indent);
+  bool empty_line = true;
+  for (const auto& word : words) {
+    const std::size_t w = columns(word);
+    if (!empty_line && width > 0 && line + 1 + w > width) {
+      out += '\n';
+      out += rest_indent;
+      line = columns(rest_indent);
+      empty_line = true;
+    }
+    if (!empty_line) {
+      out += ' ';
+      ++line;
+    }
+    out += word;
+    line += w;
+    empty_line = false;
+  }
+  out += '\n';
+  return out;
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {

@@ -6,6 +6,8 @@
 #include <cmath>
 
 #include "aiadvise/catalog/offers.hpp"
+#include "aiadvise/models/local.hpp"
+#include "aiadvise/models/names.hpp"
 #include "aiadvise/util/json_reader.hpp"
 #include "aiadvise/util/text.hpp"
 
@@ -39,7 +41,10 @@ struct Field {
 // NOTE: one table drives the flags, the JSON reader and --help, so the three cannot disagree.
 const std::vector<Field>& fields() {
   static const std::vector<Field> f{
-      {"model", Kind::text, "ID", "Named model from the catalog (e.g. llama-3.1-8b, resnet-50)"},
+      {"model", Kind::text, "ID", "Named model: a catalog id (llama-3.1-8b, resnet-50) in any case, or a Hugging Face name "
+                                  "(meta-llama/Llama-3.1-8B-Instruct; also read from the local Hugging Face cache)"},
+      {"model_config", Kind::text, "PATH", "Size the model from a Hugging Face config.json, or a model directory (exact "
+                                           "parameters and dtypes from its *.safetensors headers); offline"},
       {"family", Kind::text, "ID", "Model family (e.g. llm-decoder, cnn, classical-trees)"},
       {"params", Kind::count, "N", "Parameters: 350M, 7B, 1.2T"},
       {"active_params", Kind::count, "N", "Active parameters per token (mixture of experts)"},
@@ -175,6 +180,7 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   Workload w;
   // Read every field first, so that every problem is reported in one run.
   auto model_id = r.string("model");
+  w.model_config = r.string("model_config");
   auto family_id = r.string("family");
   auto params = r.number("params", NumberRule::positive);
   auto active = r.number("active_params", NumberRule::positive);
@@ -219,18 +225,29 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
 
   // Ids the catalog must know.
   const catalog::Model* model = nullptr;
+  std::string model_match;  // how a name that is not an id was matched, for `assumed`
   if (model_id) {
-    model = catalog.model(*model_id);
-    if (!model) {
-      r.error("model", fmt::format("unknown model '{}'{}", *model_id, util::did_you_mean(*model_id, catalog.ids("models"))));
+    if (auto match = models::match_catalog_model(*model_id, catalog)) {
+      model = catalog.model(match->id);
+      model_match = match->how;
+      model_id = match->id;
+    } else if (w.model_config) {
+      r.error("model_config", fmt::format("model '{}' from {} was not read: model_config is read with the recommend, estimate and check "
+                                          "flags, --workload files and --batch lines, not in project files",
+                                          *model_id, *w.model_config));
+    } else {
+      r.error("model", models::unknown_model_message(*model_id, catalog, models::hf_cache_dir().string()));
     }
+  } else if (w.model_config) {
+    r.error("model_config", fmt::format("model_config {} was not read: it is read with the recommend, estimate and check flags, "
+                                        "--workload files and --batch lines, not in project files",
+                                        *w.model_config));
   }
   const catalog::Family* family = nullptr;
   if (family_id) {
     family = catalog.family(*family_id);
     if (!family) {
-      r.error("family",
-              fmt::format("unknown family '{}'{}", *family_id, util::did_you_mean(*family_id, catalog.ids("families"))));
+      r.error("family", models::unknown_family_message(*family_id, catalog));
     } else if (model && model->family != *family_id) {
       r.error("family", fmt::format("model '{}' is of family '{}', not '{}'", model->id, model->family, *family_id));
     }
@@ -247,6 +264,7 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   auto assume = [&w](std::string text) {
     if (std::find(w.assumed.begin(), w.assumed.end(), text) == w.assumed.end()) w.assumed.push_back(std::move(text));
   };
+  if (!model_match.empty()) assume(model_match);
 
   w.model = model_id;
   w.family = family->id;
@@ -315,6 +333,13 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   } else if (w.sizing == SizingMethod::classical) {
     w.precision = catalog::Precision::fp32;
     assume("precision: fp32 (classical ML)");
+  } else if (model && model->default_precision && w.trains() &&
+             (*model->default_precision == catalog::Precision::int8 || *model->default_precision == catalog::Precision::int4)) {
+    // NOTE: training updates the weights in 16 bits; quantised published weights (gpt-oss's MXFP4)
+    // are the serving form.
+    w.precision = catalog::Precision::bf16;
+    assume(fmt::format("precision: bf16 (training needs 16-bit weights; the published weights are {})",
+                       catalog::to_string(*model->default_precision)));
   } else if (model && model->default_precision && *model->default_precision != catalog::Precision::fp32) {
     w.precision = *model->default_precision;
     assume(fmt::format("precision: {} (the published weights)", to_string(w.precision)));
@@ -425,6 +450,7 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
 Json to_json(const Workload& w) {
   Json j = Json::object();
   if (w.model) j["model"] = *w.model;
+  if (w.model_config) j["model_config"] = *w.model_config;
   j["family"] = w.family;
   if (w.params) j["params"] = *w.params;
   if (w.active_params) j["active_params"] = *w.active_params;

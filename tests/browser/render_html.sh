@@ -7,7 +7,8 @@
 #    `check --format html` (the example project) are written to OUT_DIR.
 # 2. `chromium --dump-dom` loads each page from file:// with networking features off; the rendered
 #    DOM must hold the chart (svg#chart, one circle.point per feasible option, the Pareto points,
-#    the recommended point) and the recommended instance, and the check page one row per workload.
+#    the recommended point, a label on every Pareto point) and the recommended instance, and the
+#    check page one row per workload.
 # 3. `chromium --screenshot` renders the recommendation page at 1280x1600; the result must be a
 #    non-empty PNG of that size. The terminal chart (`recommend --chart`) is rendered the same way
 #    from an HTML <pre>. OUT_DIR keeps recommend.html, check.html, recommend-html.png and
@@ -80,6 +81,11 @@ dom_points=$(count '<circle class="point' "$work/recommend.dom")
 [ "$(count '<circle class="point pareto' "$work/recommend.dom")" -ge 1 ] || fail "rendered DOM marks no Pareto point"
 [ "$(count 'recommended" cx=' "$work/recommend.dom")" = 1 ] || fail "rendered DOM does not mark exactly one recommended point"
 grep -q 'class="pareto-front"' "$work/recommend.dom" || fail "rendered DOM has no Pareto front line"
+# Every point on the front is labelled: the pick with "recommended: ...", the others by name.
+front=$(count '<circle class="point pareto' "$work/recommend.dom")
+labels=$(($(count 'class="pareto-label"' "$work/recommend.dom") + $(count 'class="pick-label"' "$work/recommend.dom")))
+picked_on_front=$(count '<circle class="point pareto recommended' "$work/recommend.dom")
+[ "$labels" -ge "$((front + 1 - picked_on_front))" ] || fail "rendered DOM labels $labels points; the front has $front"
 grep -q "id=\"recommended-instance\">$instance<" "$work/recommend.dom" || fail "rendered DOM does not show '$instance'"
 for id in recommendation reasons alternatives excluded assumed; do
   grep -q "id=\"$id\"" "$work/recommend.dom" || fail "rendered DOM has no #$id"
@@ -125,7 +131,7 @@ check_png "$out/recommend-html.png" 1280 1600
 LC_ALL=C.UTF-8 "$aiadvise" --no-config recommend "${workload[@]}" --format table --chart >"$work/chart.txt"
 grep -q '█' "$work/chart.txt" || fail "recommend --chart drew no Unicode bars under a UTF-8 locale"
 # The screenshot shows the end of the output: the options table, then the bars.
-sed -n '/^Options:/,$p' "$work/chart.txt" >"$work/chart-tail.txt"
+sed -n '/^Options/,$p' "$work/chart.txt" >"$work/chart-tail.txt"
 lines=$(($(wc -l <"$work/chart-tail.txt" | tr -d ' ') + 2))
 height=$((lines * 19 + 56))
 {

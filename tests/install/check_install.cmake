@@ -8,10 +8,10 @@ set(expected bin/aiadvise share/bash-completion/completions/aiadvise share/zsh/v
              share/fish/vendor_completions.d/aiadvise.fish share/aiadvise/schema/recommendation.schema.json
              share/aiadvise/catalog/instances-aws.json share/doc/aiadvise/README.md)
 # The man page is generated unless the build was configured with -DAIADVISE_MAN=OFF.
-load_cache(${BUILD_DIR} READ_WITH_PREFIX CACHED_ AIADVISE_MAN)
-if(NOT DEFINED CACHED_AIADVISE_MAN OR CACHED_AIADVISE_MAN)
-  list(APPEND expected share/man/man1/aiadvise.1)
+if(EXISTS ${BUILD_DIR}/man/aiadvise.1.gz)
+  list(APPEND expected share/man/man1/aiadvise.1.gz)
 endif()
+list(APPEND expected share/doc/aiadvise/copyright share/doc/aiadvise/changelog.Debian.gz)
 list(LENGTH expected expected_count)
 foreach(f ${expected})
   if(NOT EXISTS ${PREFIX}/${f})

@@ -17,7 +17,8 @@ std::string html_escape(std::string_view text);
 /// it draws the cost-against-time (or throughput) scatter chart, Pareto front highlighted.
 /// Stable hooks: #recommendation, #recommended-instance, #reasons, #compute-reasons,
 /// #deployment-reasons, #chart (the svg; circles .point, .point.pareto, .point.recommended;
-/// polyline .pareto-front), #alternatives, #excluded, #assumed, #warnings.
+/// polyline .pareto-front; text .pick-label for the pick and .pareto-label for each other point on
+/// the front), #api, #alternatives, #excluded, #assumed, #warnings.
 std::string recommendation_html(const util::Json& report);
 
 /// The inline <svg id="chart"> alone ("" without feasible points).

@@ -19,7 +19,8 @@ util::Json recommendation_report(const workload::Workload& w, const sizing::Requ
                                  const scoring::Decision& d, const catalog::Catalog& catalog,
                                  const ReportOptions& options = {});
 
-/// One candidate in the report's recommendation/alternatives shape.
-util::Json option_json(const scoring::Candidate& cand, const catalog::Catalog& catalog);
+/// One candidate in the report's recommendation/alternatives shape; `w` (may be null) as for
+/// put_performance.
+util::Json option_json(const scoring::Candidate& cand, const catalog::Catalog& catalog, const workload::Workload* w = nullptr);
 
 }  // namespace aiadvise::report

@@ -22,7 +22,8 @@ std::string_view to_string(Method m);
 std::string_view to_string(Mode m);
 
 struct Workload {
-  std::optional<std::string> model;  ///< catalog model id
+  std::optional<std::string> model;  ///< catalog model id (a model read from files is added to the catalog first)
+  std::optional<std::string> model_config;  ///< the config.json or model directory the model was read from
   std::string family;                ///< catalog family id
   catalog::SizingMethod sizing = catalog::SizingMethod::dense;
   std::optional<double> params;         ///< total parameters; none for classical models

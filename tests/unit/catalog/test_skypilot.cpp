@@ -598,7 +598,7 @@ TEST_CASE("import: the output passes catalog validate, and recommend uses the im
   CHECK(found);
 
   // The table summary says the same in words.
-  const auto table = run_captured({"catalog", "import", "skypilot", k_fixtures + "aws-odd-rows.csv", "--cloud", "aws", "-o", out});
+  const auto table = run_captured({"catalog", "import", "skypilot", k_fixtures + "aws-odd-rows.csv", "--cloud", "aws", "-o", out, "--format", "table"});
   REQUIRE(table.code == 0);
   CHECK(table.out.find("read 9 rows (7 in that region, 0 bad and skipped)") != std::string::npos);
   CHECK(table.out.find("Skipped") != std::string::npos);

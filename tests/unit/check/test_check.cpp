@@ -163,10 +163,16 @@ TEST_CASE("check: catalog exclusion rules become findings", "[check]") {
 }
 
 TEST_CASE("check: check-* findings for choices that are wrong on their face", "[check]") {
-  SECTION("check-unknown-instance suggests a near name") {
-    const auto w = flags({"--model", "bert-base", "--qps", "5", "--proposed", "g5.xlargee"});
+  SECTION("check-unknown-instance warns, suggests a near name and says how to add the type") {
+    const auto w = flags({"--model", "bert-base", "--qps", "5", "--proposed", "g5.xlargee"}, exit_code::k_exit_ok);
     CHECK(rules(w) == std::set<std::string>{"check-unknown-instance"});
-    CHECK(w.at("findings").at(0).at("message").get<std::string>().find("g5.xlarge") != std::string::npos);
+    CHECK(severity_of(w, "check-unknown-instance") == "warn");
+    const std::string message = w.at("findings").at(0).at("message");
+    CHECK(message.find("did you mean 'g5.xlarge'?") != std::string::npos);
+    CHECK(message.find("aiadvise catalog import") != std::string::npos);
+    CHECK(message.find("--catalog") != std::string::npos);
+    // --fail-on warn makes it fail the run.
+    flags({"--model", "bert-base", "--qps", "5", "--proposed", "g5.xlargee", "--fail-on", "warn"}, exit_code::k_exit_findings);
   }
   SECTION("check-unknown-service") {
     const auto w = flags({"--model", "bert-base", "--qps", "5", "--cloud", "aws", "--proposed", "g5.xlarge", "--service", "sagemaker-trainin"});
@@ -221,7 +227,7 @@ TEST_CASE("check: --max-cost-ratio moves the cost finding", "[check]") {
 TEST_CASE("check: exit codes", "[check]") {
   SECTION("0 when everything passes") {
     const auto r = run_captured({"check", "--model", "llama-3.1-8b", "--phase", "fine-tuning", "--method", "lora", "--dataset-tokens", "50M",
-                                 "--epochs", "3", "--deadline-hours", "12", "--cloud", "aws", "--proposed", "g6e.xlarge:1"});
+                                 "--epochs", "3", "--deadline-hours", "12", "--cloud", "aws", "--proposed", "g6e.xlarge:1", "-o", "table"});
     INFO(r.out << r.err);
     CHECK(r.code == exit_code::k_exit_ok);
     CHECK(r.out.find("1 pass, 0 warn, 0 fail") != std::string::npos);
@@ -229,7 +235,7 @@ TEST_CASE("check: exit codes", "[check]") {
   SECTION("0 with only warnings, 1 with them under --fail-on warn") {
     const std::vector<std::string> warn_only = {"check", "--model", "bert-base", "--mode", "batch", "--input-tokens", "256", "--dataset-samples",
                                                 "20M", "--deadline-hours", "8", "--cloud", "aws", "--ops-maturity", "low", "--priorities",
-                                                "ease,maintenance", "--proposed", "g6.xlarge:1"};
+                                                "ease,maintenance", "--proposed", "g6.xlarge:1", "-o", "table"};
     const auto r = run_captured(warn_only);
     INFO(r.out << r.err);
     CHECK(r.code == exit_code::k_exit_ok);
@@ -241,7 +247,7 @@ TEST_CASE("check: exit codes", "[check]") {
     CHECK(s.err.empty());
   }
   SECTION("1 for a failing finding; the report still goes to stdout") {
-    const auto r = run_captured({"check", "--model", "llama-2-70b", "--precision", "fp16", "--qps", "1", "--proposed", "g5.xlarge:2"});
+    const auto r = run_captured({"check", "--model", "llama-2-70b", "--precision", "fp16", "--qps", "1", "--proposed", "g5.xlarge:2", "-o", "table"});
     CHECK(r.code == exit_code::k_exit_findings);
     CHECK(r.out.find("fail fit-memory") != std::string::npos);
     CHECK(r.err.empty());
@@ -310,11 +316,12 @@ TEST_CASE("check: exit codes", "[check]") {
 TEST_CASE("check: every format renders the same report", "[check]") {
   const json report = check_json({"--project", k_example}, exit_code::k_exit_findings);
   SECTION("table") {
-    const auto r = run_captured({"check", "--project", k_example});
+    const auto r = run_captured({"check", "--project", k_example, "-o", "table"});
     CHECK(r.code == exit_code::k_exit_findings);
     CHECK(r.out.find("aiadvise would pick") != std::string::npos);
     CHECK(r.out.find("10 workload(s): 4 pass, 2 warn, 4 fail") != std::string::npos);
-    CHECK(r.out.find("chat-70b (fail):\n  fail fit-memory: ") != std::string::npos);
+    CHECK(r.out.find("chat-70b (fail), " + k_example + ":") != std::string::npos);
+    CHECK(r.out.find(":\n  fail fit-memory: ") != std::string::npos);
     CHECK(r.out.find("sagemaker-serverless at $") != std::string::npos);  // a serverless pick has no instance count
   }
   SECTION("markdown: the summary table, and a details section per workload that is not a pass") {
@@ -341,14 +348,18 @@ TEST_CASE("check: every format renders the same report", "[check]") {
     int errors = 0, warnings = 0, notices = 0;
     while (std::getline(lines, line)) {
       INFO(line);
-      if (line.rfind("::error title=", 0) == 0) ++errors;
-      else if (line.rfind("::warning title=", 0) == 0) ++warnings;
+      // Each finding is an annotation on the line of its workload's entry in the project file.
+      if (line.rfind("::error file=", 0) == 0) ++errors;
+      else if (line.rfind("::warning file=", 0) == 0) ++warnings;
       else if (line.rfind("::notice title=", 0) == 0) ++notices;
       else FAIL("not a workflow command");
       const auto title_end = line.find("::", 2);
       REQUIRE(title_end != std::string::npos);
       const std::string title = line.substr(line.find("title=") + 6, title_end - line.find("title=") - 6);
       CHECK(title.find(',') == std::string::npos);
+      if (line.rfind("::notice", 0) != 0) {
+        CHECK(line.find("file=" + k_example + ",line=") != std::string::npos);
+      }
       if (line.rfind("::notice", 0) != 0) {
         CHECK(title.find(':') == std::string::npos);
         CHECK(title.rfind("aiadvise%3A ", 0) == 0);
@@ -361,7 +372,7 @@ TEST_CASE("check: every format renders the same report", "[check]") {
     CHECK(errors == static_cast<int>(fails));
     CHECK(warnings == static_cast<int>(warns));
     CHECK(notices == 1);
-    CHECK(r.out.find("::error title=aiadvise%3A chat-70b%3A fit-memory::") != std::string::npos);
+    CHECK(r.out.find("title=aiadvise%3A chat-70b%3A fit-memory::") != std::string::npos);
   }
   SECTION("github: '%', ',' and newlines are escaped in titles and messages") {
     const TempFile project(R"({"workloads": [{"name": "a,b: 100%\nc", "workload": {"model": "llama-2-70b", "precision": "fp16", "qps": 1},
@@ -370,7 +381,7 @@ TEST_CASE("check: every format renders the same report", "[check]") {
     const auto r = run_captured({"check", "--project", project.path, "--format", "github"});
     INFO(r.out << r.err);
     CHECK(r.code == exit_code::k_exit_findings);
-    CHECK(r.out.find("::error title=aiadvise%3A a%2Cb%3A 100%25%0Ac%3A fit-memory::") != std::string::npos);
+    CHECK(r.out.find("title=aiadvise%3A a%2Cb%3A 100%25%0Ac%3A fit-memory::") != std::string::npos);
   }
   SECTION("json and markdown come from one report") {
     const auto md = run_captured({"check", "--project", k_example, "--format", "markdown"}).out;
@@ -407,16 +418,16 @@ TEST_CASE("check: Terraform plans are held against the project's workloads", "[c
     CHECK(train.at("proposed").at("origin") == "terraform: module.serving.module.gpu.aws_eks_node_group.train");
     CHECK(train.at("proposed").at("service") == "eks");
     CHECK(train.at("proposed").at("cloud") == "aws");
-    CHECK(by_name.count("chat (aws_sagemaker_endpoint_configuration.chat[primary])"));
-    CHECK(by_name.at("chat (aws_sagemaker_endpoint_configuration.chat[primary])")->at("proposed").at("service") == "sagemaker-realtime");
+    REQUIRE(by_name.count("chat (aws_sagemaker_endpoint_configuration.chat, variant primary)"));
+    CHECK(by_name.at("chat (aws_sagemaker_endpoint_configuration.chat, variant primary)")->at("proposed").at("service") == "sagemaker-realtime");
   }
   SECTION("the project's terraform.resources maps an untagged resource") {
     REQUIRE(by_name.count("rank (aws_instance.web[0])"));
     CHECK(by_name.at("rank (aws_instance.web[0])")->at("proposed").at("origin") == "terraform: aws_instance.web[0]");
   }
-  SECTION("an instance type the catalog lacks is a finding, not a crash") {
+  SECTION("an instance type the catalog lacks is a warning, not a crash") {
     REQUIRE(by_name.count("rank (aws_instance.legacy)"));
-    CHECK(rules(*by_name.at("rank (aws_instance.legacy)")).count("check-unknown-instance"));
+    CHECK(severity_of(*by_name.at("rank (aws_instance.legacy)"), "check-unknown-instance") == "warn");
   }
   SECTION("everything else is listed as skipped, with a reason") {
     std::map<std::string, std::string> skipped;
@@ -433,18 +444,31 @@ TEST_CASE("check: Terraform plans are held against the project's workloads", "[c
     CHECK_FALSE(skipped.count("aws_instance.web[0]"));  // mapped by the project file
     CHECK_FALSE(skipped.count("aws_instance.chat"));
   }
-  SECTION("skipped resources show in every format") {
+  SECTION("skipped resources are counted by reason in every format; --verbose and JSON list each") {
     const auto md = run_captured({"check", "--project", k_tf_project, "--terraform-plan", tf("aws"), "--format", "markdown"}).out;
-    CHECK(md.find("<details><summary>Resources not checked</summary>") != std::string::npos);
+    CHECK(md.find("<details><summary>14 resource(s) not checked: ") != std::string::npos);
     CHECK(md.find("`aws_instance.bastion`") != std::string::npos);
     const auto gh = run_captured({"check", "--project", k_tf_project, "--terraform-plan", tf("aws"), "--format", "github"}).out;
-    CHECK(gh.find("::notice title=aiadvise: not checked::aws_instance.bastion (aws_instance): ") != std::string::npos);
-    const auto table = run_captured({"check", "--project", k_tf_project, "--terraform-plan", tf("aws")}).out;
-    CHECK(table.find("skipped aws_s3_bucket.models (aws_s3_bucket): ") != std::string::npos);
+    CHECK(gh.find("::notice title=aiadvise: not checked::14 resource(s) not checked: ") != std::string::npos);
+    CHECK(gh.find("aws_instance.bastion") == std::string::npos);  // one notice, not one per resource
+    const auto gh_verbose = run_captured({"-v", "check", "--project", k_tf_project, "--terraform-plan", tf("aws"), "--format", "github"}).out;
+    CHECK(gh_verbose.find("::debug::aws_instance.bastion (aws_instance): ") != std::string::npos);
+    const auto table = run_captured({"check", "--project", k_tf_project, "--terraform-plan", tf("aws"), "-o", "table"}).out;
+    CHECK(table.find("14 resource(s) not checked: ") != std::string::npos);
+    CHECK(table.find("(--verbose lists them)") != std::string::npos);
+    CHECK(table.find("aws_s3_bucket.models") == std::string::npos);
+    const auto verbose = run_captured({"-v", "check", "--project", k_tf_project, "--terraform-plan", tf("aws"), "-o", "table"}).out;
+    CHECK(verbose.find("  aws_s3_bucket.models (aws_s3_bucket): not ML compute") != std::string::npos);
+    int summed = 0;
+    for (const auto& k : r.at("skipped_summary")) summed += k.at("count").get<int>();
+    CHECK(summed == static_cast<int>(r.at("skipped").size()));
+    CHECK(r.at("summary").at("skipped") == r.at("skipped").size());
   }
   SECTION("GCP and Azure plans: nested module resources are read; unknown workloads are skipped") {
+    // terraform-project.json maps an AWS address, which would be an error against these plans.
+    const TempFile project(R"({"workloads": [{"name": "chat", "workload": {"model": "llama-3.1-8b", "qps": 2}}]})", "no-mapping.json");
     for (const char* cloud : {"gcp", "azure"}) {
-      const auto run = run_captured({"check", "--project", k_tf_project, "--terraform-plan", tf(cloud), "--format", "json"});
+      const auto run = run_captured({"check", "--project", project.path, "--terraform-plan", tf(cloud), "--format", "json", "--allow-empty"});
       INFO(cloud << run.err);
       CHECK((run.code == exit_code::k_exit_ok || run.code == exit_code::k_exit_findings));
       const json g = json::parse(run.out);
@@ -456,7 +480,179 @@ TEST_CASE("check: Terraform plans are held against the project's workloads", "[c
     }
   }
   SECTION("a workload with neither a proposal nor a resource is a warning in the report") {
-    const json gcp = check_json({"--project", k_tf_project, "--terraform-plan", tf("gcp")}, exit_code::k_exit_findings);
+    const TempFile project(R"({"workloads": [{"name": "train", "workload": {"model": "xgboost", "qps": 5}},
+                                             {"name": "chat", "workload": {"model": "llama-3.1-8b", "qps": 2}}]})",
+                           "warn-train.json");
+    const json gcp = check_json({"--project", project.path, "--terraform-plan", tf("gcp")}, exit_code::k_exit_findings);
     CHECK(gcp.at("warnings").dump().find("workload 'train' has no proposed choice and no Terraform resource") != std::string::npos);
+  }
+}
+
+namespace {
+std::string project(const std::string& name) { return k_src + "/tests/fixtures/check/" + name + ".json"; }
+}  // namespace
+
+TEST_CASE("check: nothing passes unchecked: resources map by their address as written in configuration", "[check][terraform]") {
+  SECTION("count without an index and SageMaker variants by the endpoint configuration's address (a 0.12 plan)") {
+    const json r = check_json({"--project", project("project-0.12"), "--terraform-plan", tf("aws-0.12")}, exit_code::k_exit_findings);
+    std::set<std::string> names;
+    for (const auto& w : r.at("workloads")) names.insert(w.at("name").get<std::string>());
+    CHECK(names == std::set<std::string>{"train (aws_instance.gpu[0])", "train (aws_instance.gpu[1])", "train (aws_instance.gpu[2])",
+                                         "train (aws_instance.gpu[3])", "chat (aws_sagemaker_endpoint_configuration.serve, variant blue)",
+                                         "chat (aws_sagemaker_endpoint_configuration.serve, variant green)"});
+    const json& blue = workload(r, "chat (aws_sagemaker_endpoint_configuration.serve, variant blue)");
+    CHECK(blue.at("proposed").at("count") == 2);
+    CHECK(blue.at("workload_name") == "chat");
+    CHECK(blue.at("address") == "aws_sagemaker_endpoint_configuration.serve, variant blue");
+    // Located at the mapping in the project file, then the workload entry, then the plan's values.
+    REQUIRE(blue.at("locations").size() == 3);
+    CHECK(blue.at("locations")[0].at("what") == "terraform.resources mapping");
+    CHECK(blue.at("locations")[0].at("line").get<int>() > 0);
+    CHECK(blue.at("locations")[1].at("what") == "workload entry");
+    CHECK(blue.at("locations")[2].at("file") == tf("aws-0.12"));
+  }
+  SECTION("for_each keys: a key without them maps every instance; a more specific key wins") {
+    const json r = check_json({"--project", project("project-for-each"), "--terraform-plan", tf("aws-for-each")}, exit_code::k_exit_findings);
+    CHECK(workload(r, "embed (module.fleet[\"eu\"].aws_instance.worker[\"a\"])").at("workload_name") == "embed");
+    CHECK(workload(r, "embed (module.fleet[\"eu\"].aws_instance.worker[\"b\"])").at("workload_name") == "embed");
+    CHECK(workload(r, "rank (module.fleet[\"us\"].aws_instance.worker[\"a\"])").at("workload_name") == "rank");
+    const json& eks = workload(r, "rank (aws_eks_node_group.default)");
+    CHECK(eks.at("proposed").at("instance") != "");
+    REQUIRE(eks.at("proposed").at("assumed").size() == 1);
+    CHECK(eks.at("proposed").at("assumed")[0].get<std::string>().find("t3.medium") != std::string::npos);
+    const json& custom = workload(r, "rank (aws_eks_node_group.custom)");
+    CHECK(severity_of(custom, "check-unknown-instance") == "warn");
+    CHECK(custom.at("findings")[0].at("message").get<std::string>().find("known only after apply") != std::string::npos);
+    // An instance type no catalog knows warns, and fails only with --fail-on warn.
+    CHECK(severity_of(workload(r, "rank (aws_instance.mystery)"), "check-unknown-instance") == "warn");
+  }
+  SECTION("regional GKE pools are counted per zone") {
+    const json r = check_json({"--project", project("project-regional"), "--terraform-plan", tf("gcp-regional")}, exit_code::k_exit_findings);
+    const json& gpu = workload(r, "chat (google_container_node_pool.gpu)");
+    CHECK(gpu.at("proposed").at("count") == 6);
+    CHECK(gpu.at("proposed").at("assumed").dump().find("three of the region's zones") != std::string::npos);
+    CHECK(workload(r, "chat (google_container_cluster.zonal, node pool l4)").at("proposed").at("count") == 2);
+  }
+  SECTION("a mapping key that names nothing is exit 2, located, with a did-you-mean over the plan's addresses") {
+    const auto r = run_captured({"check", "--project", project("project-unmatched"), "--terraform-plan", tf("aws-0.12")});
+    INFO(r.err);
+    CHECK(r.code == exit_code::k_exit_invalid);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(project("project-unmatched") + ":") != std::string::npos);
+    CHECK(r.err.find("/terraform/resources/aws_instance.gpus: 'aws_instance.gpus' names no resource in the plan") != std::string::npos);
+    CHECK(r.err.find("did you mean 'aws_instance.gpu'?") != std::string::npos);
+  }
+  SECTION("a mapping key that names only a resource aiadvise does not check is a warning") {
+    const TempFile p(R"({"workloads": [{"name": "chat", "workload": {"model": "llama-3.1-8b", "qps": 2}}],
+                         "terraform": {"resources": {"aws_sagemaker_endpoint_configuration.serve": "chat", "aws_s3_bucket.artifacts": "chat"}}})",
+                     "bucket.json");
+    const json r = check_json({"--project", p.path, "--terraform-plan", tf("aws-0.12")}, exit_code::k_exit_findings);
+    CHECK(r.at("warnings").dump().find("maps 'aws_s3_bucket.artifacts' to workload 'chat', but it is not checked") != std::string::npos);
+  }
+  SECTION("zero workloads checked is an error unless --allow-empty") {
+    const auto r = run_captured({"check", "--project", project("project-empty"), "--terraform-plan", tf("aws-0.12")});
+    INFO(r.err);
+    CHECK(r.code == exit_code::k_exit_invalid);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("nothing was checked: 0 workloads (7 resource(s) not checked: 6 no workload tag, label or mapping, 1 not ML compute)") !=
+          std::string::npos);
+    CHECK(r.err.find("--allow-empty") != std::string::npos);
+    const json empty = check_json({"--project", project("project-empty"), "--terraform-plan", tf("aws-0.12"), "--allow-empty"}, exit_code::k_exit_ok);
+    CHECK(empty.at("summary").at("workloads") == 0);
+    CHECK(empty.at("summary").at("skipped") == 7);
+  }
+  SECTION("a binary plan and streamed plan -json output are exit 2 with the command to run") {
+    for (const char* name : {"plan.out", "plan-stream.jsonl"}) {
+      const auto r = run_captured({"check", "--project", project("project-0.12"), "--terraform-plan", k_src + "/tests/fixtures/terraform/" + name});
+      INFO(r.err);
+      CHECK(r.code == exit_code::k_exit_invalid);
+      CHECK(r.err.find("terraform show -json") != std::string::npos);
+      CHECK(r.err.find("NUL") == std::string::npos);
+      CHECK(r.err.find("invalid JSON") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("check: SARIF and JUnit XML carry every finding and its location", "[check]") {
+  const json report = check_json({"--project", project("project-0.12"), "--terraform-plan", tf("aws-0.12")}, exit_code::k_exit_findings);
+  std::size_t findings = 0;
+  for (const auto& w : report.at("workloads")) findings += w.at("findings").size();
+  SECTION("SARIF 2.1.0: one result per finding, at the mapping's line in the project file") {
+    const auto r = run_captured({"check", "--project", project("project-0.12"), "--terraform-plan", tf("aws-0.12"), "--format", "sarif"});
+    CHECK(r.code == exit_code::k_exit_findings);
+    const json sarif = json::parse(r.out);
+    CHECK(sarif.at("version") == "2.1.0");
+    const json& run = sarif.at("runs").at(0);
+    CHECK(run.at("tool").at("driver").at("name") == "aiadvise");
+    CHECK(run.at("results").size() == findings);
+    std::set<std::string> rule_ids;
+    for (const auto& rule : run.at("tool").at("driver").at("rules")) rule_ids.insert(rule.at("id").get<std::string>());
+    for (const auto& result : run.at("results")) {
+      CHECK(rule_ids.count(result.at("ruleId").get<std::string>()));
+      const json& at = result.at("locations").at(0).at("physicalLocation");
+      CHECK(at.at("artifactLocation").at("uri").get<std::string>().find("project-0.12.json") != std::string::npos);
+      CHECK(at.at("region").at("startLine").get<int>() > 1);
+      CHECK(result.at("locations").at(0).at("logicalLocations").at(0).at("kind") == "resource");
+    }
+  }
+  SECTION("JUnit: one test case per workload, a failure for each failing workload") {
+    const auto r = run_captured({"check", "--project", project("project-0.12"), "--terraform-plan", tf("aws-0.12"), "--format", "junit"});
+    CHECK(r.code == exit_code::k_exit_findings);
+    CHECK(r.out.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites ", 0) == 0);
+    std::size_t cases = 0, failures = 0;
+    for (auto at = r.out.find("<testcase "); at != std::string::npos; at = r.out.find("<testcase ", at + 1)) ++cases;
+    for (auto at = r.out.find("<failure "); at != std::string::npos; at = r.out.find("<failure ", at + 1)) ++failures;
+    CHECK(cases == report.at("workloads").size());
+    CHECK(failures == static_cast<std::size_t>(report.at("summary").at("fail").get<int>()));
+    CHECK(r.out.find("name=\"chat (aws_sagemaker_endpoint_configuration.serve, variant blue)\"") != std::string::npos);
+  }
+  SECTION("JUnit escapes what XML cannot hold as text") {
+    const TempFile p(R"({"workloads": [{"name": "a<b>&\"c\"\u0001", "workload": {"model": "llama-2-70b", "precision": "fp16", "qps": 1},
+                                        "proposed": {"instance": "g5.xlarge", "count": 1}}]})",
+                     "xml.json");
+    const auto r = run_captured({"check", "--project", p.path, "--format", "junit"});
+    CHECK(r.out.find("name=\"a&lt;b&gt;&amp;&quot;c&quot;?\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("check: --baseline reports new, resolved and unchanged findings and the cost difference", "[check]") {
+  const auto base = run_captured({"check", "--project", k_example, "--format", "json"});
+  REQUIRE(base.code == exit_code::k_exit_findings);
+  const TempFile baseline(base.out, "baseline.json");
+  const json before = json::parse(base.out);
+  std::size_t findings = 0;
+  for (const auto& w : before.at("workloads")) findings += w.at("findings").size();
+  SECTION("the same project: everything unchanged, no cost difference") {
+    const json r = check_json({"--project", k_example, "--baseline", baseline.path}, exit_code::k_exit_findings);
+    const json& b = r.at("baseline");
+    CHECK(b.at("counts").at("new") == 0);
+    CHECK(b.at("counts").at("resolved") == 0);
+    CHECK(b.at("counts").at("unchanged") == findings);
+    CHECK(b.at("cost").at("difference_usd_per_hour") == 0);
+  }
+  SECTION("a looser cost limit resolves the cost findings; a dropped workload counts as added, with its cost") {
+    json edited = before;
+    edited["workloads"].erase(edited["workloads"].begin());
+    const TempFile older(edited.dump(), "baseline-older.json");
+    const std::string first = before.at("workloads")[0].at("name");
+    const json r = check_json({"--project", k_example, "--baseline", older.path, "--max-cost-ratio", "1000"}, exit_code::k_exit_findings);
+    const json& b = r.at("baseline");
+    CHECK(b.at("workloads").at("added") == json::array({first}));
+    int cost_resolved = 0;
+    for (const auto& f : b.at("findings").at("resolved")) cost_resolved += f.at("rule") == "check-cost-ratio";
+    CHECK(cost_resolved > 0);
+    for (const auto& f : b.at("findings").at("new")) CHECK(f.at("workload") == first);
+    const double diff = b.at("cost").at("difference_usd_per_hour");
+    const double after = b.at("cost").at("after_usd_per_hour"), before_cost = b.at("cost").at("before_usd_per_hour");
+    CHECK(diff == Approx(after - before_cost).margin(1e-6));
+    const auto md = run_captured({"check", "--project", k_example, "--baseline", older.path, "--format", "markdown"}).out;
+    CHECK(md.find("### Changes since the baseline") != std::string::npos);
+    CHECK(md.find("Compared with " + older.path + ": ") != std::string::npos);
+  }
+  SECTION("a baseline that is not a check report is exit 2, located") {
+    const TempFile bad(R"({"schema_version": 1, "workloads": [{"findings": []}]})", "bad-baseline.json");
+    const auto r = run_captured({"check", "--project", k_example, "--baseline", bad.path});
+    CHECK(r.code == exit_code::k_exit_invalid);
+    CHECK(r.err.find("/workloads/0: expected a workload with a \"name\"") != std::string::npos);
   }
 }

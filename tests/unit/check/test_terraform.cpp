@@ -74,8 +74,9 @@ bool reports(const std::vector<Diagnostic>& diagnostics, const std::string& poin
 }
 
 const PlannedResource& resource(const TerraformPlan& plan, const std::string& address) {
+  // By label: the address, with ", PART" for an endpoint variant or a cluster's node pool.
   auto it = std::find_if(plan.resources.begin(), plan.resources.end(),
-                         [&](const PlannedResource& r) { return r.address == address; });
+                         [&](const PlannedResource& r) { return r.label() == address; });
   INFO("resource " << address);
   REQUIRE(it != plan.resources.end());
   return *it;
@@ -83,7 +84,7 @@ const PlannedResource& resource(const TerraformPlan& plan, const std::string& ad
 
 bool has_resource(const TerraformPlan& plan, const std::string& address) {
   return std::any_of(plan.resources.begin(), plan.resources.end(),
-                     [&](const PlannedResource& r) { return r.address == address; });
+                     [&](const PlannedResource& r) { return r.label() == address; });
 }
 
 std::string skip_reason(const TerraformPlan& plan, const std::string& address) {
@@ -162,22 +163,26 @@ TEST_CASE("terraform: AWS plan maps instances, endpoints, node groups and groups
     CHECK(has_note(r, "unknown to the catalog"));
   }
   SECTION("SageMaker endpoint configuration: one resource per variant") {
-    const auto& primary = resource(plan, "aws_sagemaker_endpoint_configuration.chat[primary]");
+    const auto& primary = resource(plan, "aws_sagemaker_endpoint_configuration.chat, variant primary");
     CHECK(primary.instance == "aws-g5-2xlarge");
     CHECK(primary.instance_as_written == "ml.g5.2xlarge");
     CHECK(primary.count == 2);
     CHECK(primary.service == "sagemaker-realtime");
     CHECK(primary.workload == "chat");
-    const auto& canary = resource(plan, "aws_sagemaker_endpoint_configuration.chat[canary]");
+    const auto& canary = resource(plan, "aws_sagemaker_endpoint_configuration.chat, variant canary");
     CHECK(canary.service == "sagemaker-serverless");
     CHECK(canary.instance.empty());
     CHECK(canary.instance_as_written.empty());
     CHECK(has_note(canary, "serverless: memory_size_in_mb=6144"));
     CHECK(canary.workload == "chat");
     CHECK_FALSE(has_resource(plan, "aws_sagemaker_endpoint_configuration.chat"));
+    // The address stays the configuration's, so that a project file can map it as written.
+    CHECK(primary.address == "aws_sagemaker_endpoint_configuration.chat");
+    CHECK(primary.part == "variant primary");
+    CHECK(canary.address == "aws_sagemaker_endpoint_configuration.chat");
   }
   SECTION("an endpoint configuration with async_inference_config is SageMaker async") {
-    const auto& r = resource(plan, "aws_sagemaker_endpoint_configuration.batch[main]");
+    const auto& r = resource(plan, "aws_sagemaker_endpoint_configuration.batch, variant main");
     CHECK(r.service == "sagemaker-async");
     CHECK(r.instance == "aws-g6-xlarge");
     CHECK(r.count == 1);
@@ -340,7 +345,7 @@ TEST_CASE("terraform: Azure plan maps VMs, AKS and AML", "[terraform]") {
     CHECK(has_note(autoscale, "autoscaling from 1 to 4"));
   }
   SECTION("AKS cluster: its default node pool") {
-    const auto& r = resource(plan, "azurerm_kubernetes_cluster.main");
+    const auto& r = resource(plan, "azurerm_kubernetes_cluster.main, default node pool system");
     CHECK(r.instance == "azure-standard-d4s-v5");
     CHECK(r.count == 2);
     CHECK(r.service == "aks");
@@ -510,7 +515,7 @@ TEST_CASE("terraform: malformed plans are rejected with every problem located", 
   SECTION("other shapes") {
     CHECK(reports(rejected_text("p.json", R"({"format_version": 2, "planned_values": {}})"), "/format_version", "string"));
     CHECK(reports(rejected_text("p.json", R"({"format_version": "2.0", "planned_values": {}})"), "/format_version",
-                  "unsupported"));
+                  "newer than aiadvise reads"));
     CHECK(reports(rejected_text("p.json", R"({"format_version": "1.2"})"), "", "planned_values"));
     CHECK(reports(rejected_text("p.json", R"({"format_version": "1.2", "planned_values": {"root_module": []}})"),
                   "/planned_values/root_module", "module must be an object"));
@@ -522,5 +527,123 @@ TEST_CASE("terraform: malformed plans are rejected with every problem located", 
     CHECK(reports(rejected_text("p.json", R"({"format_version": "1.2", "planned_values": {"root_module": {
         "resources": [{"address": "a.b", "type": "a", "values": [1]}]}}})"),
                   "/planned_values/root_module/resources/0/values", "must be an object"));
+  }
+}
+
+TEST_CASE("terraform: format_version 0.1 plans (Terraform 0.12) are read like 1.x", "[terraform]") {
+  const auto plan = read_fixture("aws-0.12.json");
+  accounts_for_everything("aws-0.12.json", plan);
+  CHECK(plan.format_version == "0.1");
+  CHECK(plan.terraform_version == "0.12.31");
+  SECTION("count = 4: four instances, each at its own address") {
+    for (int i = 0; i < 4; ++i) {
+      const auto& r = resource(plan, "aws_instance.gpu[" + std::to_string(i) + "]");
+      CHECK(r.instance_as_written == "g5.xlarge");
+      CHECK(r.count == 1);
+      CHECK(r.line > 0);
+    }
+  }
+  SECTION("endpoint variants keep the configuration's address") {
+    const auto& blue = resource(plan, "aws_sagemaker_endpoint_configuration.serve, variant blue");
+    CHECK(blue.address == "aws_sagemaker_endpoint_configuration.serve");
+    CHECK(blue.count == 2);
+    CHECK(blue.instance_as_written == "ml.g5.2xlarge");
+    CHECK(resource(plan, "aws_sagemaker_endpoint_configuration.serve, variant green").count == 1);
+  }
+  SECTION("a format_version from a future major version is refused") {
+    CHECK(reports(rejected_text("p.json", R"({"format_version": "3.1", "planned_values": {}})"), "/format_version", "0.x and 1.x"));
+  }
+}
+
+TEST_CASE("terraform: for_each modules, provider defaults and values known after apply", "[terraform]") {
+  const auto plan = read_fixture("aws-for-each.json");
+  accounts_for_everything("aws-for-each.json", plan);
+  SECTION("for_each keys in modules and resources are kept in the address") {
+    CHECK(resource(plan, "module.fleet[\"eu\"].aws_instance.worker[\"a\"]").instance_as_written == "c7i.4xlarge");
+    CHECK(resource(plan, "module.fleet[\"eu\"].aws_instance.worker[\"b\"]").instance_as_written == "c7i.4xlarge");
+    CHECK(resource(plan, "module.fleet[\"us\"].aws_instance.worker[\"a\"]").instance_as_written == "m7i.large");
+  }
+  SECTION("an EKS node group with no instance_types in configuration gets EKS's default, stated") {
+    const auto& r = resource(plan, "aws_eks_node_group.default");
+    CHECK(r.instance_as_written == "t3.medium");
+    CHECK(r.count == 3);
+    REQUIRE(r.assumptions.size() == 1);
+    CHECK(r.assumptions[0].find("EKS's default") != std::string::npos);
+    CHECK(r.assumptions[0].find("aws_eks_node_group") != std::string::npos);  // the source
+  }
+  SECTION("instance_types set in configuration but known only after apply is not guessed") {
+    const auto& r = resource(plan, "aws_eks_node_group.custom");
+    CHECK(r.instance.empty());
+    CHECK(r.instance_as_written.empty());
+    CHECK(r.assumptions.empty());
+    CHECK(has_note(r, "instance_types is known only after apply"));
+  }
+}
+
+TEST_CASE("terraform: regional GKE pools count nodes in every zone, saying where the zones come from", "[terraform]") {
+  const auto plan = read_fixture("gcp-regional.json");
+  accounts_for_everything("gcp-regional.json", plan);
+  SECTION("a regional pool without node_locations: node_count x GKE's three zones, an assumption") {
+    const auto& r = resource(plan, "google_container_node_pool.gpu");
+    CHECK(r.instance == "gcp-g2-standard-8");
+    CHECK(r.count == 6);
+    CHECK(has_note(r, "2 node(s) per zone x 3 zones, GKE's default for a regional pool in us-central1"));
+    REQUIRE(r.assumptions.size() == 1);
+    CHECK(r.assumptions[0].find("three of the region's zones") != std::string::npos);
+  }
+  SECTION("node_locations gives the zones; no machine_type in configuration is GKE's default e2-medium") {
+    const auto& r = resource(plan, "google_container_node_pool.cpu");
+    CHECK(r.count == 6);
+    CHECK(has_note(r, "3 node(s) per zone x 2 zone(s) from the pool's node_locations"));
+    CHECK(r.instance_as_written == "e2-medium");
+    REQUIRE(r.assumptions.size() == 1);
+    CHECK(r.assumptions[0].find("GKE's default") != std::string::npos);
+  }
+  SECTION("a zonal cluster's node_locations adds zones to its own") {
+    const auto& r = resource(plan, "google_container_cluster.zonal, node pool l4");
+    CHECK(r.address == "google_container_cluster.zonal");
+    CHECK(r.count == 2);
+    CHECK(has_note(r, "2 zone(s) from the cluster's node_locations"));
+    CHECK(r.assumptions.empty());
+  }
+  SECTION("a cluster whose default pool is removed holds no nodes") {
+    CHECK(skip_reason(plan, "google_container_cluster.ml").find("default node pool removed") != std::string::npos);
+  }
+  SECTION("a zonal pool is one zone") {
+    json resource = {{"address", "google_container_node_pool.z"}, {"mode", "managed"}, {"type", "google_container_node_pool"}, {"name", "z"},
+                     {"values", {{"location", "us-east1-b"}, {"node_count", 4}, {"node_config", {{{"machine_type", "g2-standard-8"}}}}}}};
+    json p = {{"format_version", "1.2"}};
+    p["planned_values"]["root_module"]["resources"] = json::array({resource});
+    const auto one = read_json(p);
+    CHECK(one.resources.at(0).count == 4);
+    CHECK(has_note(one.resources.at(0), "one zone, us-east1-b"));
+  }
+}
+
+TEST_CASE("terraform: inputs that are not `terraform show -json` output say what to run", "[terraform]") {
+  using aiadvise::check::recognise_wrong_plan_input;
+  SECTION("a binary plan file") {
+    const auto why = recognise_wrong_plan_input(fixture_text("plan.out"), "plan.out");
+    REQUIRE(why);
+    CHECK(why->find("binary plan file") != std::string::npos);
+    CHECK(why->find("terraform show -json plan.out > plan.json") != std::string::npos);
+  }
+  SECTION("the streamed output of terraform plan -json") {
+    const auto why = recognise_wrong_plan_input(fixture_text("plan-stream.jsonl"), "plan-stream.jsonl");
+    REQUIRE(why);
+    CHECK(why->find("terraform plan -json") != std::string::npos);
+    CHECK(why->find("terraform show -json plan.out > plan.json") != std::string::npos);
+  }
+  SECTION("a state file and the text of terraform plan") {
+    CHECK(recognise_wrong_plan_input(R"({"version": 4, "terraform_version": "1.7.5", "serial": 3, "lineage": "x", "resources": []})", "s")
+              ->find("state file") != std::string::npos);
+    CHECK(recognise_wrong_plan_input("Terraform will perform the following actions:\n  # aws_instance.x", "t")->find("text output") !=
+          std::string::npos);
+  }
+  SECTION("a real plan is not mistaken for one of them") {
+    for (const char* name : {"aws.json", "gcp.json", "azure.json", "aws-0.12.json", "aws-for-each.json", "gcp-regional.json"}) {
+      INFO(name);
+      CHECK_FALSE(recognise_wrong_plan_input(fixture_text(name), name));
+    }
   }
 }

@@ -14,7 +14,7 @@ TEST_CASE("completion: bash completes subcommands, flags, their values and catal
   const auto r = run_captured({"completion", "bash"});
   REQUIRE(r.code == 0);
   for (const char* expected : {"complete -F _aiadvise aiadvise", "recommend", "--tpot-ms", "llama-3.1-8b", "p4d.24xlarge",
-                               "\"recommend|--format\") COMPREPLY=($(compgen -W \"table json markdown html\"",
+                               "\"recommend|--format\") COMPREPLY=($(compgen -W \"table wide json markdown html\"",
                                "\"catalog list\") echo \"families models hardware gpus accelerators cpus instances services rules\"",
                                "fp32 tf32 fp16 bf16 fp8 int8 int4", "sagemaker-serverless"}) {
     INFO(expected);
@@ -34,7 +34,7 @@ TEST_CASE("completion: zsh goes through bashcompinit; fish lists flags with thei
   CHECK(zsh.out.find("bashcompinit") != std::string::npos);
   const auto fish = run_captured({"completion", "fish"});
   REQUIRE(fish.code == 0);
-  CHECK(fish.out.find("complete -c aiadvise -n '__fish_use_subcommand' -a 'catalog recommend estimate check rules completion config'") !=
+  CHECK(fish.out.find("complete -c aiadvise -n '__fish_use_subcommand' -a 'catalog recommend estimate check rules completion config help'") !=
         std::string::npos);
   CHECK(fish.out.find("-l model -x -a '") != std::string::npos);
   const auto bad = run_captured({"completion", "powershell"});

@@ -380,7 +380,7 @@ TEST_CASE("config: config show prints every setting, its value and its source", 
   TempDir dir;
   TempDir::write(dir.user_config(), R"({"region": "us-east-1"})");
   dir.env().set("AIADVISE_FAIL_ON", "warn");
-  const auto r = run_captured({"config", "show", "--max-cost-ratio", "2"});
+  const auto r = run_captured({"config", "show", "--max-cost-ratio", "2", "-o", "table"});
   INFO(r.out << r.err);
   REQUIRE(r.code == 0);
   CHECK(r.err.empty());

@@ -157,9 +157,14 @@ TEST_CASE("workload: an unknown model is rejected with a did-you-mean", "[worklo
   CHECK(reports(d, "/model", "unknown model 'llama-2-7'"));
   CHECK(reports(d, "/model", "did you mean 'llama-2-7b'?"));
   // Also through InputError's own message, as the CLI prints it.
-  const auto doc = parse(R"({"model": "resnet50"})");
+  const auto doc = parse(R"({"model": "resnt-50"})");
   CHECK_THROWS_WITH(aiadvise::workload::normalise(&doc, {}, default_catalog()),
-                    Catch::Contains("unknown model 'resnet50'") && Catch::Contains("did you mean 'resnet-50'?"));
+                    Catch::Contains("unknown model 'resnt-50'") && Catch::Contains("did you mean 'resnet-50'?"));
+  // A spelling without the hyphen, or in another case, is the catalog's model, and the workload says so.
+  const auto compact = parse(R"({"model": "ResNet50"})");
+  const auto w = aiadvise::workload::normalise(&compact, {}, default_catalog());
+  CHECK(w.model == "resnet-50");
+  CHECK(std::find(w.assumed.begin(), w.assumed.end(), "model: resnet-50 (the catalog's entry for 'ResNet50')") != w.assumed.end());
   CHECK(reports(rejected({{"family", "cnns"}}), "/family", "did you mean 'cnn'?"));
   CHECK(reports(rejected({{"model", "resnet-50"}, {"family", "llm-decoder"}}), "/family",
                 "model 'resnet-50' is of family 'cnn', not 'llm-decoder'"));
