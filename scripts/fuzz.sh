@@ -4,8 +4,7 @@
 # number of cores), starting from a scratch copy of its committed seeds
 # tests/fuzz/corpus/<target>/ (never written to). The targets are dealt round-robin to JOBS lanes
 # that run side by side; a lane with fewer targets than the longest gives each of them more time,
-# so no core idles (five targets on two cores: catalog, workload and jsonl get SECONDS, end_to_end
-# and terraform 1.5 x SECONDS). The copy is build/fuzz/corpus/<target>/, which keeps what earlier
+# so no core idles (six targets on two cores: three per lane, each SECONDS). The copy is build/fuzz/corpus/<target>/, which keeps what earlier
 # runs found so long runs build on each other; with --fresh it is
 # build/fuzz/fresh-corpus/<target>/, emptied first, so a run starts from the seeds alone
 # (scripts/test.sh does this).
@@ -28,7 +27,7 @@ cd "$(dirname "$0")/.."
 
 # NOTE: with two lanes the second lane (end_to_end, terraform) gets the longer runs: those two are the
 # slowest per input and reach the most code.
-all_targets=(catalog end_to_end workload terraform jsonl)
+all_targets=(catalog end_to_end workload terraform jsonl skypilot)
 fresh=0
 jobs=$(nproc 2>/dev/null || echo 2)
 while (($#)); do
@@ -81,6 +80,16 @@ run_target() {
   # A dictionary of the target's tokens: tests/fuzz/<target>.dict, else the JSON one.
   local dict=tests/fuzz/json.dict
   [[ -f tests/fuzz/$t.dict ]] && dict=tests/fuzz/$t.dict
+  # The SkyPilot importer also starts from the real rows in ../shared/corpora/skypilot-sample (not
+  # copied into the project): each with the leading byte that selects its cloud (0 aws, 1 gcp).
+  if [[ $t == skypilot && -d ../shared/corpora/skypilot-sample ]]; then
+    for f in ../shared/corpora/skypilot-sample/*.csv; do
+      local byte='\x00'
+      [[ $(basename "$f") == gcp-* ]] && byte='\x01'
+      [[ -e "$corpus/shared-$(basename "$f")" ]] || { printf "$byte"; cat "$f"; } >"$corpus/shared-$(basename "$f")"
+      seeds=$((seeds + 1))
+    done
+  fi
   local rc=0
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
     "$root/tests/fuzz/fuzz_$t" -dict="$dict" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \

@@ -186,7 +186,9 @@ void write(Writer& w, const Instance& e) {
   w.text("cpu", e.cpu);
   w.text("accelerator", e.accelerator);
   w.integer("accelerator_count", e.accelerator_count);
+  w.real("accelerator_share", e.accelerator_share);
   w.real("network_gbps", e.network_gbps);
+  if (e.burstable) w.flag("burstable", true);
   w.text("region", e.region);
   w.real("price_usd_per_hour", e.price_usd_per_hour);
   w.real("price_vm_usd_per_hour", e.price_vm_usd_per_hour);
@@ -194,6 +196,22 @@ void write(Writer& w, const Instance& e) {
   w.real("spot_price_usd_per_hour", e.spot_price_usd_per_hour);
   w.provenance("provenance", e.provenance);
   w.provenance("price_provenance", e.price_provenance);
+  if (e.offers.empty()) return;
+  // NOTE: offers are most of the catalog (thousands): a constant table per instance, copied in one
+  // go, costs far less at start-up than a statement per field.
+  std::string table;
+  for (const auto& o : e.offers) {
+    table += fmt::format("{{{}, {}, {}, {}, {}}}, ", literal(o.region), number(o.price_usd_per_hour.value_or(0)),
+                         number(o.spot_price_usd_per_hour.value_or(0)), o.zones.value_or(0),
+                         (o.price_usd_per_hour ? 1 : 0) | (o.spot_price_usd_per_hour ? 2 : 0) | (o.zones ? 4 : 0));
+  }
+  w.line(fmt::format("static constexpr BakedOffer k_offers[] = {{{}}};", table));
+  w.line("add_offers(e, k_offers);");
+  for (std::size_t k = 0; k < e.offers.size(); ++k) {
+    const auto& p = e.offers[k].provenance;
+    if (!p.source.empty()) w.line(fmt::format("e.offers[{}].provenance.source = {};", k, literal(p.source)));
+    if (!p.as_of.empty()) w.line(fmt::format("e.offers[{}].provenance.as_of = {};", k, literal(p.as_of)));
+  }
 }
 
 void write(Writer& w, const Service& e) {
@@ -299,8 +317,13 @@ std::string bake_catalog_source(const Catalog& catalog) {
   std::string out =
       "// Generated at build time by aiadvise_bake (src/tools/bake_catalog.cpp) from data/catalog,\n"
       "// after validating it: do not edit.\n"
-      "#include <cstdint>\n#include <string>\n#include <utility>\n\n#include \"aiadvise/catalog/baked.hpp\"\n\n"
-      "namespace aiadvise::catalog {\n\nnamespace {\n\n";
+      "#include <cstddef>\n#include <cstdint>\n#include <string>\n#include <utility>\n\n#include \"aiadvise/catalog/baked.hpp\"\n\n"
+      "namespace aiadvise::catalog {\n\nnamespace {\n\n"
+      "struct BakedOffer {\n  const char* region;\n  double price, spot;\n  int zones;\n  unsigned flags;  // 1 price, 2 spot, 4 zones\n};\n\n"
+      "template <std::size_t N>\nvoid add_offers(Instance& e, const BakedOffer (&offers)[N]) {\n  e.offers.reserve(N);\n"
+      "  for (const auto& o : offers) {\n    Offer& x = e.offers.emplace_back();\n    x.region = o.region;\n"
+      "    if (o.flags & 1u) x.price_usd_per_hour = o.price;\n    if (o.flags & 2u) x.spot_price_usd_per_hour = o.spot;\n"
+      "    if (o.flags & 4u) x.zones = o.zones;\n  }\n}\n\n";
   std::vector<std::string> calls;
   auto add = [&calls](std::vector<std::string> names) { calls.insert(calls.end(), names.begin(), names.end()); };
   add(write_section(out, "families", "Family", catalog.families));

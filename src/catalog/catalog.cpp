@@ -1,6 +1,8 @@
 #include "aiadvise/catalog/catalog.hpp"
 
 #include <algorithm>
+#include <mutex>
+#include <set>
 
 namespace aiadvise::catalog {
 
@@ -38,7 +40,23 @@ std::vector<std::string> ids_of(const std::vector<T>& items) {
 }
 }  // namespace
 
+std::string_view intern_region(std::string_view name) {
+  static std::mutex mutex;
+  static std::set<std::string, std::less<>> names;
+  const std::lock_guard lock(mutex);
+  auto it = names.find(name);
+  if (it == names.end()) it = names.emplace(name).first;
+  return *it;
+}
+
+const Offer* Instance::offer_in(std::string_view region_name) const {
+  auto it = std::lower_bound(offers.begin(), offers.end(), region_name, [](const Offer& o, std::string_view r) { return o.region < r; });
+  return it != offers.end() && it->region == region_name ? &*it : nullptr;
+}
+
 void Catalog::index() {
+  m_regions.reset();
+  m_region_names.reset();
   build(families, m_family);
   build(models, m_model);
   build(hardware, m_hardware);
@@ -69,6 +87,53 @@ const Service* Catalog::service(std::string_view id) const { return find_in(serv
 const Instance* Catalog::instance(std::string_view id_or_name) const {
   if (const Instance* i = find_in(instances, m_instance, id_or_name)) return i;
   return find_in(instances, m_instance_name, id_or_name);
+}
+
+void Catalog::build_regions() const {
+  std::vector<std::pair<std::string_view, Cloud>> all;
+  for (const auto& i : instances) {
+    // Offers are sorted by region: consecutive duplicates across instances of one family are common.
+    std::string_view last;
+    for (const auto& o : i.offers) {
+      if (o.region != last) all.emplace_back(o.region, i.cloud);
+      last = o.region;
+    }
+    all.emplace_back(i.region, i.cloud);
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  auto pairs = std::make_shared<std::vector<std::pair<std::string, Cloud>>>();
+  auto names = std::make_shared<std::vector<std::string>>();
+  pairs->reserve(all.size());
+  for (const auto& [region, cloud] : all) {
+    if (region.empty()) continue;
+    pairs->emplace_back(std::string(region), cloud);
+    if (names->empty() || names->back() != region) names->emplace_back(region);
+  }
+  m_regions = std::move(pairs);
+  m_region_names = std::move(names);
+}
+
+const std::vector<std::string>& Catalog::regions() const {
+  if (!m_region_names) build_regions();
+  return *m_region_names;
+}
+
+std::vector<std::string> Catalog::regions(Cloud cloud) const {
+  if (!m_regions) build_regions();
+  std::vector<std::string> out;
+  for (const auto& [region, c] : *m_regions) {
+    if (c == cloud) out.push_back(region);
+  }
+  return out;
+}
+
+std::optional<Cloud> Catalog::cloud_of_region(std::string_view region) const {
+  if (!m_regions) build_regions();
+  auto it = std::lower_bound(m_regions->begin(), m_regions->end(), region,
+                             [](const auto& entry, std::string_view r) { return entry.first < r; });
+  if (it == m_regions->end() || it->first != region) return std::nullopt;
+  return it->second;
 }
 
 std::vector<std::string> Catalog::ids(std::string_view section) const {

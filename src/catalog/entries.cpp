@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "aiadvise/rules/rules.hpp"
 #include "aiadvise/util/text.hpp"
@@ -185,6 +187,84 @@ Hardware EntryReaders::hardware(const Json& v, const Location& at, const FieldLo
   return h;
 }
 
+namespace {
+
+// Prices below a millionth of a dollar an hour are no prices (a subnormal number in a hand-edited
+// or generated file), and none is above $100,000 an hour; both would break the arithmetic on them.
+constexpr double k_min_price_usd_per_hour = 1e-6;
+constexpr double k_max_price_usd_per_hour = 1e5;
+
+std::optional<double> price_field(ObjectReader& r, const char* key) {
+  auto v = r.number(key, NumberRule::positive);
+  if (v && (*v < k_min_price_usd_per_hour || *v > k_max_price_usd_per_hour)) {
+    r.error(key, fmt::format("expected a price between {:g} and {:g} USD per hour, got {:g}", k_min_price_usd_per_hour,
+                             k_max_price_usd_per_hour, *v));
+    return std::nullopt;
+  }
+  return v;
+}
+
+}  // namespace
+
+Offer EntryReaders::offer(const Json& v, const Location& at) {
+  ObjectReader r(v, at, m_diagnostics);
+  Offer o;
+  o.region = intern_region(r.id("region", true).value_or(""));
+  o.price_usd_per_hour = price_field(r, "price_usd_per_hour");
+  o.spot_price_usd_per_hour = price_field(r, "spot_price_usd_per_hour");
+  if (auto n = r.integer("zones", 1)) {
+    if (*n > 1000) r.error("zones", fmt::format("expected at most 1000 zones, got {}", *n));
+    else o.zones = static_cast<int>(*n);
+  }
+  o.provenance.source = r.string("source").value_or("");
+  o.provenance.as_of = r.date("as_of").value_or("");
+  r.allow("notes");
+  r.finish();
+  return o;
+}
+
+Offer EntryReaders::compact_offer(const Json& v, const std::function<Location()>& where) {
+  // [region, price_usd_per_hour, spot_price_usd_per_hour, zones]: the form large generated catalogs
+  // use (an import of every region); null or absent for what is not known.
+  Offer o;
+  auto item = [&](std::size_t k) {
+    const Location at = where();
+    return Location{at.document, util::pointer_append(at.pointer, k)};
+  };
+  auto problem = [&](std::size_t k, std::string message) { m_diagnostics.push_back(util::diagnostic_at(item(k), std::move(message))); };
+  if (v.empty() || v.size() > 4) {
+    m_diagnostics.push_back(util::diagnostic_at(
+        where(), fmt::format("expected [region, price, spot price, zones] (1 to 4 items), got {} items", v.size())));
+    return o;
+  }
+  if (!v[0].is_string() || !util::is_kebab_id(v[0].get_ref<const std::string&>())) {
+    problem(0, fmt::format("expected a region name, got {}", util::describe_value(v[0])));
+  } else {
+    o.region = intern_region(v[0].get_ref<const std::string&>());
+  }
+  for (std::size_t k = 1; k < 3 && k < v.size(); ++k) {
+    if (v[k].is_null()) continue;
+    double price = 0;
+    if (auto bad = util::check_number(v[k], NumberRule::positive, price)) {
+      problem(k, *bad);
+    } else if (price < k_min_price_usd_per_hour || price > k_max_price_usd_per_hour) {
+      problem(k, fmt::format("expected a price between {:g} and {:g} USD per hour, got {:g}", k_min_price_usd_per_hour,
+                             k_max_price_usd_per_hour, price));
+    } else {
+      (k == 1 ? o.price_usd_per_hour : o.spot_price_usd_per_hour) = price;
+    }
+  }
+  if (v.size() == 4 && !v[3].is_null()) {
+    double zones = 0;
+    if (util::check_number(v[3], NumberRule::positive, zones) || zones != std::floor(zones) || zones > 1000) {
+      problem(3, fmt::format("expected a zone count from 1 to 1000, got {}", util::describe_value(v[3])));
+    } else {
+      o.zones = static_cast<int>(zones);
+    }
+  }
+  return o;
+}
+
 Instance EntryReaders::instance(const Json& v, const Location& at, const FieldLocations& fields) {
   auto r = reader(v, at, fields);
   Instance i;
@@ -199,28 +279,95 @@ Instance EntryReaders::instance(const Json& v, const Location& at, const FieldLo
   const bool count_given = r.has("accelerator_count");
   const auto count = r.integer("accelerator_count", 0, k_max_accelerators);
   i.accelerator_count = static_cast<int>(count.value_or(0));
+  if (auto share = r.number("accelerator_share", NumberRule::positive)) {
+    if (*share >= 1 || *share < 0.01) {
+      r.error("accelerator_share", fmt::format("expected a fraction of one accelerator between 0.01 and 1 (exclusive), got {:g}", *share));
+    } else if (i.accelerator_count != 1) {
+      r.error("accelerator_share", fmt::format("a share of one accelerator needs accelerator_count 1, got {}", i.accelerator_count));
+    } else {
+      i.accelerator_share = share;
+    }
+  }
   i.network_gbps = r.number("network_gbps", k_gb_per_s);
-  i.region = r.string("region", true).value_or("");
-  i.price_usd_per_hour = r.number("price_usd_per_hour", k_price);
+  i.burstable = r.boolean("burstable").value_or(false);
+  i.region = r.id("region", true).value_or("");
+  // The home region's prices may be given on the entry itself (the form before offers, and the
+  // short way to override one price): they set the offer in `region`.
+  const auto price = price_field(r, "price_usd_per_hour");
+  const auto spot = price_field(r, "spot_price_usd_per_hour");
   if (const Json* parts = r.object("price_parts")) {
     ObjectReader p(*parts, r.location_of("price_parts"), m_diagnostics);
     i.price_vm_usd_per_hour = p.number("vm_usd_per_hour", k_price);
     i.price_accelerators_usd_per_hour = p.number("accelerators_usd_per_hour", k_price);
     p.finish();
-    if (i.price_vm_usd_per_hour && i.price_accelerators_usd_per_hour && i.price_usd_per_hour) {
-      const double sum = *i.price_vm_usd_per_hour + *i.price_accelerators_usd_per_hour;
-      if (std::fabs(sum - *i.price_usd_per_hour) > 1e-6 * std::max(1.0, sum)) {
-        r.error("price_usd_per_hour", fmt::format("price_usd_per_hour {} is not the sum of price_parts ({} + {} = {})",
-                                                  *i.price_usd_per_hour, *i.price_vm_usd_per_hour,
-                                                  *i.price_accelerators_usd_per_hour, sum));
-      }
-    }
   }
-  i.spot_price_usd_per_hour = r.number("spot_price_usd_per_hour", k_price);
   i.provenance = provenance(r);
   i.price_provenance.source = r.string("price_source", false).value_or(i.provenance.source);
   i.price_provenance.as_of = r.date("price_as_of", false).value_or(i.provenance.as_of);
+  if (const Json* offers = r.array("offers")) {
+    const Location base = r.location_of("offers");
+    i.offers.reserve(offers->size() + 1);
+    // Where an offer came from: recorded by the merger when a later file set it; else its place in
+    // the entry's own file. Only looked up when there is a diagnostic to locate, or an object
+    // offer to read (a catalog of every region holds tens of thousands of compact ones).
+    const bool merged = fields.lower_bound("offers/") != fields.end() && fields.lower_bound("offers/")->first.rfind("offers/", 0) == 0;
+    auto locate = [&](std::size_t k) {
+      if (merged) {
+        auto located = fields.find("offers/" + std::to_string(k));
+        if (located != fields.end()) return located->second;
+      }
+      return Location{base.document, util::pointer_append(base.pointer, k)};
+    };
+    for (std::size_t k = 0; k < offers->size(); ++k) {
+      const Json& x = (*offers)[k];
+      if (x.is_array()) {
+        i.offers.push_back(compact_offer(x, [&] { return locate(k); }));
+        continue;
+      }
+      const Location item = locate(k);
+      if (x.is_object()) {
+        i.offers.push_back(offer(x, item));
+      } else {
+        m_diagnostics.push_back(util::diagnostic_at(
+            item, fmt::format("expected an offer: an object, or [region, price, spot price, zones]; got {}", util::describe_value(x))));
+      }
+    }
+    const auto by_region = [](const Offer& a, const Offer& b) { return a.region < b.region; };
+    if (!std::is_sorted(i.offers.begin(), i.offers.end(), by_region)) std::stable_sort(i.offers.begin(), i.offers.end(), by_region);
+    for (std::size_t k = 1; k < i.offers.size(); ++k) {
+      if (i.offers[k].region == i.offers[k - 1].region && !i.offers[k].region.empty()) {
+        r.error("offers", fmt::format("two offers for region '{}': an instance has one offer per region", i.offers[k].region));
+        break;
+      }
+    }
+  }
+  if ((price || spot) && !i.region.empty()) {
+    Offer* home = nullptr;
+    auto it = std::lower_bound(i.offers.begin(), i.offers.end(), i.region, [](const Offer& o, const std::string& x) { return o.region < x; });
+    if (it != i.offers.end() && it->region == i.region) {
+      home = &*it;
+    } else {
+      Offer o;
+      o.region = intern_region(i.region);
+      home = &*i.offers.insert(it, std::move(o));
+    }
+    if (price) home->price_usd_per_hour = price;
+    if (spot) home->spot_price_usd_per_hour = spot;
+  }
+  if (const Offer* home = i.offer_in(i.region)) {
+    i.price_usd_per_hour = home->price_usd_per_hour;
+    i.spot_price_usd_per_hour = home->spot_price_usd_per_hour;
+  }
+  if (i.price_vm_usd_per_hour && i.price_accelerators_usd_per_hour && i.price_usd_per_hour) {
+    const double sum = *i.price_vm_usd_per_hour + *i.price_accelerators_usd_per_hour;
+    if (std::fabs(sum - *i.price_usd_per_hour) > 1e-6 * std::max(1.0, sum)) {
+      r.error(price ? "price_usd_per_hour" : "price_parts",
+              fmt::format("price_usd_per_hour {} is not the sum of price_parts ({} + {} = {})", *i.price_usd_per_hour,
+                          *i.price_vm_usd_per_hour, *i.price_accelerators_usd_per_hour, sum));
+    }
+  }
   r.allow("notes");
+  r.allow("price_notes");
   r.finish();
   if (i.accelerator && i.accelerator_count == 0 && (count || !count_given)) {  // an out-of-range count is reported already
     r.error("accelerator_count", fmt::format("instance names accelerator '{}' but accelerator_count is 0 or missing",

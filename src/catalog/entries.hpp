@@ -2,6 +2,7 @@
 // Typed reading of merged catalog entries. Each reader checks every field it knows and reports
 // unknown ones, so a typo in a user catalog is an error rather than a silently ignored value.
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ class EntryReaders {
   Model model(const util::Json& v, const util::Location& at, const FieldLocations& fields);
   Hardware hardware(const util::Json& v, const util::Location& at, const FieldLocations& fields);
   Instance instance(const util::Json& v, const util::Location& at, const FieldLocations& fields);
+  /// One element of an instance's `offers`: an object, or the compact [region, price, spot, zones].
+  Offer offer(const util::Json& v, const util::Location& at);
+  Offer compact_offer(const util::Json& v, const std::function<util::Location()>& where);
   Service service(const util::Json& v, const util::Location& at, const FieldLocations& fields);
   util::Json rule(const util::Json& v, const util::Location& at, const FieldLocations& fields);
 

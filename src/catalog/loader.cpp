@@ -7,6 +7,10 @@
 #include <cstdlib>
 #include <deque>
 #include <filesystem>
+#include <functional>
+#include <future>
+#include <iterator>
+#include <system_error>
 
 #include "aiadvise/catalog/embedded.hpp"
 #include "aiadvise/util/file_io.hpp"
@@ -92,10 +96,20 @@ class Merger {
   // Fields replace whole (objects too), so each field has exactly one origin to report. Where the
   // entry was first defined, a field's location is found from the entry's (EntryReaders), so only
   // fields set by a later file are recorded in `fields`.
-  void merge_fields(MergedEntry& target, const JsonDocument& doc, Json& entry, const std::string& pointer) const {
+  void merge_fields(MergedEntry& target, const JsonDocument& doc, Json& entry, const std::string& pointer,
+                    bool offers_by_region = false) const {
     const bool first = target.entry.document == &doc && target.entry.pointer == pointer;
     if (m_keep_origins) {
-      for (const auto& item : entry.items()) target.origin.fields[item.key()] = doc.name();
+      for (const auto& item : entry.items()) {
+        std::string& origin = target.origin.fields[item.key()];
+        // Offers merge by region, so several files can share the field: name them all.
+        if (offers_by_region && item.key() == "offers" && !origin.empty() && origin != doc.name() &&
+            origin.find(", " + doc.name()) == std::string::npos) {
+          origin += ", " + doc.name();
+        } else if (!(offers_by_region && item.key() == "offers" && !origin.empty())) {
+          origin = doc.name();
+        }
+      }
     }
     if (first && target.value.empty()) {
       target.value = std::move(entry);
@@ -105,12 +119,61 @@ class Merger {
       return;
     }
     for (auto&& [key, field] : entry.items()) {
+      if (key == "offers" && offers_by_region && field.is_array()) {
+        merge_offers(target, doc, field, util::pointer_append(pointer, key), first);
+        continue;
+      }
       if (field.is_null()) {
         target.value.erase(key);
       } else {
         target.value[key] = std::move(field);
       }
       if (!first) target.fields[key] = Location{&doc, util::pointer_append(pointer, key)};
+    }
+  }
+
+  // An instance's offers merge by region, so that two files pricing different regions of one
+  // instance add up rather than replace each other; an offer for a region already there replaces
+  // the fields it names (null erases one). Where each merged offer came from is kept under
+  // "offers/<index>" for the diagnostics of the typed reader.
+  void merge_offers(MergedEntry& target, const JsonDocument& doc, Json& incoming, const std::string& pointer, bool first) const {
+    Json& merged = target.value["offers"];
+    if (!merged.is_array()) merged = Json::array();
+    for (std::size_t k = 0; k < incoming.size(); ++k) {
+      Json& offer = incoming[k];
+      const Location from{&doc, util::pointer_append(pointer, k)};
+      std::size_t at = merged.size();
+      // An offer is an object with "region", or the compact [region, ...].
+      auto region_of = [](const Json& x) -> const Json* {
+        if (x.is_object()) {
+          auto it = x.find("region");
+          return it != x.end() && it->is_string() ? &*it : nullptr;
+        }
+        return x.is_array() && !x.empty() && x[0].is_string() ? &x[0] : nullptr;
+      };
+      if (const Json* region = region_of(offer)) {
+        for (std::size_t m = 0; m < merged.size(); ++m) {
+          const Json* other = region_of(merged[m]);
+          if (other && *other == *region) {
+            at = m;
+            break;
+          }
+        }
+      }
+      if (at == merged.size()) {
+        if (offer.is_object()) {
+          for (auto it = offer.begin(); it != offer.end();) it = it->is_null() ? offer.erase(it) : std::next(it);
+        }
+        merged.push_back(std::move(offer));
+      } else if (!offer.is_object() || !merged[at].is_object()) {
+        merged[at] = std::move(offer);  // the compact form replaces the whole offer
+      } else {
+        for (auto&& [key, field] : offer.items()) {
+          if (field.is_null()) merged[at].erase(key);
+          else merged[at][key] = std::move(field);
+        }
+      }
+      if (!first) target.fields["offers/" + std::to_string(at)] = from;
     }
   }
 
@@ -160,7 +223,7 @@ class Merger {
       it->second.entry = Location{&doc, pointer};
       it->second.origin.file = doc.name();
     }
-    merge_fields(it->second, doc, entry, pointer);
+    merge_fields(it->second, doc, entry, pointer, section == "instances");
   }
 
   std::vector<Diagnostic>& m_diagnostics;
@@ -169,6 +232,44 @@ class Merger {
   MergedEntry m_meta;
   bool m_has_meta = false;
 };
+
+// The documents parsed, in the order of `sources`, their diagnostics in that order too. Several
+// large documents (a user catalog of every region is megabytes of JSON) are parsed at once, one
+// thread each: parsing is most of loading them, and documents are independent until merged.
+std::vector<JsonDocument> parse_all(const std::vector<SourceText>& sources, const util::JsonLimits& limits,
+                                    std::vector<Diagnostic>& diagnostics) {
+  constexpr std::size_t k_parallel_bytes = 1 << 20;  // below this in all, a thread costs more than it saves
+  std::size_t total = 0;
+  for (const auto& s : sources) total += s.text.size();
+  util::JsonLimits embedded_limits;
+  embedded_limits.draw_from_budget = false;  // validated at build time; not the user's input
+  auto parse = [&](std::size_t k, std::vector<Diagnostic>& out) {
+    const auto& source = sources[k];
+    return JsonDocument::parse(source.name, source.text, source.embedded ? embedded_limits : limits, out);
+  };
+  std::vector<JsonDocument> docs;
+  docs.reserve(sources.size());
+  // NOTE: documents that draw from the run's input budget (util::InputBudget, one for all inputs)
+  // are parsed one after the other: the budget is not shared between threads.
+  const bool budgeted = limits.draw_from_budget && util::InputBudget::current() != nullptr;
+  if (sources.size() < 2 || total < k_parallel_bytes || budgeted) {
+    for (std::size_t k = 0; k < sources.size(); ++k) docs.push_back(parse(k, diagnostics));
+    return docs;
+  }
+  std::vector<std::vector<Diagnostic>> found(sources.size());
+  std::vector<std::future<JsonDocument>> pending;
+  for (std::size_t k = 1; k < sources.size(); ++k) {
+    try {
+      pending.push_back(std::async(std::launch::async, parse, k, std::ref(found[k])));
+    } catch (const std::system_error&) {
+      pending.push_back(std::async(std::launch::deferred, parse, k, std::ref(found[k])));  // no thread to be had
+    }
+  }
+  docs.push_back(parse(0, found[0]));
+  for (auto& f : pending) docs.push_back(f.get());  // rethrows what a parse threw
+  for (auto& d : found) diagnostics.insert(diagnostics.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
+  return docs;
+}
 
 template <typename T>
 void sort_by_id(std::vector<T>& items) {
@@ -223,10 +324,7 @@ std::vector<SourceText> read_catalog_path(const std::string& path, const util::J
 Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::JsonLimits& limits, bool keep_json) {
   std::vector<Diagnostic> diagnostics;
   std::deque<JsonDocument> documents;
-  for (const auto& source : sources) {
-    util::JsonLimits embedded_limits;
-    embedded_limits.draw_from_budget = false;  // validated at build time; not the user's input
-    JsonDocument doc = JsonDocument::parse(source.name, source.text, source.embedded ? embedded_limits : limits, diagnostics);
+  for (auto& doc : parse_all(sources, limits, diagnostics)) {
     if (doc.ok()) documents.push_back(std::move(doc));
   }
 

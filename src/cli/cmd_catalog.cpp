@@ -4,11 +4,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <memory>
 
 #include "aiadvise/catalog/loader.hpp"
+#include "aiadvise/catalog/offers.hpp"
 #include "aiadvise/catalog/skypilot.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/util/atomic_file.hpp"
@@ -36,6 +38,7 @@ struct ListOptions {
   double max_price = 0;
   std::string vcpus;
   std::string compute;
+  std::string region;
 };
 
 struct ShowOptions {
@@ -57,6 +60,7 @@ struct ImportOptions {
   std::string as_of;
   std::string output;
   std::string format = "table";
+  bool strict = false;
 };
 
 const std::vector<std::string> k_list_kinds{"families", "models", "hardware", "gpus", "accelerators", "cpus",
@@ -111,10 +115,20 @@ bool matches_accelerator(const Catalog& c, const catalog::Instance& i, const std
   return i.accelerator->find(wanted) != std::string::npos;
 }
 
+// One row per instance and region it is offered in (an instance without offers: one row for its
+// home region, unpriced).
 Json list_instances(const Catalog& c, const ListOptions& o, util::Table& table) {
   Json out = Json::array();
   std::pair<double, double> vcpus{0, 1e300};
   if (!o.vcpus.empty()) vcpus = parse_range(o.vcpus);
+  if (!o.region.empty()) {
+    if (auto problem = catalog::check_regions(c, o.region)) {
+      throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{"", 0, 0, "--region", *problem}});
+    }
+  }
+  const std::string regions_text = catalog::canonical_regions(o.region);
+  const catalog::RegionChoice regions(regions_text);
+  auto price = [](const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); };
   for (const auto& i : c.instances) {
     if (!o.clouds.empty() &&
         std::find(o.clouds.begin(), o.clouds.end(), std::string(to_string(i.cloud))) == o.clouds.end()) {
@@ -125,18 +139,48 @@ Json list_instances(const Catalog& c, const ListOptions& o, util::Table& table) 
     if (o.min_accelerator_memory_gib > 0 && (!h || !h->memory_gib || *h->memory_gib < o.min_accelerator_memory_gib)) {
       continue;
     }
-    if (o.max_price > 0 && (!i.price_usd_per_hour || *i.price_usd_per_hour > o.max_price)) continue;
     if (i.vcpus < vcpus.first || i.vcpus > vcpus.second) continue;
     if (!o.compute.empty()) {
       const std::string kind = h ? std::string(to_string(h->kind)) : "cpu";
       if (kind != o.compute) continue;
     }
-    out.push_back(c.raw.at("instances").at(i.id));
-    table.add_row({i.id, std::string(to_string(i.cloud)), i.name, fmt::format("{:g}", i.vcpus),
-                   fmt::format("{:g}", i.memory_gib),
-                   i.accelerator ? fmt::format("{}x {}", i.accelerator_count, *i.accelerator) : "-",
-                   h && h->memory_gib ? fmt::format("{:.0f}", *h->memory_gib * i.accelerator_count) : "-",
-                   num(i.price_usd_per_hour), i.region});
+    catalog::Offer unpriced;
+    unpriced.region = i.region;
+    std::vector<const catalog::Offer*> rows;
+    if (i.offers.empty()) rows.push_back(&unpriced);
+    for (const auto& offer : i.offers) rows.push_back(&offer);
+    if (regions.any()) {
+      // The cheapest offer of each instance.
+      const auto choice = catalog::choose_offer(i, regions, false);
+      rows.assign(1, choice.offer ? choice.offer : &unpriced);
+    }
+    for (const catalog::Offer* offer : rows) {
+      if (!regions.allows(offer->region)) continue;
+      if (o.max_price > 0 && (!offer->price_usd_per_hour || *offer->price_usd_per_hour > o.max_price)) continue;
+      Json row = Json::object();
+      row["id"] = i.id;
+      row["cloud"] = std::string(to_string(i.cloud));
+      row["instance"] = i.name;
+      row["region"] = offer->region;
+      row["price_usd_per_hour"] = price(offer->price_usd_per_hour);
+      row["spot_price_usd_per_hour"] = price(offer->spot_price_usd_per_hour);
+      row["vcpus"] = i.vcpus;
+      row["memory_gib"] = i.memory_gib;
+      row["accelerator"] = i.accelerator ? Json(*i.accelerator) : Json(nullptr);
+      row["accelerator_count"] = i.accelerator_share ? Json(*i.accelerator_share) : Json(i.accelerator_count);
+      row["home_region"] = offer->region == i.region;
+      if (offer->zones) row["zones"] = *offer->zones;
+      const catalog::Provenance& p = offer->provenance.source.empty() ? i.price_provenance : offer->provenance;
+      row["price_source"] = p.source;
+      row["price_as_of"] = p.as_of;
+      out.push_back(std::move(row));
+      const std::string count = i.accelerator_share ? fmt::format("{:.3g}", *i.accelerator_share) : std::to_string(i.accelerator_count);
+      const double accel_memory = h && h->memory_gib ? *h->memory_gib * i.accelerator_share.value_or(i.accelerator_count) : 0;
+      table.add_row({i.id, std::string(to_string(i.cloud)), i.name, std::string(offer->region), fmt::format("{:g}", i.vcpus),
+                     fmt::format("{:g}", i.memory_gib), i.accelerator ? fmt::format("{}x {}", count, *i.accelerator) : "-",
+                     h && h->memory_gib ? fmt::format("{:.0f}", accel_memory) : "-", num(offer->price_usd_per_hour),
+                     num(offer->spot_price_usd_per_hour)});
+    }
   }
   return out;
 }
@@ -148,7 +192,7 @@ int run_list(const ListOptions& o, const GlobalOptions& global, Io& io) {
   std::unique_ptr<util::Table> table;
   if (o.kind == "instances") {
     table = std::make_unique<util::Table>(std::vector<std::string>{
-        "id", "cloud", "name", "vcpus", "memory_gib", "accelerators", "accel_memory_gib", "usd_per_hour", "region"});
+        "id", "cloud", "name", "region", "vcpus", "memory_gib", "accelerators", "accel_memory_gib", "usd_per_hour", "spot_usd_per_hour"});
     items = list_instances(c, o, *table);
   } else if (o.kind == "hardware" || o.kind == "gpus" || o.kind == "accelerators" || o.kind == "cpus") {
     section = "hardware";
@@ -301,6 +345,43 @@ std::string today_utc() {
   return buffer;
 }
 
+// The import merged over the catalog it was made for must load. It always should (the importer
+// range-checks what it writes); if it does not, the problem is reported against the CSV rows the
+// entry was made from, and nothing is written.
+void check_round_trip(const catalog::skypilot::ImportResult& result, const std::string& text, const std::string& output_name,
+                      const std::string& csv_name, const GlobalOptions& global) {
+  auto sources = catalog::embedded_sources();
+  if (global.no_default_catalog) sources.clear();
+  for (const auto& path : global.catalog_paths) {
+    auto more = catalog::read_catalog_path(path, global.limits());
+    sources.insert(sources.end(), more.begin(), more.end());
+  }
+  sources.push_back(catalog::SourceText{output_name, text});
+  try {
+    catalog::load_catalog_texts(sources, global.limits(), false);
+  } catch (const util::InputError& e) {
+    std::vector<util::Diagnostic> located;
+    for (const auto& d : e.diagnostics()) {
+      if (d.file != output_name) {
+        located.push_back(d);
+        continue;
+      }
+      // "/instances/K/...": entry K of the output.
+      std::size_t entry = static_cast<std::size_t>(-1);
+      if (d.pointer.rfind("/instances/", 0) == 0) entry = std::strtoul(d.pointer.c_str() + 11, nullptr, 10);
+      std::size_t line = 0;
+      std::string rows;
+      if (entry < result.entry_lines.size() && !result.entry_lines[entry].empty()) {
+        line = result.entry_lines[entry].front();
+        rows = fmt::format(" (the entry made from {} row(s) starting at line {})", result.entry_lines[entry].size(), line);
+      }
+      located.push_back(util::Diagnostic{csv_name, line, 0, "",
+                                         fmt::format("the imported entry would not load: {}{}; nothing written", d.message, rows)});
+    }
+    throw util::InputError(std::move(located));
+  }
+}
+
 int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
   // NOTE: "-o -" writes the catalog to standard output, and the summary then goes to stderr. Any
   // other target must be a regular file, a new name, or a link to a regular file (followed, the
@@ -319,36 +400,46 @@ int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
   catalog::skypilot::ImportOptions options;
   options.cloud = o.cloud;
   options.region = o.region;
+  options.strict = o.strict;
   options.as_of = o.as_of.empty() ? today_utc() : o.as_of;
   options.file = util::display_name(o.file);
   options.source_name = o.file == "-" ? "<stdin>" : std::filesystem::path(o.file).filename().string();
+  if (!o.region.empty() && o.region != "all") {
+    for (const auto& r : util::split_list(o.region, ',')) {
+      if (!util::is_kebab_id(r)) {
+        throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{
+            "", 0, 0, "--region", fmt::format("expected 'all' or region names (lower-case letters, digits, '-'), got '{}'",
+                                              util::escape_for_terminal(r))}});
+      }
+    }
+  }
   const auto result = catalog::skypilot::import_vms_csv(text, options, base);
 
+  // Diagnostics go to stderr, capped: the rest are counted.
+  for (const auto& d : result.bad) io.err += util::format_diagnostic(d, "warning") + " (row skipped)\n";
+  if (result.rows_bad > result.bad.size()) {
+    io.err += fmt::format("aiadvise: warning: and {} more bad rows skipped\n", result.rows_bad - result.bad.size());
+  }
   for (const auto& w : result.warnings) io.err += "aiadvise: warning: " + util::escape_for_terminal(w) + "\n";
   const std::size_t written = result.catalog.at("instances").size();
+  const std::string regions_text = result.regions.size() <= 5
+                                       ? util::join(result.regions, ", ")
+                                       : fmt::format("{} regions ({}, ...)", result.regions.size(),
+                                                     util::join(std::vector<std::string>(result.regions.begin(), result.regions.begin() + 3), ", "));
   if (written == 0) {
     throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{
         options.file, 0, 0, "",
-        fmt::format("no {} instance could be imported for region {} ({} of {} rows are in that region); {} not written",
-                    o.cloud, result.region, result.rows_in_region, result.rows_read, o.output)}});
+        fmt::format("no {} instance could be imported for {} ({} of {} rows are in {}, {} bad); {} not written", o.cloud,
+                    regions_text.empty() ? std::string("the regions asked for") : regions_text, result.rows_in_region, result.rows_read,
+                    result.regions.size() == 1 ? "that region" : "those regions", result.rows_bad, o.output)}});
   }
-  // Prove the result merges over the catalog it was made for before replacing anything.
-  {
-    auto sources = catalog::embedded_sources();
-    if (global.no_default_catalog) sources.clear();
-    for (const auto& path : global.catalog_paths) {
-      auto more = catalog::read_catalog_path(path, global.limits());
-      sources.insert(sources.end(), more.begin(), more.end());
-    }
-    sources.push_back(catalog::SourceText{o.output, result.catalog.dump(2) + "\n"});
-    catalog::load_catalog_texts(sources, global.limits());
-  }
-  std::string summary;  // to stdout, or to stderr when the catalog itself goes to stdout
+  const std::string output_text = catalog::skypilot::render_catalog(result.catalog);
+  check_round_trip(result, output_text, to_stdout ? std::string("<stdout>") : o.output, options.file, global);
   if (to_stdout) {
-    io.out = result.catalog.dump(2) + "\n";
+    io.out = output_text;
   } else {
     try {
-      const util::WriteReport written_report = util::write_file_atomic(o.output, result.catalog.dump(2) + "\n");
+      const util::WriteReport written_report = util::write_file_atomic(o.output, output_text);
       for (const auto& stale : written_report.removed_stale) {
         io.err += fmt::format("aiadvise: warning: removed {}, left by an interrupted earlier write\n", util::escape_for_terminal(stale));
       }
@@ -358,30 +449,29 @@ int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
     }
   }
 
-  std::size_t kept = 0;  // catalog entries of this cloud the file had nothing for
-  for (const auto& i : base.instances) {
-    if (std::string(to_string(i.cloud)) != o.cloud) continue;
-    if (!std::binary_search(result.overridden_ids.begin(), result.overridden_ids.end(), i.id)) ++kept;
-  }
   std::size_t skipped_rows = 0;
   for (const auto& s : result.skipped) skipped_rows += s.lines.size();
   if (o.format == "json") {
     Json skipped = Json::array();
     for (const auto& s : result.skipped) skipped.push_back({{"what", s.what}, {"reason", s.reason}, {"lines", s.lines}});
+    Json bad = Json::array();
+    for (const auto& d : result.bad) bad.push_back({{"line", d.line}, {"column", d.column}, {"message", d.message}});
     Json doc{{"source", "skypilot"},
              {"file", options.file},
              {"cloud", o.cloud},
-             {"region", result.region},
+             {"regions", result.regions},
              {"as_of", options.as_of},
              {"output", o.output},
              {"rows_read", result.rows_read},
-             {"rows_in_region", result.rows_in_region},
+             {"rows_in_regions", result.rows_in_region},
+             {"rows_bad", result.rows_bad},
+             {"bad_rows", bad},
              {"instances_written", written},
+             {"offers_written", result.offers_written},
              {"new", result.new_ids.size()},
              {"overridden", result.overridden_ids.size()},
              {"new_ids", result.new_ids},
              {"overridden_ids", result.overridden_ids},
-             {"catalog_entries_not_in_file", kept},
              {"skipped", skipped},
              {"skipped_rows", skipped_rows},
              {"warnings", result.warnings}};
@@ -389,22 +479,28 @@ int run_import(const ImportOptions& o, const GlobalOptions& global, Io& io) {
     return k_exit_ok;
   }
   std::string out = fmt::format(
-      "Imported SkyPilot {} prices for {} from {}: read {} rows ({} in {}), wrote {} instances to {} ({} new, {} "
-      "overriding catalog entries).\n",
-      o.cloud, result.region, util::escape_for_terminal(options.file), result.rows_read, result.rows_in_region,
-      result.region, written, util::escape_for_terminal(o.output), result.new_ids.size(), result.overridden_ids.size());
-  out += "Prices are the minimum non-empty price over the region's zones; an empty price is written as unknown.\n";
-  if (kept > 0) {
-    out += fmt::format("{} {} catalog entries are not in the file for {} and keep their own region and prices.\n", kept,
-                       o.cloud, result.region);
-  }
-  if (!result.new_ids.empty()) out += "New: " + util::join(result.new_ids, ", ") + "\n";
-  if (!result.overridden_ids.empty()) out += "Overridden: " + util::join(result.overridden_ids, ", ") + "\n";
+      "Imported SkyPilot {} prices for {} from {}: read {} rows ({} in {}, {} bad and skipped), wrote {} instances with {} regional "
+      "offers to {} ({} new, {} adding offers to catalog entries).\n",
+      o.cloud, regions_text, util::escape_for_terminal(options.file), result.rows_read, result.rows_in_region,
+      result.regions.size() == 1 ? "that region" : "those regions", result.rows_bad, written, result.offers_written,
+      util::escape_for_terminal(o.output), result.new_ids.size(), result.overridden_ids.size());
+  out += "An offer's price is the minimum non-empty price over the region's zones; an empty price is written as unknown. Offers merge "
+         "by region with the catalog's, so imports of different regions add up.\n";
+  auto list = [](const std::vector<std::string>& ids) {
+    if (ids.size() <= 20) return util::join(ids, ", ");
+    return util::join(std::vector<std::string>(ids.begin(), ids.begin() + 20), ", ") + fmt::format(" and {} more", ids.size() - 20);
+  };
+  if (!result.new_ids.empty()) out += "New: " + list(result.new_ids) + "\n";
+  if (!result.overridden_ids.empty()) out += "Offers added to: " + list(result.overridden_ids) + "\n";
   if (!result.skipped.empty()) {
     out += fmt::format("Skipped ({} rows):\n", skipped_rows);
+    std::size_t shown = 0;
     for (const auto& s : result.skipped) {
-      out += fmt::format("  {}: {} ({} rows)\n", util::escape_for_terminal(s.what), util::escape_for_terminal(s.reason),
-                         s.lines.size());
+      if (++shown > 50) {
+        out += fmt::format("  and {} more\n", result.skipped.size() - 50);
+        break;
+      }
+      out += fmt::format("  {}: {} ({} rows)\n", util::escape_for_terminal(s.what), util::escape_for_terminal(s.reason), s.lines.size());
     }
   }
   (to_stdout ? io.err : io.out) += out;
@@ -449,6 +545,9 @@ See docs/catalog.md.)");
   list_cmd->add_option("--max-price", list->max_price, "At most this on-demand price (USD per hour)")
       ->check(decimal_range(util::Bounds{1e-6, 1e6}));
   list_cmd->add_option("--vcpus", list->vcpus, "vCPUs: N, MIN-MAX, MIN- or -MAX");
+  list_cmd->add_option("--region", list->region,
+                       "Instances: only offers in these regions (R[,R2]), or 'any' for each instance's cheapest (default: every region)")
+      ->type_name("R[,R2]");
   list_cmd->callback([list, &global, &action] { action = [list, &global](Io& io) { return run_list(*list, global, io); }; });
 
   auto show = std::make_shared<ShowOptions>();
@@ -478,7 +577,7 @@ Exit codes: 0 valid, 2 with every problem listed (file:line:column: pointer: mes
 
   auto import = std::make_shared<ImportOptions>();
   CLI::App* import_cmd = catalog->add_subcommand(
-      "import", "Convert another tool's instance catalog into a user catalog (prices for one region)");
+      "import", "Convert another tool's instance catalog into a user catalog (offers per region)");
   import_cmd->add_option("source", import->source, "The format of FILE: skypilot (SkyPilot's vms.csv)")
       ->required()
       ->check(CLI::IsMember({"skypilot"}));
@@ -487,16 +586,22 @@ Exit codes: 0 valid, 2 with every problem listed (file:line:column: pointer: mes
       ->required()
       ->check(CLI::IsMember({"aws", "gcp", "azure"}));
   import_cmd->add_option("--region", import->region,
-                         "Region to import (default: the catalog's reference region: us-east-1, us-central1, eastus)");
+                         "Regions to import: one, a comma-separated list, or 'all' (default: the catalog's reference region: "
+                         "us-east-1, us-central1, eastus)")
+      ->type_name("R[,R2]|all");
+  import_cmd->add_flag("--strict", import->strict, "Fail on the first bad row instead of skipping and counting bad rows");
   import_cmd->add_option("--as-of", import->as_of, "Date of the prices, YYYY-MM-DD (default: today, UTC)");
   import_cmd->add_option("-o,--output", import->output,
                          "User catalog file to write (replaced atomically; a symlink is followed; '-': standard output)")
       ->required();
   add_format_option(*import_cmd, import->format, {"table", "json"});
   import_cmd->footer(
-      "Example:\n  aiadvise catalog import skypilot vms.csv --cloud aws --region us-west-2 -o user-catalog.json\n"
+      "Examples:\n  aiadvise catalog import skypilot vms.csv --cloud aws --region us-west-2 -o user-catalog.json\n"
+      "  aiadvise catalog import skypilot gcp/vms.csv --cloud gcp --region all -o gcp-prices.json\n"
       "  aiadvise --catalog user-catalog.json recommend ... --region us-west-2");
   import_cmd->callback([import, &global, &action] { action = [import, &global](Io& io) { return run_import(*import, global, io); }; });
+
+  setup_catalog_diff(*catalog, global, action);
 }
 
 }  // namespace aiadvise::cli

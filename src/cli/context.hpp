@@ -102,6 +102,8 @@ CLI::Validator decimal_range(const util::Bounds& bounds);
 CLI::Option* add_format_option(CLI::App& app, std::string& format, const std::vector<std::string>& choices);
 
 void setup_catalog(CLI::App& app, const GlobalOptions& global, Action& action);
+/// `catalog diff`, added under the `catalog` subcommand (cmd_catalog_diff.cpp).
+void setup_catalog_diff(CLI::App& catalog, const GlobalOptions& global, Action& action);
 void setup_estimate(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_rules(CLI::App& app, const GlobalOptions& global, Action& action);

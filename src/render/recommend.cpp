@@ -88,8 +88,9 @@ std::string option_line(const Json& o) {
   const std::string acc = o["accelerator"].is_null()
                               ? "CPU"
                               : fmt::format("{} x {} each", o["accelerators_per_instance"].get<int>(), text(o, "accelerator"));
-  return fmt::format("{} x {} ({} {}, {}) on {}", o["count"].get<int>(), text(o, "instance"), text(o, "cloud"),
-                     o.contains("region") ? text(o, "region") : "-", acc, text(o, "service"));
+  const bool spot = o.value("price_kind", "") == "spot";
+  return fmt::format("{} x {} ({} {}, {}) on {}{}", o["count"].get<int>(), text(o, "instance"), text(o, "cloud"),
+                     o.contains("region") ? text(o, "region") : "-", acc, text(o, "service"), spot ? " (spot)" : "");
 }
 
 /// Costs in the units people budget in: per run for jobs; per hour and per month for serving,
@@ -175,7 +176,10 @@ std::string options_table(const Json& report, const Style& style) {
          return o["accelerator"].is_null() ? std::string("-")
                                            : fmt::format("{} x {}", o.value("accelerators_per_instance", 0), text(o, "accelerator"));
        }},
-      {"$/hour", 4, [](const Json& o, int) { return usd_cell(number(o, "price_usd_per_hour")); }},
+      {"$/hour", 4,
+       [](const Json& o, int) {
+         return usd_cell(number(o, "price_usd_per_hour")) + (o.value("price_kind", "") == "spot" ? " spot" : "");
+       }},
   };
   if (job) {
     columns.push_back({"$/run", 0, [](const Json& o, int) { return usd_cell(number(o, "cost_usd")); }});

@@ -69,6 +69,7 @@ void put_performance(Json& j, const sizing::Estimate& e, const workload::Workloa
   put_number(j, "tpot_ms", e.tpot_ms);
   put_number(j, "time_hours", e.time_hours);
   put_number(j, "price_usd_per_hour", e.price_usd_per_hour);
+  if (e.price_usd_per_hour) j["price_kind"] = e.spot ? "spot" : "on-demand";
   // NOTE: a job (training, batch) has a time and is budgeted per run; what has no end (serving)
   // is budgeted per month. Per-request costs mean nothing for a training run.
   const bool continuous = !e.time_hours.has_value();
@@ -87,7 +88,7 @@ Json estimate_json(const sizing::Estimate& e, const catalog::Catalog& catalog, c
   j["instance_id"] = e.instance;
   if (i) {
     j["cloud"] = std::string(catalog::to_string(i->cloud));
-    j["region"] = i->region;
+    j["region"] = e.region.empty() ? i->region : e.region;  // the region priced (catalog::choose_offer)
   }
   j["count"] = e.count;
   j["compute"] = std::string(catalog::to_string(e.compute));

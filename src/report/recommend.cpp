@@ -17,7 +17,7 @@ Json option_json(const scoring::Candidate& cand, const catalog::Catalog& c, cons
   j["cloud"] = i ? std::string(catalog::to_string(i->cloud)) : (s ? std::string(catalog::to_string(s->cloud)) : "");
   j["instance"] = i ? i->name : cand.instance;
   j["instance_id"] = cand.instance;
-  if (i) j["region"] = i->region;
+  if (i) j["region"] = e.region.empty() ? i->region : e.region;  // the region priced (catalog::choose_offer)
   j["service"] = cand.service;
   j["management"] = cand.managed ? "managed" : "self-managed";
   j["count"] = e.count;

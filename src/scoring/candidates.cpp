@@ -17,22 +17,26 @@ namespace detail {
 
 std::string money(double usd) { return util::format_usd(usd); }
 
-std::optional<double> service_price(const catalog::Service& s, const catalog::Instance& i, std::string& how) {
+std::optional<double> service_price(const catalog::Service& s, const catalog::Instance& i, const catalog::Choice& offer,
+                                    std::string& how, bool& spot) {
+  spot = false;
   if (s.pricing_model == "vm") {
-    how = "instance price";
-    return i.price_usd_per_hour;
+    spot = offer.spot;
+    // No price: sizing has said so in the estimate's unknowns already.
+    how = offer.price_usd_per_hour ? fmt::format("{} price in {}", offer.spot ? "spot" : "instance", offer.region) : std::string();
+    return offer.price_usd_per_hour;
   }
   for (const auto& p : s.instance_prices) {
-    if (p.instance == i.id) {
-      how = fmt::format("{} price for {}", s.name, i.name);
+    if (p.instance == i.id && listed_for(p, i, offer.region)) {
+      how = fmt::format("{} price for {} in {}", s.name, i.name, offer.region);
       return p.price_usd_per_hour;
     }
   }
-  if (s.markup_over_vm && i.price_usd_per_hour) {
-    how = fmt::format("instance price x {:.2f} ({} markup)", *s.markup_over_vm, s.name);
-    return *i.price_usd_per_hour * *s.markup_over_vm;
+  if (s.markup_over_vm && offer.on_demand_usd_per_hour) {
+    how = fmt::format("on-demand instance price in {} x {:.2f} ({} markup)", offer.region, *s.markup_over_vm, s.name);
+    return *offer.on_demand_usd_per_hour * *s.markup_over_vm;
   }
-  how = fmt::format("{} publishes no price for {} in the catalog", s.name, i.name);
+  how = fmt::format("{} publishes no price for {} in {} in the catalog", s.name, i.name, offer.region);
   return std::nullopt;
 }
 
@@ -72,10 +76,12 @@ Candidate priced_candidate(const Context& ctx, const catalog::Instance& i, const
   cand.id = i.id + "@" + s.id;
   cand.estimate = base;
   std::string how;
-  const auto per_instance = service_price(s, i, how);
+  bool spot = false;
+  const auto per_instance = service_price(s, i, offer_of(ctx, i), how, spot);
   reprice(cand.estimate, per_instance, s.cluster_usd_per_hour.value_or(0), ctx.w);
-  if (!per_instance) cand.estimate.unknowns.push_back(how);
-  else cand.estimate.notes.push_back("priced at " + how);
+  cand.estimate.spot = spot;
+  if (!per_instance && !how.empty()) cand.estimate.unknowns.push_back(how);
+  else if (per_instance) cand.estimate.notes.push_back("priced at " + how);
   return cand;
 }
 
@@ -114,7 +120,8 @@ std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog:
   const double need_gib = std::ceil(ctx.req.memory.total_gib() + 1);
   const catalog::Instance* proxy = nullptr;
   for (const auto& i : ctx.c.instances) {
-    if (i.cloud != s.cloud || i.accelerator || !i.price_usd_per_hour || i.memory_gib < std::min(need_gib, max_gib)) continue;
+    // A burstable size's sustained CPU is a fraction of its vCPUs: no stand-in for serverless compute.
+    if (i.cloud != s.cloud || i.accelerator || i.burstable || !i.price_usd_per_hour || i.memory_gib < std::min(need_gib, max_gib)) continue;
     if (!proxy || std::tie(i.vcpus, *i.price_usd_per_hour, i.id) < std::tie(proxy->vcpus, *proxy->price_usd_per_hour, proxy->id)) {
       proxy = &i;
     }
@@ -184,12 +191,13 @@ Evaluator::Evaluator(const Workload& w, const sizing::Requirements& req, const c
     }
   }
   auto prep = prepared(c);
-  Facts wf = facts_with_needs(w, req, c, [&](std::size_t k) {
+  auto offers = choose_offers(w, c);
+  Facts wf = facts_with_needs(w, req, c, offers, [&](std::size_t k) {
     sizing::EstimateOptions o;
     o.words = false;
     return cpu_feasible(sizing::estimate(w, req, c.instances[k], prep->instances[k].accelerator, prep->instances[k].cpu, o), w);
   });
-  m_impl->ctx = make_context(w, req, c, prep, std::move(wf));
+  m_impl->ctx = make_context(w, req, c, prep, std::move(wf), std::move(offers));
 }
 
 Evaluator::~Evaluator() { delete m_impl; }

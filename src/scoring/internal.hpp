@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "aiadvise/catalog/offers.hpp"
 #include "aiadvise/scoring/recommend.hpp"
 
 namespace aiadvise::scoring {
@@ -56,8 +57,16 @@ const SlotIds& slot_ids();
 
 // --- Prices (candidates.cpp) ---------------------------------------------------------------------
 
-/// The price one instance costs under a service; empty when the catalog does not know it.
-std::optional<double> service_price(const catalog::Service& s, const catalog::Instance& i, std::string& how);
+/// Whether a service's listed price for an instance applies in `region`: a price without a region
+/// is for the instance's home region (where the catalog prices it by default).
+inline bool listed_for(const catalog::InstancePrice& p, const catalog::Instance& i, std::string_view region) {
+  return p.region.empty() ? region == i.region : region == p.region;
+}
+/// The price one instance costs under a service, at the offer chosen for the workload (`offer`);
+/// empty when the catalog does not know it. `spot` says whether it is a spot price: only services
+/// priced as the VMs themselves sell spot capacity here; managed services are priced on demand.
+std::optional<double> service_price(const catalog::Service& s, const catalog::Instance& i, const catalog::Choice& offer,
+                                    std::string& how, bool& spot);
 /// Reprices an estimate for a per-instance price and a fixed fee per hour.
 void reprice(sizing::Estimate& e, std::optional<double> per_instance, double fee_per_hour, const Workload& w);
 /// USD for the run (training, batch inference) or per hour (serving).
@@ -78,20 +87,26 @@ struct Prepared {
   struct ServiceInfo {
     rules::Fact id, kind, management;
     bool vm_pricing = false;
-    std::unordered_map<std::string_view, double> listed;  ///< instance id -> price (the first listed wins, as in service_price)
+    /// instance id -> its listed prices, in catalog order (the first that applies wins, as in service_price)
+    std::unordered_map<std::string_view, std::vector<const catalog::InstancePrice*>> listed;
     std::optional<double> timeout_s, max_requests_per_second;
   };
 
   explicit Prepared(const catalog::Catalog& c);
 
   // service_price() without the words.
-  std::optional<double> price(std::size_t service, const catalog::Service& s, const catalog::Instance& i) const {
+  std::optional<double> price(std::size_t service, const catalog::Service& s, const catalog::Instance& i,
+                              const catalog::Choice& offer) const {
     const ServiceInfo& info = services[service];
-    if (info.vm_pricing) return i.price_usd_per_hour;
+    if (info.vm_pricing) return offer.price_usd_per_hour;
     if (!info.listed.empty()) {
-      if (auto it = info.listed.find(i.id); it != info.listed.end()) return it->second;
+      if (auto it = info.listed.find(i.id); it != info.listed.end()) {
+        for (const catalog::InstancePrice* p : it->second) {
+          if (listed_for(*p, i, offer.region)) return p->price_usd_per_hour;
+        }
+      }
     }
-    if (s.markup_over_vm && i.price_usd_per_hour) return *i.price_usd_per_hour * *s.markup_over_vm;
+    if (s.markup_over_vm && offer.on_demand_usd_per_hour) return *offer.on_demand_usd_per_hour * *s.markup_over_vm;
     return std::nullopt;
   }
 
@@ -113,13 +128,20 @@ struct Context {
   const catalog::Catalog& c;
   std::shared_ptr<const Prepared> prep;
   Facts workload_facts;
+  /// Per instance (as catalog.instances): the offer the workload's region and spot settings choose.
+  std::vector<catalog::Choice> offers;
 };
+
+/// The offer each instance of the catalog is bought at under the workload's region and spot settings.
+std::vector<catalog::Choice> choose_offers(const Workload& w, const catalog::Catalog& c);
+/// The offer chosen for an instance of the context's catalog (or, for one from elsewhere, chosen now).
+catalog::Choice offer_of(const Context& ctx, const catalog::Instance& i);
 
 Facts workload_facts(const Workload& w, const sizing::Requirements& req);
 /// The catalog's Prepared: the memo's when one is alive on this thread, else a new one.
 std::shared_ptr<const Prepared> prepared(const catalog::Catalog& c);
 std::shared_ptr<const Context> make_context(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c,
-                                            std::shared_ptr<const Prepared> prep, Facts wf);
+                                            std::shared_ptr<const Prepared> prep, Facts wf, std::vector<catalog::Choice> offers);
 
 // --- Eligibility: what a candidate can run, and the rules over its facts (eligibility.cpp) -------
 
@@ -149,12 +171,13 @@ void apply_rules(const Prepared& prep, const std::uint16_t* indices, std::size_t
 // The workload's facts, with needs_accelerator: whether no CPU instance in the allowed clouds fits
 // and meets the latency targets. `cpu_ok(k)` estimates CPU-only instance k and says whether it does.
 template <typename CpuOk>
-Facts facts_with_needs(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, CpuOk&& cpu_ok) {
+Facts facts_with_needs(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c,
+                       const std::vector<catalog::Choice>& offers, CpuOk&& cpu_ok) {
   Facts wf = workload_facts(w, req);
   bool any_cpu = false;
   for (std::size_t k = 0; k < c.instances.size() && !any_cpu; ++k) {
     const auto& i = c.instances[k];
-    if (i.accelerator || !allowed(w, i.cloud)) continue;
+    if (i.accelerator || !allowed(w, i.cloud) || !offers[k].offered || i.burstable) continue;
     any_cpu = cpu_ok(k);
   }
   wf.set(slot_ids().needs_accelerator, !any_cpu);
@@ -205,12 +228,16 @@ inline Base summary(const sizing::Estimate& e, const Workload& w) {
 // (sizing::Shape): the same machine priced in many regions is sized once.
 class Bases {
  public:
-  Bases(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Prepared& prep)
-      : m_w(w), m_req(req), m_c(c), m_prep(prep), m_of_shape(prep.shape_count, -1) {}
+  Bases(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Prepared& prep,
+        const std::vector<catalog::Choice>& offers)
+      : m_w(w), m_req(req), m_c(c), m_prep(prep), m_offers(offers), m_of_shape(prep.shape_count * 2, -1) {}
   /// The estimate of an instance (index into catalog.instances), as an index for operator[].
   std::uint32_t of(std::uint32_t instance) {
     const auto& info = m_prep.instances[instance];
-    auto& slot = m_of_shape[info.shape];
+    // Whether the chosen offer has a price changes the estimate (a batch job's time is given only
+    // then), so a shape has one estimate priced and one unpriced.
+    const bool priced = m_offers[instance].price_usd_per_hour.has_value();
+    auto& slot = m_of_shape[info.shape * 2 + (priced ? 1 : 0)];
     if (slot < 0) {
       sizing::EstimateOptions o;
       o.words = false;
@@ -226,6 +253,7 @@ class Bases {
   const sizing::Requirements& m_req;
   const catalog::Catalog& m_c;
   const Prepared& m_prep;
+  const std::vector<catalog::Choice>& m_offers;
   std::vector<std::int32_t> m_of_shape;
   std::vector<Base> m_bases;
 };

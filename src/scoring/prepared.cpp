@@ -61,7 +61,7 @@ Prepared::Prepared(const catalog::Catalog& c) : rules(rules::compile(c.rules)), 
     info.kind = word(s.kind);
     info.management = word(s.managed ? "managed" : "self-managed");
     info.vm_pricing = s.pricing_model == "vm";
-    for (const auto& p : s.instance_prices) info.listed.emplace(p.instance, p.price_usd_per_hour);
+    for (const auto& p : s.instance_prices) info.listed[p.instance].push_back(&p);
     if (auto it = s.limits.find("max_request_timeout_s"); it != s.limits.end()) info.timeout_s = it->second;
     if (auto it = s.limits.find("max_requests_per_second"); it != s.limits.end()) info.max_requests_per_second = it->second;
     services.push_back(std::move(info));
@@ -93,8 +93,24 @@ Facts workload_facts(const Workload& w, const sizing::Requirements& req) {
 
 
 std::shared_ptr<const Context> make_context(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c,
-                                            std::shared_ptr<const Prepared> prep, Facts wf) {
-  return std::shared_ptr<const Context>(new Context{w, req, c, std::move(prep), std::move(wf)});
+                                            std::shared_ptr<const Prepared> prep, Facts wf, std::vector<catalog::Choice> offers) {
+  return std::shared_ptr<const Context>(new Context{w, req, c, std::move(prep), std::move(wf), std::move(offers)});
+}
+
+std::vector<catalog::Choice> choose_offers(const Workload& w, const catalog::Catalog& c) {
+  std::vector<catalog::Choice> out;
+  out.reserve(c.instances.size());
+  const catalog::RegionChoice regions(w.region);
+  for (const auto& i : c.instances) out.push_back(catalog::choose_offer(i, regions, w.spot));
+  return out;
+}
+
+catalog::Choice offer_of(const Context& ctx, const catalog::Instance& i) {
+  const auto& all = ctx.c.instances;
+  if (!all.empty() && &i >= all.data() && &i < all.data() + all.size()) {
+    return ctx.offers[static_cast<std::size_t>(&i - all.data())];
+  }
+  return catalog::choose_offer(i, catalog::RegionChoice(ctx.w.region), ctx.w.spot);
 }
 
 }  // namespace aiadvise::scoring::detail

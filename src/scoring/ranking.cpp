@@ -72,7 +72,9 @@ void Decider::evaluate_instances() {
   std::vector<std::uint16_t> shared, rest;
   for (std::uint32_t ii = 0; ii < c().instances.size(); ++ii) {
     const auto& i = c().instances[ii];
-    if (!allowed(w, i.cloud)) continue;
+    // NOTE: burstable sizes are never recommended: their sustained CPU is a fraction of their vCPUs
+    // (credit-based), which the estimate does not model; `check` still evaluates one when proposed.
+    if (!allowed(w, i.cloud) || !ctx.offers[ii].offered || i.burstable) continue;
     const auto& info = p.instances[ii];
     const std::uint32_t base_index = m_bases.of(ii);
     const Base& e = m_bases[base_index];
@@ -107,7 +109,7 @@ void Decider::evaluate_instances() {
       l.service = static_cast<std::uint32_t>(si);
       l.base = base_index;
       // reprice() without the words.
-      if (const auto per_instance_price = p.price(si, s, i)) {
+      if (const auto per_instance_price = p.price(si, s, i, ctx.offers[ii])) {
         l.price = *per_instance_price * e.count + s.cluster_usd_per_hour.value_or(0);
         if (e.time_hours) l.cost_usd = *l.price * sizing::billed_hours(*e.time_hours);
       }

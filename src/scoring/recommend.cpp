@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <set>
+#include <array>
 
+#include "aiadvise/util/text.hpp"
 #include "scoring/internal.hpp"
 
 namespace aiadvise::scoring {
@@ -45,6 +46,35 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
 
 using namespace detail;
 
+namespace {
+
+// A region list restricts every cloud to what it sells there: say which allowed clouds sell
+// nothing in the listed regions (region names belong to one cloud each).
+std::vector<std::string> region_warnings(const Workload& w, const catalog::Catalog& c, const std::vector<catalog::Choice>& offers) {
+  std::vector<std::string> warnings;
+  const catalog::RegionChoice regions(w.region);
+  if (regions.home() || regions.any()) return warnings;
+  std::array<bool, 3> sells{false, false, false};
+  for (std::size_t k = 0; k < c.instances.size(); ++k) {
+    if (offers[k].offered) sells[static_cast<std::size_t>(c.instances[k].cloud)] = true;
+  }
+  for (const auto cloud : w.clouds) {
+    if (sells[static_cast<std::size_t>(cloud)]) continue;
+    std::vector<std::string> whose;
+    for (const auto name : regions.names()) {
+      if (auto other = c.cloud_of_region(name); other && *other != cloud) {
+        whose.push_back(fmt::format("{} is a {} region", name, catalog::to_string(*other)));
+      }
+    }
+    warnings.push_back(fmt::format("no {} instance in the catalog is offered in {}, so {} is left out{}", catalog::to_string(cloud),
+                                   regions.text(), catalog::to_string(cloud),
+                                   whose.empty() ? std::string() : " (" + util::join(whose, "; ") + ")"));
+  }
+  return warnings;
+}
+
+}  // namespace
+
 Decision recommend(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Options& options) {
   Memo::Impl* memo = t_memo;
   std::string key;
@@ -63,35 +93,17 @@ Decision recommend(const Workload& w, const sizing::Requirements& req, const cat
     ++memo->stats.misses;
   }
 
-  std::vector<std::string> warnings;
-  if (w.region) {
-    std::set<catalog::Cloud> region_missing;
-    for (const auto& cloud : w.clouds) {
-      bool any = false;
-      for (const auto& i : c.instances) {
-        if (i.cloud == cloud && i.region == *w.region) {
-          any = true;
-          break;
-        }
-      }
-      if (!any) region_missing.insert(cloud);
-    }
-    for (auto cloud : region_missing) {
-      warnings.push_back(fmt::format("the catalog has no {} prices for region {}; using its reference region", catalog::to_string(cloud),
-                                     *w.region));
-    }
-  }
-
   std::shared_ptr<const Context> ctx = entry ? entry->context : nullptr;
   const std::shared_ptr<const Prepared> prep = ctx ? ctx->prep : prepared(c);
+  std::vector<catalog::Choice> offers = ctx ? std::vector<catalog::Choice>() : choose_offers(w, c);
   // The instances' estimates, which needs_accelerator starts and the decision goes on with.
-  Bases bases(w, req, c, *prep);
+  Bases bases(w, req, c, *prep, ctx ? ctx->offers : offers);
   if (!ctx) {
-    Facts wf = facts_with_needs(w, req, c, [&](std::size_t k) { return bases[bases.of(static_cast<std::uint32_t>(k))].cpu_ok; });
-    ctx = make_context(w, req, c, prep, std::move(wf));
+    Facts wf = facts_with_needs(w, req, c, offers, [&](std::size_t k) { return bases[bases.of(static_cast<std::uint32_t>(k))].cpu_ok; });
+    ctx = make_context(w, req, c, prep, std::move(wf), offers);  // a copy: `bases` reads `offers`
   }
   Decider decider(ctx, bases);
-  Decision d = decider.run(options, std::move(warnings));
+  Decision d = decider.run(options, region_warnings(w, c, ctx->offers));
   if (memo) {
     if (!entry) entry = &memo->insert(std::move(key), ctx);
     entry->decisions.emplace_back(options.top, d);

@@ -133,6 +133,20 @@ void Decider::deployment_verdict(Decision& d, const Candidate& pick) {
   if (const catalog::Service* s = c().service(pick.service); s && !s->takes_off_the_team.empty()) {
     d.deployment_reasons.push_back(fmt::format("{} takes off the team: {}", s->name, util::join(s->takes_off_the_team, "; ")));
   }
+  // Spot: what the pick's price assumes, said where the pick is made.
+  const catalog::Instance* pi = c().instance(pick.instance);
+  if (pick.estimate.spot && pi) {
+    std::string risk = "spot: " + catalog::spot_risk(pi->cloud, w().trains());
+    if (!w().trains() && pick.estimate.count < 2) {
+      risk += fmt::format(" (the estimate above has {} instance; price 2 for that)", pick.estimate.count);
+    }
+    d.deployment_reasons.push_back(std::move(risk));
+  } else if (w().spot && pi) {
+    d.deployment_reasons.push_back(fmt::format("spot was asked for, but the pick is priced on demand: {}",
+                                               pick.managed ? pick.service + " is a managed service, priced on demand here"
+                                                            : "the catalog has no spot price for " + pi->name + " in " +
+                                                                  pick.estimate.region));
+  }
 }
 
 // Alternatives: the best per cloud and per compute kind, then the next by rank.

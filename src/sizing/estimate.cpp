@@ -7,6 +7,7 @@
 #include <bitset>
 #include <cmath>
 
+#include "aiadvise/catalog/offers.hpp"
 #include "aiadvise/sizing/sizing.hpp"
 #include "aiadvise/util/text.hpp"
 #include "sizing/constants.hpp"
@@ -154,17 +155,27 @@ double dp_efficiency(int instances) {
 std::string gib(double v) { return fmt::format("{:.1f} GiB", v); }
 
 void price(const Workload& w, const catalog::Instance& i, const EstimateOptions& o, Estimate& e, Words& words) {
+  // The offer the workload's region and spot settings choose (catalog/offers.hpp): the one place
+  // every command takes its instance prices from.
+  const catalog::Choice offer = catalog::choose_offer(i, catalog::RegionChoice(w.region), o.spot || w.spot);
+  if (o.words) e.region = std::string(offer.region);
   std::optional<double> per_instance = o.price_override_usd_per_hour;
   if (!per_instance) {
-    if ((o.spot || w.spot) && i.spot_price_usd_per_hour) {
-      per_instance = i.spot_price_usd_per_hour;
-      words.note([] { return std::string("spot price"); });
-    } else {
-      per_instance = i.price_usd_per_hour;
+    per_instance = offer.price_usd_per_hour;
+    e.spot = offer.spot;
+    if (offer.spot) {
+      words.note([&] { return fmt::format("spot price in {}", offer.region); });
+    } else if (offer.spot_unknown && offer.price_usd_per_hour) {
+      words.note([&] { return fmt::format("no spot price for {} in {}: priced on demand", i.name, offer.region); });
     }
   }
-  if (per_instance) e.price_usd_per_hour = *per_instance * e.count;
-  else words.unknown([&] { return fmt::format("no price for {} in the catalog", i.name); });
+  if (per_instance) {
+    e.price_usd_per_hour = *per_instance * e.count;
+  } else if (!offer.offered) {
+    words.unknown([&] { return fmt::format("{} is not offered in {}", i.name, w.region.value_or("")); });
+  } else {
+    words.unknown([&] { return fmt::format("no price for {} in {} in the catalog", i.name, offer.region); });
+  }
 }
 
 // Training and fine-tuning: states sharded over every device (FSDP / ZeRO-3), data parallel.
@@ -481,8 +492,8 @@ double billed_hours(double hours) { return std::max(hours, k::k_minimum_billed_h
 
 Shape shape_of(const catalog::Instance& i, const catalog::Hardware* accelerator, const catalog::Hardware* cpu) {
   // NOTE: every field of the instance that estimate() reads, but its id, name and prices.
-  return Shape{accelerator, cpu, i.accelerator_count, i.vcpus, i.memory_gib, i.price_usd_per_hour.has_value(),
-               i.spot_price_usd_per_hour.has_value()};
+  return Shape{accelerator, cpu, i.accelerator_count, i.accelerator_share.value_or(1), i.vcpus, i.memory_gib,
+               i.price_usd_per_hour.has_value(), i.spot_price_usd_per_hour.has_value()};
 }
 
 Estimate estimate(const Workload& w, const Requirements& r, const catalog::Catalog& c, const catalog::Instance& i,
@@ -507,10 +518,25 @@ Estimate estimate(const Workload& w, const Requirements& r, const catalog::Insta
       words.unknown([&] { return fmt::format("{} has no {} (or fallback) peak in the catalog", h->id, catalog::to_string(w.precision)); });
     }
     if (!h->memory_bandwidth_gb_per_s) words.unknown([&] { return fmt::format("{} memory bandwidth unknown", h->id); });
+    if (i.accelerator_share) {
+      // A fractional GPU: the instance gets this share of one device's memory, bandwidth and compute.
+      const double share = *i.accelerator_share;
+      d.memory_gib *= share;
+      d.bandwidth *= share;
+      if (d.peak) *d.peak *= share;
+      words.note([&] { return fmt::format("{:.3g} of one {}: {:.1f} GiB and that share of its bandwidth and compute", share, h->id, d.memory_gib); });
+    }
     if (o.words) e.accelerator = h->id;
     e.accelerators_per_instance = i.accelerator_count;
   } else {
     d = host_device(w, i, cpu, words);
+    if (i.burstable) {
+      words.note([&] {
+        return fmt::format("{} is burstable: its sustained CPU is a fraction of its {:g} vCPUs (CPU credits); this estimate assumes "
+                           "all of them",
+                           i.name, i.vcpus);
+      });
+    }
     if (h) {
       if (o.words) e.accelerator = h->id;
       e.accelerators_per_instance = i.accelerator_count;

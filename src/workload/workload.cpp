@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "aiadvise/catalog/offers.hpp"
 #include "aiadvise/models/local.hpp"
 #include "aiadvise/models/names.hpp"
 #include "aiadvise/util/json_reader.hpp"
@@ -80,8 +81,8 @@ const std::vector<Field>& fields() {
       {"budget_usd_per_hour", Kind::number, "USD", "At most this much per hour", {1e-6, 1e9}},
       {"budget_usd", Kind::number, "USD", "At most this much for the whole run", {1e-6, 1e13}},
       {"cloud", Kind::list, "LIST", "Allowed clouds: aws,gcp,azure (default all)"},
-      {"region", Kind::text, "R", "Region for prices (default: the catalog's reference region)"},
-      {"spot", Kind::flag, "", "Allow spot or preemptible capacity where priced"},
+      {"region", Kind::text, "R[,R2]", "Only these regions (one per cloud or several), or 'any' for the cheapest (default: each instance's home region)"},
+      {"spot", Kind::flag, "", "Price spot or preemptible capacity where the region's offer has a spot price"},
       {"framework", Kind::text, "F", "pytorch, tensorflow, jax, xgboost, sklearn or onnx"},
       {"priorities", Kind::list, "LIST", "Any of flexibility, security, integration, ease, scalability, cost, maintenance"},
       {"ops_maturity", Kind::text, "LEVEL", "How much operations work the team can take on: low, medium, high"},
@@ -221,7 +222,11 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   w.budget_usd_per_hour = bounded("budget_usd_per_hour");
   w.budget_usd = bounded("budget_usd");
   for (const auto& c : r.string_list("cloud", &catalog::cloud_names())) w.clouds.push_back(*catalog::parse_cloud(c));
-  w.region = r.string("region");
+  if (auto region = r.string("region")) {
+    // Every listed region must be one the catalog sells in (catalog/offers.hpp); kept canonical.
+    if (auto problem = catalog::check_regions(catalog, *region)) r.error("region", *problem);
+    else w.region = catalog::canonical_regions(*region);
+  }
   w.spot = r.boolean("spot").value_or(false);
   auto framework = r.one_of("framework", catalog::framework_names());
   w.priorities = r.string_list("priorities", &k_priorities);

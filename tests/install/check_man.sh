@@ -17,7 +17,7 @@ sed -e 's/.\x08//g' -e 's/\x1b\[[0-9;]*m//g' "$work/text" >"$work/plain"
 for section in NAME SYNOPSIS DESCRIPTION "EXIT STATUS" ENVIRONMENT FILES EXAMPLES "SEE ALSO"; do
   grep -q "^$section" "$work/plain" || fail "no $section section"
 done
-for command in "catalog list" "catalog show" "catalog validate" "catalog import" recommend estimate check \
+for command in "catalog list" "catalog show" "catalog validate" "catalog import" "catalog diff" recommend estimate check \
                "rules list" "rules fields" completion "config show"; do
   grep -q "$command" "$work/plain" || fail "the page does not mention '$command'"
 done
@@ -27,7 +27,7 @@ for variable in AIADVISE_CATALOG NO_COLOR XDG_CONFIG_HOME AIADVISE_CLOUD AIADVIS
 done
 # Every long option in the binary's --help output is documented.
 missing=()
-for args in "" "catalog list" "catalog show" "catalog validate" "catalog import" recommend estimate check "rules list" "config show"; do
+for args in "" "catalog list" "catalog show" "catalog validate" "catalog import" "catalog diff" recommend estimate check "rules list" "config show"; do
   # shellcheck disable=SC2086
   for option in $("$bin" $args --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     grep -q -- "$option" "$work/plain" || missing+=("$option ($args)")

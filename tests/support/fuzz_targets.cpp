@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "aiadvise/catalog/loader.hpp"
+#include "aiadvise/catalog/skypilot.hpp"
 #include "aiadvise/check/terraform.hpp"
 #include "aiadvise/report/recommend.hpp"
 #include "aiadvise/scoring/recommend.hpp"
@@ -129,9 +130,47 @@ int end_to_end(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+int skypilot(const std::uint8_t* data, std::size_t size) {
+  // The first byte picks the cloud, so one corpus covers the three formats.
+  if (size == 0) return 0;
+  static const char* const clouds[] = {"aws", "gcp", "azure"};
+  catalog::skypilot::ImportOptions o;
+  o.cloud = clouds[data[0] % 3];
+  o.region = "all";
+  o.as_of = "2026-12-01";
+  o.file = "fuzz.csv";
+  o.source_name = "fuzz.csv";
+  catalog::skypilot::ImportResult result;
+  try {
+    result = catalog::skypilot::import_vms_csv(text(data + 1, size - 1), o, default_catalog());
+  } catch (const util::InputError& e) {
+    if (e.diagnostics().empty()) fail("an input error without a diagnostic");
+    return 0;
+  }
+  // What would be written must serialise (valid UTF-8 everywhere), as `catalog import` writes it ...
+  std::string json;
+  try {
+    json = catalog::skypilot::render_catalog(result.catalog);
+  } catch (const std::exception&) {
+    fail("the import cannot be serialised");
+  }
+  if (result.entry_lines.size() != result.catalog.at("instances").size()) fail("entry_lines out of step with the entries");
+  if (result.catalog.at("instances").empty()) return 0;
+  // ... and load over the catalog it was made for.
+  auto sources = catalog::embedded_sources();
+  sources.push_back(catalog::SourceText{"imported.json", json});
+  try {
+    catalog::load_catalog_texts(sources, {}, false);
+  } catch (const util::InputError& e) {
+    for (const auto& d : e.diagnostics()) std::fprintf(stderr, "%s: %s: %s\n", d.file.c_str(), d.pointer.c_str(), d.message.c_str());
+    fail("the import does not load over the catalog it was made for");
+  }
+  return 0;
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all{{"catalog", catalog},     {"workload", workload},     {"jsonl", jsonl},
-                                       {"terraform", terraform}, {"end_to_end", end_to_end}};
+                                       {"terraform", terraform}, {"end_to_end", end_to_end}, {"skypilot", skypilot}};
   return all;
 }
 

@@ -17,6 +17,10 @@ int terraform(const std::uint8_t* data, std::size_t size);
 /// Catalog + workload -> report rendered as JSON: it must re-parse, contain no NaN or infinity, and
 /// be byte-identical on a second run.
 int end_to_end(const std::uint8_t* data, std::size_t size);
+/// SkyPilot vms.csv -> catalog import, every region: the result must serialise, and merged over the
+/// default catalog it must load (an import writes a catalog the loader accepts, or fails with an
+/// input error naming the CSV).
+int skypilot(const std::uint8_t* data, std::size_t size);
 
 struct Target {
   const char* name;

@@ -4,6 +4,7 @@
 /// catalog does not know is an empty optional, never a made-up default.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,6 +86,25 @@ struct Hardware {
   bool operator==(const Hardware&) const = default;
 };
 
+/// A region name with static storage duration: the one copy kept for the process (a set that only
+/// grows; there are a few hundred real region names).
+std::string_view intern_region(std::string_view name);
+
+/// Where an instance is sold and at what price: one region of one instance shape. Prices can be
+/// unknown (an offer the source lists without a price); an instance is sold only where it has an
+/// offer.
+struct Offer {
+  /// Static storage: a baked literal or a name from intern_region(), so offers are cheap to build
+  /// and copy (the default catalog bakes thousands).
+  std::string_view region;
+  std::optional<double> price_usd_per_hour;       ///< on-demand, Linux, whole instance
+  std::optional<double> spot_price_usd_per_hour;  ///< spot or preemptible, where the source gives it
+  std::optional<int> zones;  ///< availability: how many of the region's zones the source lists it in
+  Provenance provenance;     ///< empty: the instance's price_provenance
+
+  bool operator==(const Offer&) const = default;
+};
+
 struct Instance {
   std::string id;
   Cloud cloud = Cloud::aws;
@@ -94,12 +114,25 @@ struct Instance {
   std::optional<std::string> cpu;          ///< hardware id
   std::optional<std::string> accelerator;  ///< hardware id
   int accelerator_count = 0;
+  /// A fractional GPU (Azure NVadsA10 v5): the share of one accelerator the instance gets (its
+  /// memory, bandwidth and compute); absent: accelerator_count whole devices.
+  std::optional<double> accelerator_share;
   std::optional<double> network_gbps;
+  /// A burstable (shared-core, CPU-credit) size: its sustained CPU is a fraction of its vCPUs.
+  /// Managed ML services are not priced on them here (docs/catalog.md, "Burstable sizes").
+  bool burstable = false;
+  /// The home region: where the instance is priced when a workload names no region.
   std::string region;
+  /// The home region's offer prices (copies of offers[home], for readers of one price).
   std::optional<double> price_usd_per_hour;
   std::optional<double> price_vm_usd_per_hour, price_accelerators_usd_per_hour;
   std::optional<double> spot_price_usd_per_hour;
   Provenance provenance, price_provenance;
+  /// Every region the instance is sold in, sorted by region, one offer each.
+  std::vector<Offer> offers;
+
+  /// The offer in `region`, or null.
+  const Offer* offer_in(std::string_view region) const;
 
   bool operator==(const Instance&) const = default;
 };
@@ -200,6 +233,13 @@ class Catalog : public CatalogData {
   /// Ids of a section, for "did you mean" and completion.
   std::vector<std::string> ids(std::string_view section) const;
 
+  /// Every region some instance is offered in (or has as its home), sorted; with a cloud, that
+  /// cloud's only. Computed on first use.
+  const std::vector<std::string>& regions() const;
+  std::vector<std::string> regions(Cloud cloud) const;
+  /// The cloud whose instances are offered in `region`, if one is.
+  std::optional<Cloud> cloud_of_region(std::string_view region) const;
+
   /// Rebuilds the lookup indexes after the vectors changed.
   void index();
 
@@ -208,6 +248,10 @@ class Catalog : public CatalogData {
   /// rather than a map: one allocation per section, which matters when loading is most of a run.
   using Index = std::vector<std::pair<std::string_view, std::size_t>>;
   Index m_family, m_model, m_hardware, m_instance, m_instance_name, m_service;
+  /// (region, cloud) sorted and unique; built by regions() on first use, cleared by index().
+  mutable std::shared_ptr<const std::vector<std::pair<std::string, Cloud>>> m_regions;
+  mutable std::shared_ptr<const std::vector<std::string>> m_region_names;
+  void build_regions() const;
 };
 
 }  // namespace aiadvise::catalog

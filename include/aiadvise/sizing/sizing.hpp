@@ -69,6 +69,8 @@ struct Estimate {
   std::string bottleneck;  ///< "compute" or "memory bandwidth"
 
   std::optional<double> price_usd_per_hour;  ///< whole fleet; absent when the catalog has no price
+  std::string region;  ///< where it is priced (catalog::choose_offer); empty without words
+  bool spot = false;   ///< price_usd_per_hour is a spot price
   std::optional<double> cost_usd;            ///< training: the run; batch inference: the job
   std::optional<double> cost_usd_per_1m_tokens, cost_usd_per_1k_requests;
   std::vector<std::string> unknowns;  ///< facts the catalog lacks for this candidate
@@ -100,6 +102,7 @@ struct Shape {
   const catalog::Hardware* accelerator = nullptr;
   const catalog::Hardware* cpu = nullptr;
   int accelerator_count = 0;
+  double accelerator_share = 1;
   double vcpus = 0, memory_gib = 0;
   bool priced = false, spot_priced = false;  ///< whether it has a price (a batch job's time is given only then)
   bool operator==(const Shape&) const = default;

@@ -155,7 +155,8 @@ TEST_CASE("check: catalog exclusion rules become findings", "[check]") {
     CHECK(rules(w) == std::set<std::string>{"performance-unknown"});
   }
   SECTION("price-unknown only warns") {
-    const auto w = flags({"--model", "bert-base", "--qps", "5", "--cloud", "aws", "--proposed", "g5.xlarge", "--service", "vertex-ai-prediction"});
+    // p5e.48xlarge has offers with a spot price only (no on-demand price in SkyPilot's catalog).
+    const auto w = flags({"--model", "bert-base", "--qps", "5", "--cloud", "aws", "--proposed", "p5e.48xlarge", "--service", "vertex-ai-prediction"});
     CHECK(severity_of(w, "price-unknown") == "warn");
     CHECK(severity_of(w, "check-service-cloud") == "fail");
   }

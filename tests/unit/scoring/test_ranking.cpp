@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aiadvise/report/recommend.hpp"
+#include "aiadvise/catalog/offers.hpp"
 #include "aiadvise/scoring/recommend.hpp"
 #include "aiadvise/sizing/sizing.hpp"
 #include "aiadvise/workload/workload.hpp"
@@ -133,6 +134,8 @@ TEST_CASE("scoring: exclusions, their examples and rule counts are those of eval
     std::vector<Candidate> all;
     for (const auto& i : c.instances) {
       if (std::find(w.clouds.begin(), w.clouds.end(), i.cloud) == w.clouds.end()) continue;
+      // Only what is sold in the workload's regions is a candidate, and never a burstable size.
+      if (!aiadvise::catalog::choose_offer(i, aiadvise::catalog::RegionChoice(w.region), w.spot).offered || i.burstable) continue;
       const auto base = sizing::estimate(w, req, c, i);
       for (const auto& s : c.services) {
         if (s.cloud == i.cloud && scoring::service_applies(s, w, base.compute)) all.push_back(eager.evaluate(i, s, base));

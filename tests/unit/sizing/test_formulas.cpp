@@ -367,7 +367,9 @@ TEST_CASE("sizing: the spot price is used with --spot where the instance has one
   const auto from_workload = on(spot, "n2-standard-16");
   CHECK(*from_workload.price_usd_per_hour == Approx(*i->spot_price_usd_per_hour));
   CHECK(*from_workload.price_usd_per_hour < *on_demand.price_usd_per_hour);
-  CHECK(std::find(from_workload.notes.begin(), from_workload.notes.end(), "spot price") != from_workload.notes.end());
+  CHECK(std::find(from_workload.notes.begin(), from_workload.notes.end(), "spot price in us-central1") != from_workload.notes.end());
+  CHECK(from_workload.spot);
+  CHECK(from_workload.region == "us-central1");
   CHECK(*from_workload.cost_usd == Approx(*i->spot_price_usd_per_hour * *from_workload.time_hours));
   // ... and through the estimate options.
   EstimateOptions options;

@@ -103,6 +103,15 @@ TEST_CASE("sizing: instances of one shape get one estimate but for the price", "
       twin.region = "elsewhere-1";
       if (twin.price_usd_per_hour) *twin.price_usd_per_hour *= 1.37;
       if (twin.spot_price_usd_per_hour) *twin.spot_price_usd_per_hour *= 0.71;
+      // Its offer in its own home region, at those prices (prices come from the offers).
+      twin.offers.clear();
+      if (const auto* home = i.offer_in(i.region)) {
+        aiadvise::catalog::Offer o = *home;
+        o.region = aiadvise::catalog::intern_region(twin.region);
+        o.price_usd_per_hour = twin.price_usd_per_hour;
+        o.spot_price_usd_per_hour = twin.spot_price_usd_per_hour;
+        twin.offers.push_back(o);
+      }
       const auto* accelerator = i.accelerator ? c.hardware_by_id(*i.accelerator) : nullptr;
       const auto* cpu = i.cpu ? c.hardware_by_id(*i.cpu) : nullptr;
       REQUIRE(aiadvise::sizing::shape_of(i, accelerator, cpu) == aiadvise::sizing::shape_of(twin, accelerator, cpu));
