@@ -117,6 +117,36 @@ Model EntryReaders::model(const Json& v, const Location& at, const FieldLocation
     read_int("decoder_layers", x.decoder_layers);
     a.finish();
   }
+  if (const Json* parts = r.array("components")) {
+    static const std::vector<std::string> k_runs{"once", "per-step", "per-token"};
+    static const std::vector<std::string> k_used{"inference", "training", "both"};
+    const Location base = r.location_of("components");
+    for (std::size_t k = 0; k < parts->size(); ++k) {
+      const Location item{base.document, util::pointer_append(base.pointer, k)};
+      if (!(*parts)[k].is_object()) {
+        m_diagnostics.push_back(util::diagnostic_at(item, "expected an object"));
+        continue;
+      }
+      ObjectReader c((*parts)[k], item, m_diagnostics);
+      Component& part = m.components.emplace_back();
+      part.name = c.id("name", true).value_or("");
+      part.params = c.number("params", NumberRule::positive);
+      part.gflops = c.number("gflops", NumberRule::positive, true);
+      part.runs = c.one_of("runs", k_runs).value_or("once");
+      part.used_in = c.one_of("used_in", k_used).value_or("both");
+      part.trainable = c.boolean("trainable").value_or(true);
+      c.allow("notes");
+      c.finish();
+    }
+  }
+  if (auto n = r.integer("input_positions", 1)) {
+    if (*n > 10'000'000) r.error("input_positions", fmt::format("expected at most 10000000, got {}", *n));
+    else m.input_positions = static_cast<int>(*n);
+  }
+  if (auto n = r.integer("native_resolution", 1)) {
+    if (*n > 100'000) r.error("native_resolution", fmt::format("expected at most 100000 pixels, got {}", *n));
+    else m.native_resolution = static_cast<int>(*n);
+  }
   m.forward_gflops_per_sample = r.number("forward_gflops_per_sample", NumberRule::positive);
   m.activation_mib_per_sample = r.number("activation_mib_per_sample", NumberRule::positive);
   m.input = r.string("input").value_or("");
@@ -333,6 +363,31 @@ Json EntryReaders::rule(const Json& v, const Location& at, const FieldLocations&
   return v;
 }
 
+Factor EntryReaders::factor(const Json& v, const Location& at, const FieldLocations& fields) {
+  auto r = reader(v, at, fields);
+  Factor f;
+  f.id = r.id("id", true).value_or("");
+  f.hardware = r.id("hardware", true).value_or("");
+  f.family = r.id("family", true).value_or("");
+  f.regime = r.one_of("regime", factor_regimes(), true).value_or("");
+  if (auto value = r.number("value", NumberRule::positive, true)) {
+    // NOTE: a fraction of a peak; gbdt is a rate (work per core-cycle or per byte), not a fraction.
+    if (f.regime != "gbdt" && *value > 1) r.error("value", fmt::format("a fraction of the peak is at most 1, got {}", *value));
+    else f.value = *value;
+  }
+  f.points = r.string_list("points");
+  if (auto band = r.number("band", NumberRule::positive)) {
+    if (*band < 1) r.error("band", fmt::format("a multiplicative error band is at least 1, got {}", *band));
+    else f.band = band;
+  }
+  f.band_basis = r.string("band_basis").value_or("");
+  f.provenance = provenance(r);
+  r.allow("notes");
+  r.allow("validation");
+  r.finish();
+  return f;
+}
+
 void EntryReaders::check_references(const Catalog& catalog, const std::string& section, const Json& v,
                                     const Location& at, const FieldLocations& fields) {
   auto locate = [&](const std::string& key) {
@@ -371,6 +426,19 @@ void EntryReaders::check_references(const Catalog& catalog, const std::string& s
       } else if (h->kind != ComputeKind::cpu) {
         report(locate("cpu"), fmt::format("'{}' is an accelerator ({}), not a CPU", cpu, to_string(h->kind)));
       }
+    }
+  } else if (section == "factors") {
+    const std::string hardware = string_field("hardware");
+    if (!hardware.empty() && !parse_compute_kind(hardware) && !catalog.hardware_by_id(hardware)) {
+      std::vector<std::string> known = catalog.ids("hardware");
+      known.insert(known.end(), compute_kind_names().begin(), compute_kind_names().end());
+      report(locate("hardware"), fmt::format("unknown hardware '{}': give a compute kind ({}) or a hardware id{}", hardware,
+                                             util::join(compute_kind_names(), ", "), util::did_you_mean(hardware, known)));
+    }
+    const std::string family = string_field("family");
+    if (!family.empty() && family != "any" && !catalog.family(family)) {
+      report(locate("family"), fmt::format("unknown family '{}': give a family id or 'any'{}", family,
+                                           util::did_you_mean(family, catalog.ids("families"))));
     }
   } else if (section == "hardware") {
     if (auto it = v.find("supported_families"); it != v.end() && it->is_array()) {

@@ -58,6 +58,7 @@ const std::vector<Field>& fields() {
       {"epochs", Kind::number, "N", "Passes over the dataset"},
       {"features", Kind::integer, "N", "Columns per row (classical ML)"},
       {"denoising_steps", Kind::integer, "N", "Denoising steps per image (diffusion)"},
+      {"resolution", Kind::integer, "PX", "Image side in pixels (image models; default: the model's native resolution)"},
       {"iterations", Kind::integer, "N", "Boosting rounds or solver iterations (classical ML)"},
       {"gradient_checkpointing", Kind::flag, "", "Recompute activations in the backward pass (training)"},
       {"optimizations", Kind::list, "LIST", "Model made smaller: quantized, pruned, distilled"},
@@ -196,6 +197,7 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   w.epochs = r.number("epochs", NumberRule::positive);
   w.features = as_double(r.integer("features", 1));
   w.denoising_steps = as_double(r.integer("denoising_steps", 1));
+  w.resolution = as_double(r.integer("resolution", 1));
   w.iterations = as_double(r.integer("iterations", 1));
   w.gradient_checkpointing = r.boolean("gradient_checkpointing").value_or(false);
   w.optimizations = r.string_list("optimizations", &k_optimizations);
@@ -442,6 +444,7 @@ Json to_json(const Workload& w) {
   put("epochs", w.epochs);
   put("features", w.features);
   put("denoising_steps", w.denoising_steps);
+  put("resolution", w.resolution);
   put("iterations", w.iterations);
   if (w.gradient_checkpointing) j["gradient_checkpointing"] = true;
   if (!w.optimizations.empty()) j["optimizations"] = w.optimizations;

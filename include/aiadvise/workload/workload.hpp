@@ -38,6 +38,7 @@ struct Workload {
   std::optional<double> input_tokens, output_tokens;
   std::optional<double> batch_size;  ///< absent: chosen per candidate
   std::optional<double> dataset_samples, dataset_tokens, epochs, features, denoising_steps, iterations;
+  std::optional<double> resolution;  ///< image side in pixels (image models)
   bool gradient_checkpointing = false;
   std::vector<std::string> optimizations;  ///< quantized, pruned, distilled
   // Where and how.

@@ -154,24 +154,24 @@ TEST_CASE("sizing: QLoRA keeps 4-bit weights plus quantisation constants and 16-
   CHECK(r.memory.weights_gib < lora.memory.weights_gib / 3.5);
 }
 
-TEST_CASE("sizing: training activations are 34 s h L bytes, 2 s h L with gradient checkpointing", "[sizing]") {
-  // llama-2-7b bf16, sequence 2048, hidden 4096, 32 layers, batch 1:
-  //   34 x 2048 x 4096 x 32 = 34 x 2^28 bytes = 8.5 GiB
-  //    2 x 2048 x 4096 x 32 =  2 x 2^28 bytes = 0.5 GiB with checkpointing.
+TEST_CASE("sizing: training activations are 34 s h L bytes, 2 s h L with gradient checkpointing, plus fp32 logits", "[sizing]") {
+  // llama-2-7b bf16, sequence 2048, hidden 4096, 32 layers, vocabulary 32,000, per sequence:
+  //   34 x 2048 x 4096 x 32 = 34 x 2^28 bytes = 8.5 GiB, plus the logits 2048 x 32000 x 4 bytes;
+  //    2 x 2048 x 4096 x 32 =  2 x 2^28 bytes = 0.5 GiB with checkpointing, plus one layer rebuilt
+  //   (34 x 2048 x 4096) and the logits.
   const json base = {{"model", "llama-2-7b"}, {"phase", "fine-tuning"}, {"precision", "bf16"}, {"input_tokens", 2048}};
   const auto plain = needs(base);
-  CHECK(plain.activation_bytes_per_unit == 34.0 * 2048 * 4096 * 32);
-  CHECK(plain.memory.activations_gib == Approx(8.5));
+  const double logits = 2048.0 * 32000 * 4;
+  CHECK(plain.activation_bytes_per_sample == 34.0 * 2048 * 4096 * 32 + logits);
+  CHECK(plain.activation_bytes_per_sample_checkpointed == 2.0 * 2048 * 4096 * 32 + 34.0 * 2048 * 4096 + logits);
+  CHECK(plain.memory.activations_gib == Approx((34.0 * 2048 * 4096 * 32 + logits) / (1024.0 * 1024 * 1024)));
   json checkpointed = base;
   checkpointed["gradient_checkpointing"] = true;
   const auto ckpt = needs(checkpointed);
-  CHECK(ckpt.memory.activations_gib == Approx(0.5));
-  // Batch 4 is four times as much.
-  json batch = base;
-  batch["batch_size"] = 4;
-  CHECK(needs(batch).memory.activations_gib == Approx(34.0));
-  // Checkpointing recomputes the forward pass: 4 passes instead of 3 (training FLOPs x 4/3).
-  CHECK(ckpt.training_flops == Approx(plain.training_flops * 4 / 3));
+  CHECK(ckpt.checkpointing);
+  CHECK(ckpt.memory.activations_gib == Approx(ckpt.activation_bytes_per_sample_checkpointed / (1024.0 * 1024 * 1024)));
+  // Checkpointing recomputes the forward pass once: one more forward per sequence.
+  CHECK(ckpt.recompute_flops_per_sample == Approx(ckpt.training_flops_per_sample / 3));
 }
 
 TEST_CASE("sizing: mixture of experts computes with active parameters and holds all of them", "[sizing]") {
