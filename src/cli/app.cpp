@@ -204,6 +204,7 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   setup_rules(app, global, action);
   setup_completion(app, global, action);
   setup_config(app, global, action);
+  setup_calibrate(app, global, action);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   std::ostringstream out, err;

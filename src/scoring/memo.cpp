@@ -72,7 +72,8 @@ std::string memo_key(const catalog::Catalog& c, const Workload& w, const sizing:
                         &w.features, &w.denoising_steps, &w.iterations, &w.resolution}) {
     k.opt(*v);
   }
-  k.flag(w.gradient_checkpointing);
+  k.flag(w.gradient_checkpointing.has_value());
+  k.flag(w.gradient_checkpointing.value_or(false));
   k.list(w.optimizations);
   k.num(static_cast<int>(w.clouds.size()));
   for (auto cloud : w.clouds) k.num(static_cast<int>(cloud));

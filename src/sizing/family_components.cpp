@@ -81,7 +81,8 @@ void components(const Input& in, Requirements& req) {
       req.assumed.push_back(gan ? "global batch: 32 images (StyleGAN2-ADA's default at 1024 px on 8 GPUs)"
                                 : "global batch: 64 samples (a common fine-tuning batch)");
     }
-    req.checkpointing = w.gradient_checkpointing;
+    req.checkpointing = w.gradient_checkpointing.value_or(false);
+    req.checkpointing_allowed = w.gradient_checkpointing.value_or(true);
     req.notes.push_back(fmt::format("training FLOPs = 3 x trained forward ({:.4g} GFLOPs) + frozen forward ({:.4g} GFLOPs) per sample x {} samples",
                                     trained_forward / 1e9, frozen_forward / 1e9, count(req.samples)));
     return;

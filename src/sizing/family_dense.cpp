@@ -62,7 +62,8 @@ void dense(const Input& in, Requirements& req) {
     req.samples = *w.dataset_samples * w.epochs.value_or(1);
     req.global_batch = w.batch_size.value_or(256);
     if (!w.batch_size) req.assumed.push_back("global batch: 256 samples (the ResNet-50 ImageNet reference batch)");
-    req.checkpointing = w.gradient_checkpointing;
+    req.checkpointing = w.gradient_checkpointing.value_or(false);
+    req.checkpointing_allowed = w.gradient_checkpointing.value_or(true);
     req.notes.push_back(fmt::format("training FLOPs = 3 x {:.4g} GFLOPs per sample x {} samples", pass / 1e9, count(req.samples)));
     return;
   }

@@ -87,7 +87,9 @@ void training(const Input& in, const Shape& s, double per_token, double position
   const double b = activation_bytes(w.precision) / 2;
   const double tokens = positions + out_positions;
   const double layers = std::max(s.layers, s.encoder_layers + s.decoder_layers);
-  const double logits = (out_positions > 0 ? out_positions : positions) * s.vocab * k::k_logit_bytes;
+  // Language-model heads keep fp32 logits for the loss; an encoder's classification head does not.
+  const bool lm_head = w.is_llm() || w.sizing == SizingMethod::transformer_encoder_decoder;
+  const double logits = lm_head ? (out_positions > 0 ? out_positions : positions) * s.vocab * k::k_logit_bytes : 0;
   req.activation_bytes_per_sample = k::k_act_bytes_per_token_hidden_layer * tokens * s.hidden * layers * b + logits;
   req.activation_bytes_per_sample_checkpointed = k::k_act_checkpointed_bytes_per_token_hidden_layer * tokens * s.hidden * layers * b +
                                                  k::k_act_bytes_per_token_hidden_layer * positions * s.hidden * b + logits;
@@ -103,7 +105,8 @@ void training(const Input& in, const Shape& s, double per_token, double position
     req.assumed.push_back(fmt::format("global batch: {} sequences ({})", req.global_batch,
                                       w.phase == Phase::training ? "about 4M tokens per step, as Llama pretraining" : "a common fine-tuning batch"));
   }
-  req.checkpointing = w.gradient_checkpointing || w.method != Method::full;
+  req.checkpointing = w.gradient_checkpointing.value_or(w.method != Method::full);
+  req.checkpointing_allowed = w.gradient_checkpointing.value_or(true);
   if (!w.gradient_checkpointing && w.method != Method::full) {
     req.assumed.push_back("gradient checkpointing: on (standard for LoRA and QLoRA fine-tuning)");
   }

@@ -72,11 +72,11 @@ class Timing {
 
   /// The stages before the decode, for one request alone (its time to first token) and their pure
   /// compute per request (what it costs the replica when interleaved with decode steps).
-  double first(int t) const {
+  double first(int t, double b = 1) const {
     double sum = 0;
     for (int s = 0; s < static_cast<int>(m_r.stages.size()); ++s) {
       if (s == m_decode) break;
-      sum += m_r.stages[static_cast<std::size_t>(s)].runs * run(m_r.stages[static_cast<std::size_t>(s)], t, 1);
+      sum += m_r.stages[static_cast<std::size_t>(s)].runs * run(m_r.stages[static_cast<std::size_t>(s)], t, b);
     }
     return sum;
   }
@@ -164,7 +164,8 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
   // One replica on t devices at a per-replica load (0 for offline: the largest batch).
   auto operate = [&](int t, double load, double replicas_per_instance) {
     Point p;
-    const double host_rps = d.host_vcpus > 0 ? d.host_vcpus / replicas_per_instance / k::k_request_cpu_s : 1e300;
+    // Online requests also cost the host CPU time; an offline job feeds the model directly.
+    const double host_rps = (!offline && d.host_vcpus > 0) ? d.host_vcpus / replicas_per_instance / k::k_request_cpu_s : 1e300;
     const double bmax = w.batch_size ? *w.batch_size : b_max(t);
     if (ar) {
       const double prefill = timing.first_compute(t);  // per request, interleaved with decode steps
@@ -173,7 +174,8 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       if (offline || load <= 0) {
         p.batch = bmax;
         p.tpot_s = timing.step(t, bmax);
-        p.ttft_s = timing.first(t);
+        // A fixed batch starts together (static batching): its prefills run as one batch.
+        p.ttft_s = w.batch_size ? timing.first(t, bmax) : timing.first(t);
         p.latency_s = p.ttft_s + out * p.tpot_s;
         return p;
       }
@@ -252,9 +254,15 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
     if (ar && w.tpot_ms && p.tpot_s * 1000 > *w.tpot_ms) return false;
     return true;
   };
+  // Tensor-parallel degrees: the divisors of the devices per instance (12 Inferentia2 chips split
+  // 1, 2, 3, 4, 6 or 12 ways), smallest first.
+  std::vector<int> degrees;
+  for (int candidate = 1; candidate <= d.per_instance; ++candidate) {
+    if (d.per_instance % candidate == 0) degrees.push_back(candidate);
+  }
+  if (o.tensor_parallel > 0) degrees = {o.tensor_parallel};
   int t = 0, first_fit = 0;
-  for (int candidate = 1; candidate <= d.per_instance; candidate *= 2) {
-    if (o.tensor_parallel > 0 && candidate != o.tensor_parallel) continue;
+  for (int candidate : degrees) {
     if (room(candidate) < per_seq) continue;
     if (!first_fit) first_fit = candidate;
     if (o.tensor_parallel > 0 || offline || meets(operate(candidate, 1e-9, 1))) {

@@ -80,7 +80,7 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
   };
   // Checkpointing may be turned on where it is standard practice for the model (transformers and
   // diffusion denoisers: Hugging Face and diffusers trainers offer it) and the job needs it.
-  const bool may_checkpoint = r.checkpointing || w.is_transformer() || w.family == "diffusion";
+  const bool may_checkpoint = r.checkpointing || (r.checkpointing_allowed && (w.is_transformer() || w.family == "diffusion"));
   auto plan_for = [&](int count) {
     Plan p;
     p.count = count;

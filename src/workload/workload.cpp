@@ -199,7 +199,7 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   w.denoising_steps = as_double(r.integer("denoising_steps", 1));
   w.resolution = as_double(r.integer("resolution", 1));
   w.iterations = as_double(r.integer("iterations", 1));
-  w.gradient_checkpointing = r.boolean("gradient_checkpointing").value_or(false);
+  w.gradient_checkpointing = r.boolean("gradient_checkpointing");
   w.optimizations = r.string_list("optimizations", &k_optimizations);
   w.deadline_hours = r.number("deadline_hours", NumberRule::positive);
   w.budget_usd_per_hour = r.number("budget_usd_per_hour", NumberRule::positive);
@@ -446,7 +446,7 @@ Json to_json(const Workload& w) {
   put("denoising_steps", w.denoising_steps);
   put("resolution", w.resolution);
   put("iterations", w.iterations);
-  if (w.gradient_checkpointing) j["gradient_checkpointing"] = true;
+  if (w.gradient_checkpointing) j["gradient_checkpointing"] = *w.gradient_checkpointing;
   if (!w.optimizations.empty()) j["optimizations"] = w.optimizations;
   put("deadline_hours", w.deadline_hours);
   put("budget_usd_per_hour", w.budget_usd_per_hour);

@@ -76,6 +76,7 @@ struct Requirements {
   double samples = 0;                     ///< sequences, images or rows over the whole run (epochs included)
   double global_batch = 0;                ///< samples per optimizer step
   bool checkpointing = false;             ///< asked for, or standard practice for the method (LoRA, QLoRA)
+  bool checkpointing_allowed = true;      ///< false when the workload turned it off
   double training_flops = 0;              ///< the whole run, without recomputation
 
   std::vector<std::string> notes;  ///< formulas applied, in words
