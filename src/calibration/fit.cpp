@@ -20,6 +20,21 @@ struct Usage {
   std::vector<std::vector<std::size_t>> points;  ///< per factor of the working catalog: the points that use it
 };
 
+// Whether a point's family informs a kind-wide ("any" family) factor of a regime: the transformer
+// regimes (prefill, decode, overhead) are fitted on transformer points, dense inference on dense
+// points; training and gbdt on all. A kind-wide factor is what families without points of their own
+// fall back on, so it is fitted on the work it stands for.
+bool informs(const catalog::Factor& f, const std::string& family, const catalog::Catalog& c) {
+  if (f.family != "any") return true;
+  const catalog::Family* fam = c.family(family);
+  const bool transformer = fam && (fam->sizing == catalog::SizingMethod::transformer_decoder ||
+                                   fam->sizing == catalog::SizingMethod::transformer_encoder ||
+                                   fam->sizing == catalog::SizingMethod::transformer_encoder_decoder);
+  if (f.regime == "prefill" || f.regime == "decode" || f.regime == "overhead") return transformer;
+  if (f.regime == "inference") return !transformer;
+  return true;
+}
+
 Usage usage_of(const std::vector<Point>& points, const catalog::Catalog& c) {
   Usage u;
   u.points.resize(c.factors.size());
@@ -28,7 +43,7 @@ Usage usage_of(const std::vector<Point>& points, const catalog::Catalog& c) {
     if (!pr.ok()) continue;
     for (const auto& id : pr.factors) {
       for (std::size_t f = 0; f < c.factors.size(); ++f) {
-        if (c.factors[f].id == id) u.points[f].push_back(p);
+        if (c.factors[f].id == id && informs(c.factors[f], pr.family, c)) u.points[f].push_back(p);
       }
     }
   }
@@ -50,8 +65,11 @@ double loss(const std::vector<Point>& points, const std::vector<std::size_t>& wh
 // Golden-section search of factor `f` in log space.
 void search(const std::vector<Point>& points, const std::vector<std::size_t>& which, catalog::Catalog& c, std::size_t f) {
   catalog::Factor& factor = c.factors[f];
-  const bool rate = factor.regime == "gbdt";
-  double lo = std::log(rate ? 1e-6 : 0.005), hi = std::log(rate ? 1.0 : 1.0);
+  // Fractions of a peak lie in (0, 1]; gbdt is a rate per core-cycle or byte; overhead is in
+  // microseconds per layer per pass.
+  double lo = std::log(0.005), hi = 0;
+  if (factor.regime == "gbdt") lo = std::log(1e-6);
+  if (factor.regime == "overhead") lo = std::log(0.01), hi = std::log(2000.0);
   const double g = (std::sqrt(5.0) - 1) / 2;
   auto at = [&](double x) {
     factor.value = std::exp(x);
@@ -79,12 +97,20 @@ void search(const std::vector<Point>& points, const std::vector<std::size_t>& wh
   factor.value = std::stod(fmt::format("{:.4g}", best));
 }
 
+// Rounds of coordinate descent until no factor moves by more than 0.1% (or `rounds` rounds): the
+// result then hardly depends on where the search started, so a refit reproduces the committed
+// factors.
 void descend(const std::vector<Point>& points, catalog::Catalog& c, const std::vector<std::size_t>& free, int rounds) {
   for (int round = 0; round < rounds; ++round) {
     const Usage u = usage_of(points, c);
+    double moved = 0;
     for (std::size_t f : free) {
-      if (!u.points[f].empty()) search(points, u.points[f], c, f);
+      if (u.points[f].empty()) continue;
+      const double before = c.factors[f].value;
+      search(points, u.points[f], c, f);
+      moved = std::max(moved, std::abs(std::log(c.factors[f].value / before)));
     }
+    if (moved < 1e-3) break;
   }
 }
 
@@ -104,6 +130,14 @@ std::vector<catalog::Factor> fit(const std::vector<Point>& points, const catalog
   std::vector<std::size_t> all(c.factors.size());
   for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
   descend(points, c, all, options.rounds);
+  // The points behind each kind-wide factor: those of pass 1.
+  std::map<std::string, std::vector<std::string>> any_points;
+  {
+    const Usage u = usage_of(points, c);
+    for (std::size_t k = 0; k < c.factors.size(); ++k) {
+      for (std::size_t p : u.points[k]) any_points[c.factors[k].id].push_back(points[p].id);
+    }
+  }
 
   // Pass 2: a factor of its own for each (kind, family, regime) with enough points.
   std::map<std::string, std::size_t> per_family;  // "kind|family|regime" -> points
@@ -138,22 +172,28 @@ std::vector<catalog::Factor> fit(const std::vector<Point>& points, const catalog
   }
   descend(points, c, own, options.rounds);
 
-  // The points behind each factor, and its provenance.
+  // The points behind each factor (a kind-wide one: those it was fitted on in pass 1), and its
+  // provenance.
   const Usage u = usage_of(points, c);
   for (std::size_t k = 0; k < c.factors.size(); ++k) {
     catalog::Factor& f = c.factors[k];
     f.points.clear();
-    for (std::size_t p : u.points[k]) f.points.push_back(points[p].id);
+    if (f.family == "any") f.points = any_points[f.id];
+    else for (std::size_t p : u.points[k]) f.points.push_back(points[p].id);
     std::sort(f.points.begin(), f.points.end());
     f.band.reset();
     f.band_basis.clear();
     f.provenance.source = fmt::format("fitted by `aiadvise calibrate` on {} ({} point(s) use it)", options.source, f.points.size());
     f.provenance.as_of = options.as_of;
   }
-  // A factor of "any" family that no point used keeps the catalog's value, marked as such.
+  // A factor of "any" family that no point used keeps the catalog's value, and says so.
   for (auto& f : c.factors) {
     if (f.points.empty()) {
-      if (const catalog::Factor* old = base.factor_by_id(f.id)) f.provenance = old->provenance;
+      const catalog::Factor* old = base.factor_by_id(f.id);
+      const std::string before = old ? old->provenance.source : std::string("no source");
+      f.provenance.source = before.rfind("not fitted", 0) == 0
+                                ? before
+                                : fmt::format("not fitted: no calibration point uses it; kept from the catalog ({})", before);
     }
   }
   return c.factors;

@@ -95,7 +95,9 @@ Prediction predict(const Point& p, const catalog::Catalog& c) {
   const double per = p.scope == "per_device" ? devices : 1;
   std::optional<double> value;
   if (p.metric == "peak_memory_gib") {
-    value = e.memory_needed_gib;
+    value = p.memory == "allocated" ? sizing::allocated_gib(e) : e.memory_needed_gib;
+    // Memory rests on no efficiency factor: such a point neither fits one nor counts toward one.
+    out.factors.clear();
   } else if (p.metric == "train_time_hours") {
     value = e.time_hours;
   } else if (p.metric == "gpu_hours") {
@@ -110,7 +112,10 @@ Prediction predict(const Point& p, const catalog::Catalog& c) {
   } else if (p.metric == "throughput") {
     if (e.throughput) {
       double v = *e.throughput;
-      if (e.throughput_unit == "output tokens/s" && counts_requests(p.unit)) v /= w.output_tokens.value_or(1);
+      const bool estimate_tokens = e.throughput_unit == "output tokens/s";
+      if (estimate_tokens && counts_requests(p.unit)) v /= w.output_tokens.value_or(1);
+      // An encoder-decoder counts requests; a point may count the tokens they generate.
+      if (!estimate_tokens && !counts_requests(p.unit) && w.output_tokens) v *= *w.output_tokens;
       value = v / per;
     }
   } else if (p.metric == "ttft_ms") {

@@ -39,7 +39,7 @@ std::vector<std::string> ids_of(const std::vector<T>& items) {
 }  // namespace
 
 const std::vector<std::string>& factor_regimes() {
-  static const std::vector<std::string> regimes{"training", "prefill", "decode", "inference", "gbdt"};
+  static const std::vector<std::string> regimes{"training", "prefill", "decode", "inference", "gbdt", "overhead"};
   return regimes;
 }
 

@@ -371,8 +371,13 @@ Factor EntryReaders::factor(const Json& v, const Location& at, const FieldLocati
   f.family = r.id("family", true).value_or("");
   f.regime = r.one_of("regime", factor_regimes(), true).value_or("");
   if (auto value = r.number("value", NumberRule::positive, true)) {
-    // NOTE: a fraction of a peak; gbdt is a rate (work per core-cycle or per byte), not a fraction.
-    if (f.regime != "gbdt" && *value > 1) r.error("value", fmt::format("a fraction of the peak is at most 1, got {}", *value));
+    // NOTE: a fraction of a peak; gbdt is a rate (work per core-cycle or per byte) and overhead a time
+    // (microseconds per layer per pass), not fractions.
+    if (f.regime != "gbdt" && f.regime != "overhead" && *value > 1) {
+      r.error("value", fmt::format("a fraction of the peak is at most 1, got {}", *value));
+    } else if (f.regime == "overhead" && *value > 10000) {
+      r.error("value", fmt::format("an overhead is at most 10000 microseconds per layer, got {}", *value));
+    }
     else f.value = *value;
   }
   f.points = r.string_list("points");

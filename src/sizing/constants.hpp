@@ -60,6 +60,11 @@ inline constexpr double k_infer_act_factor = 16;
 // Non-transformer inference keeps one layer's activations live, not the whole network's: a tenth
 // of the training figure.
 inline constexpr double k_dense_infer_act_fraction = 0.1;
+// A denoiser's pass does far more work per stored value than a CNN (wide channels, attention over
+// latent pixels): its live activations are taken as a fiftieth of the training figure per FLOP, which
+// keeps SDXL at 1024 px (13.5 TFLOPs per guided step) near 2 GB, as 12 GB GPUs run it. An
+// assumption, not calibrated.
+inline constexpr double k_denoiser_infer_act_fraction = 0.02;
 // The most sequences one replica is given at once (TensorRT-LLM's largest max_batch_size in its
 // published throughput runs is 4096; memory is the real limit below it).
 inline constexpr double k_max_batch = 4096;

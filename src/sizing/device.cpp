@@ -160,6 +160,13 @@ std::optional<double> Efficiency::operator()(const char* regime) {
   return f->value;
 }
 
+std::optional<double> Efficiency::optional(const char* regime) {
+  const catalog::Factor* f = m_d.hardware ? m_c.factor(*m_d.hardware, m_w.family, regime) : m_c.factor(m_d.kind, m_w.family, regime);
+  if (!f) return std::nullopt;
+  if (std::find(m_used.begin(), m_used.end(), f) == m_used.end()) m_used.push_back(f);
+  return f->value;
+}
+
 Confidence Efficiency::confidence(bool words) const {
   // NOTE: an estimate is calibrated when every factor it used was fitted on points of its own
   // family on this hardware (or kind); a factor for "any" family, or one without points, is an

@@ -65,6 +65,8 @@ class Efficiency {
   Efficiency(const catalog::Catalog& c, const workload::Workload& w, const Device& d) : m_c(c), m_w(w), m_d(d) {}
   /// The fraction of the peak for `regime` (training, prefill, decode, inference, gbdt).
   std::optional<double> operator()(const char* regime);
+  /// A factor the estimate can do without (overhead): nothing when the catalog has none.
+  std::optional<double> optional(const char* regime);
   /// How sure the estimate is, over the factors asked for so far.
   Confidence confidence(bool words) const;
 

@@ -34,6 +34,11 @@ void price(const workload::Workload& w, const catalog::Instance& i, const Estima
 
 double billed_hours(double hours) { return std::max(hours, k::k_minimum_billed_hours); }
 
+double allocated_gib(const Estimate& e) {
+  const double context = e.compute == catalog::ComputeKind::cpu ? 1.0 : k::k_device_context_gib;
+  return std::max(0.0, e.memory_needed_gib - context) / (1 + k::k_fragmentation);
+}
+
 Shape shape_of(const catalog::Instance& i, const catalog::Hardware* accelerator, const catalog::Hardware* cpu) {
   // NOTE: every field of the instance that estimate() reads, but its id, name and prices.
   return Shape{accelerator, cpu, i.accelerator_count, i.vcpus, i.memory_gib, i.price_usd_per_hour.has_value(),

@@ -91,7 +91,8 @@ void components(const Input& in, Requirements& req) {
   req.forward_flops_per_unit = per_sample;
   double largest = 0;
   for (const auto& s : req.stages) largest = std::max(largest, s.flops * s.copies);
-  req.workspace_bytes_per_sequence = k::k_dense_act_bytes_per_flop * k::k_dense_infer_act_fraction * largest * activation_bytes(w.precision) / 2;
+  const double fraction = diffusion ? k::k_denoiser_infer_act_fraction : k::k_dense_infer_act_fraction;
+  req.workspace_bytes_per_sequence = k::k_dense_act_bytes_per_flop * fraction * largest * activation_bytes(w.precision) / 2;
 }
 
 }  // namespace aiadvise::sizing::family

@@ -142,7 +142,9 @@ void transformer(const Input& in, Requirements& req) {
   if (w.is_llm()) {
     const double in_tokens = positions, out = w.output_tokens.value_or(w.trains() ? 0 : 256);
     auto per_token = [&](double attended) { return 2 * p_active + 4 * s.layers * attended * aw; };
-    req.forward_flops_per_unit = per_token(in_tokens / 2);
+    // Per token at the average context a token attends: half the input in training, half of input
+    // and output in serving.
+    req.forward_flops_per_unit = per_token(w.trains() ? in_tokens / 2 : (in_tokens + out) / 2);
     req.kv_bytes_per_token = s.decoder_layers * kv_per_token_layer;
     req.notes.push_back(fmt::format("forward FLOPs per token = 2 x {} active parameters + 4 x {} layers x attended tokens x {:.0f}",
                                     count(p_active), s.layers, aw));

@@ -44,15 +44,22 @@ double resolution(const Input& in) {
 
 double resolution_scale(const Input& in) {
   // Convolutions and attention over latent pixels scale with the pixel count (attention faster; not
-  // modelled): FLOPs and activations at side r are (r / native)^2 of the native figures.
+  // modelled): FLOPs and activations at side r are (r / native)^2 of the native figures. A GAN is
+  // built for its resolution: its high-resolution blocks have fewer channels (StyleGAN2 halves them
+  // per doubling), so its work grows about linearly with the side (the StyleGAN2-ADA time at 512 px
+  // is 0.48 of that at 1024 px; its rows below 512 px use half the channels and are not config F;
+  // StyleGAN2 in TensorFlow at 256 px takes 0.49 of its 1024 px time, which this rule puts at 0.25:
+  // docs/sizing.md).
   if (!in.w.resolution || !in.model || !in.model->native_resolution) return 1;
   const double ratio = *in.w.resolution / *in.model->native_resolution;
-  return ratio * ratio;
+  return in.w.family == "gan" ? ratio : ratio * ratio;
 }
 
 void training_states(const Workload& w, double params, double trainable, Requirements& req) {
   const bool fp32 = w.precision == Precision::fp32 || w.precision == Precision::tf32;
-  const double frozen = std::max(0.0, params - trainable);
+  // LoRA and QLoRA add their adapters to a frozen model; otherwise the trained part is part of it
+  // (all of it, or a diffusion pipeline's denoiser).
+  const double frozen = w.method == Method::full ? std::max(0.0, params - trainable) : params;
   double frozen_bytes = 0;
   if (w.method == Method::qlora) {
     frozen_bytes = frozen * (0.5 + k::k_qlora_constant_bits / 8);
@@ -102,6 +109,7 @@ Requirements requirements(const Workload& w, const catalog::Catalog& catalog) {
                                  req.reference_batch / k_gib;
     req.training_flops = req.training_flops_per_sample * req.samples;
   } else {
+    req.reference_batch = w.batch_size.value_or(1);
     req.memory.weights_gib = req.weight_bytes / k_gib;
     req.memory.kv_cache_gib = req.state_bytes_per_sequence * req.reference_batch / k_gib;
     req.memory.activations_gib = (req.workspace_bytes + req.workspace_bytes_per_sequence * req.reference_batch) / k_gib;

@@ -31,8 +31,8 @@ namespace {
 
 class Timing {
  public:
-  Timing(const Workload& w, const Requirements& r, const Device& d, double uc, double ub)
-      : m_w(w), m_r(r), m_d(d), m_uc(uc), m_ub(ub) {
+  Timing(const Workload& w, const Requirements& r, const Device& d, double uc, double ub, double overhead_s)
+      : m_w(w), m_r(r), m_d(d), m_uc(uc), m_ub(ub), m_overhead_s(overhead_s) {
     for (std::size_t s = 0; s < r.stages.size(); ++s) {
       if (r.stages[s].per_token) m_decode = static_cast<int>(s);
     }
@@ -61,7 +61,9 @@ class Timing {
       weights += s.expert_bytes * touched;
     }
     const double memory = (weights + seqs * s.state_bytes) / (t * m_d.bandwidth * m_ub);
-    return (compute_only ? compute : std::max(compute, memory)) + tp_comm(t, seqs * s.tokens);
+    // Each pass through a layer costs the engine a fixed time too (kernel launches, scheduling),
+    // whatever the batch: a fitted overhead per layer.
+    return (compute_only ? compute : std::max(compute, memory)) + tp_comm(t, seqs * s.tokens) + m_overhead_s * m_r.layers;
   }
 
   /// Compute-bound or memory-bound at batch b (the decode stage, or the first stage).
@@ -110,7 +112,7 @@ class Timing {
   const Workload& m_w;
   const Requirements& m_r;
   const Device& m_d;
-  double m_uc, m_ub;
+  double m_uc, m_ub, m_overhead_s;
   int m_decode = -1;
 };
 
@@ -144,7 +146,9 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
     });
     return;
   }
-  const Timing timing(w, r, d, *uc, *ub);
+  // A per-layer overhead where one is fitted (microseconds per layer per pass).
+  const double overhead_s = r.layers > 0 ? eff.optional("overhead").value_or(0) * 1e-6 : 0;
+  const Timing timing(w, r, d, *uc, *ub, overhead_s);
   const bool ar = timing.autoregressive();
   const bool offline = w.mode == Mode::batch;
   const double out = timing.output_tokens();
@@ -172,10 +176,18 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       auto rps_at = [&](double b) { return b / (b * prefill + out * timing.step(t, b)); };
       p.capacity_rps = std::min(rps_at(bmax), host_rps);
       if (offline || load <= 0) {
+        // Continuous batching at a steady state: as one sequence ends the next starts, so bmax
+        // sequences are always in flight; each new request's prefill waits for the others' (M/D/1)
+        // and stalls the decode steps by the share of time prefills take. (Engines that batch
+        // statically, all prefills at once, are not modelled apart.)
+        // Only the other bmax - 1 sequences' prefills get in a sequence's way: over its life each
+        // of them is prefilled once, between its own decode steps.
         p.batch = bmax;
-        p.tpot_s = timing.step(t, bmax);
-        // A fixed batch starts together (static batching): its prefills run as one batch.
-        p.ttft_s = w.batch_size ? timing.first(t, bmax) : timing.first(t);
+        const double others = std::max(0.0, bmax - 1);
+        const double rho = std::min(0.95, rps_at(bmax) * prefill * others / bmax);
+        p.queueing_s = prefill * rho / (2 * (1 - rho));
+        p.ttft_s = timing.first(t) + p.queueing_s;
+        p.tpot_s = timing.step(t, bmax) + (out > 0 ? others * prefill / out : 0);
         p.latency_s = p.ttft_s + out * p.tpot_s;
         return p;
       }
@@ -248,7 +260,8 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
   // The split: the smallest tensor-parallel degree whose memory holds the weights and one sequence
   // and, for real-time serving, meets the latency targets alone; a forced degree is used as given.
   auto meets = [&](const Point& p) {
-    const double latency_ms = (p.latency_s + p.queueing_s + request_s) * 1000;
+    // An autoregressive request's TTFT (in its latency) already holds its queueing.
+    const double latency_ms = (p.latency_s + (ar ? 0 : p.queueing_s) + request_s) * 1000;
     if (w.latency_ms && latency_ms > *w.latency_ms) return false;
     if (ar && w.ttft_ms && (p.ttft_s + request_s) * 1000 > *w.ttft_ms) return false;
     if (ar && w.tpot_ms && p.tpot_s * 1000 > *w.tpot_ms) return false;
@@ -336,7 +349,7 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       return fmt::format("overloaded: {} instance(s) serve at most {:.3g} requests/s, {:.3g} requested", count, capacity, w.qps.value_or(0));
     });
   } else {
-    e.latency_ms = (p.latency_s + p.queueing_s + request_s) * 1000;
+    e.latency_ms = (p.latency_s + (ar ? 0 : p.queueing_s) + request_s) * 1000;
     LatencyParts parts;
     parts.queueing_ms = p.queueing_s * 1000;
     if (ar) {

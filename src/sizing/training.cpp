@@ -23,6 +23,7 @@ namespace {
 
 struct Plan {
   int count = 1;
+  int tensor_parallel = 1;  ///< devices each sample's activations are split over (Megatron-style)
   double micro = 1;
   bool checkpointing = false;
   bool fits = false;
@@ -73,38 +74,49 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
   const double context = d.kind == ComputeKind::cpu ? 1.0 : k::k_device_context_gib;
   const double budget = d.memory_gib - context;
   auto devices_for = [&](int count) { return classical ? 1 : count * d.per_instance; };
-  auto memory_for = [&](int count, double micro, bool ckpt) {
-    const double act = ckpt ? r.activation_bytes_per_sample_checkpointed : r.activation_bytes_per_sample;
+  auto memory_for = [&](int count, double micro, bool ckpt, int t) {
+    const double act = (ckpt ? r.activation_bytes_per_sample_checkpointed : r.activation_bytes_per_sample) / t;
     if (classical) return (r.memory.weights_gib * k_gib + act * r.reference_batch) * (1 + k::k_fragmentation) / k_gib + context;
     return (r.training_state_bytes / devices_for(count) + act * micro) * (1 + k::k_fragmentation) / k_gib + context;
   };
   // Checkpointing may be turned on where it is standard practice for the model (transformers and
   // diffusion denoisers: Hugging Face and diffusers trainers offer it) and the job needs it.
   const bool may_checkpoint = r.checkpointing || (r.checkpointing_allowed && (w.is_transformer() || w.family == "diffusion"));
+  // Tensor parallelism splits each sample's activations when a sample alone does not fit a device
+  // (transformers only, within an instance, or within a TPU slice's ICI domain of up to 16 chips).
+  std::vector<int> degrees{1};
+  if (w.is_transformer()) {
+    const int limit = d.kind == ComputeKind::tpu ? std::max(d.per_instance, 16) : d.per_instance;
+    for (int t = 2; t <= limit; t *= 2) degrees.push_back(t);
+  }
   auto plan_for = [&](int count) {
     Plan p;
     p.count = count;
-    const double cap = classical ? 1 : std::max(1.0, std::floor(r.global_batch / devices_for(count)));
-    for (bool ckpt : {r.checkpointing, true}) {
-      if (ckpt && !may_checkpoint) break;
-      if (!classical && memory_for(count, 1, ckpt) > d.memory_gib) continue;
-      if (classical && memory_for(count, 1, ckpt) > d.memory_gib) continue;
-      // The largest micro-batch that fits, up to the global batch per device.
-      double micro = 1;
-      if (!classical) {
-        const double act = ckpt ? r.activation_bytes_per_sample_checkpointed : r.activation_bytes_per_sample;
-        const double room = budget * k_gib / (1 + k::k_fragmentation) - r.training_state_bytes / devices_for(count);
-        micro = std::clamp(std::floor(room / std::max(act, 1.0)), 1.0, cap);
-        if (micro >= 2) micro = std::pow(2.0, std::floor(std::log2(micro)));
+    for (int t : degrees) {
+      const double replicas = std::max(1.0, static_cast<double>(devices_for(count)) / t);
+      const double cap = classical ? 1 : std::max(1.0, std::floor(r.global_batch / replicas));
+      for (bool ckpt : {r.checkpointing, true}) {
+        if (ckpt && !may_checkpoint) break;
+        if (memory_for(count, 1, ckpt, t) > d.memory_gib) continue;
+        // The largest micro-batch that fits, up to the global batch per replica.
+        double micro = 1;
+        if (!classical) {
+          const double act = (ckpt ? r.activation_bytes_per_sample_checkpointed : r.activation_bytes_per_sample) / t;
+          const double room = budget * k_gib / (1 + k::k_fragmentation) - r.training_state_bytes / devices_for(count);
+          micro = std::clamp(std::floor(room / std::max(act, 1.0)), 1.0, cap);
+          if (micro >= 2) micro = std::pow(2.0, std::floor(std::log2(micro)));
+        }
+        p.micro = micro;
+        p.tensor_parallel = t;
+        p.checkpointing = ckpt;
+        p.fits = true;
+        p.memory_gib = memory_for(count, micro, ckpt, t);
+        return p;
       }
-      p.micro = micro;
-      p.checkpointing = ckpt;
-      p.fits = true;
-      p.memory_gib = memory_for(count, micro, ckpt);
-      return p;
     }
     p.checkpointing = may_checkpoint;
-    p.memory_gib = memory_for(count, 1, p.checkpointing);
+    p.memory_gib = memory_for(count, 1, p.checkpointing, degrees.back());
+    p.tensor_parallel = degrees.back();
     return p;
   };
   auto hours_for = [&](const Plan& p) {
@@ -115,7 +127,7 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
       seconds = r.training_flops / rate_per_device;
     } else {
       // A micro-batch's forward pass is the work that fills the device.
-      const double u = ramp(d, p.micro * r.training_flops_per_sample / 3);
+      const double u = ramp(d, p.micro * r.training_flops_per_sample / 3 / p.tensor_parallel);
       seconds = flops / (n * rate_per_device * u * dp_efficiency(p.count));
       if (bytes_per_device > 0) seconds = std::max(seconds, r.samples * r.training_bytes_per_sample / (n * bytes_per_device));
     }
@@ -139,9 +151,10 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
   e.batch_size = plan.micro;
   e.gradient_checkpointing = plan.checkpointing;
   const int devices = devices_for(plan.count);
-  e.gradient_accumulation = classical ? 1 : std::max(1, static_cast<int>(std::ceil(r.global_batch / (plan.micro * devices))));
-  e.tensor_parallel = 1;
-  e.replicas_per_instance = classical ? 1 : d.per_instance;
+  const double replicas = std::max(1.0, static_cast<double>(devices) / plan.tensor_parallel);
+  e.gradient_accumulation = classical ? 1 : std::max(1, static_cast<int>(std::ceil(r.global_batch / (plan.micro * replicas))));
+  e.tensor_parallel = plan.tensor_parallel;
+  e.replicas_per_instance = classical ? 1 : std::max(1, d.per_instance / plan.tensor_parallel);
   e.fits = plan.fits;
   e.headroom = (d.memory_gib - e.memory_needed_gib) / d.memory_gib;
   if (!e.fits) {
@@ -168,6 +181,13 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
       return fmt::format("micro-batch {} per device{}, {} gradient accumulation step(s) for a global batch of {}", plan.micro,
                          plan.checkpointing ? " with gradient checkpointing" : "", e.gradient_accumulation, r.global_batch);
     });
+    if (plan.tensor_parallel > 1) {
+      words.note([&] {
+        return fmt::format("tensor parallel over {} devices: one sample's activations do not fit a device alone (Megatron-style, "
+                           "with sequence parallelism; its communication is not charged)",
+                           plan.tensor_parallel);
+      });
+    }
     if (devices > 1) {
       words.note([&] {
         return fmt::format("{} devices, weights, gradients and optimizer states sharded (FSDP / ZeRO-3), data parallel; scaling efficiency {:.2f}",

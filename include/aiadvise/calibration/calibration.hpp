@@ -36,6 +36,9 @@ struct Point {
   int tensor_parallel = 0;  ///< 0: the model chooses
   std::optional<double> vcpus, memory_gib;  ///< of the host (CPU runs: what the run used)
   std::optional<double> tolerance;  ///< multiplicative: allowed max(predicted/measured, measured/predicted)
+  /// peak_memory_gib: what was measured: the framework's allocations (torch.cuda.max_memory_allocated)
+  /// or the device's use (nvidia-smi, pynvml), which adds the runtime's context and cache.
+  std::string memory = "device";
   std::string source, as_of, notes;
   std::string file;  ///< where it was read, for messages
   std::size_t line = 0;
@@ -65,7 +68,7 @@ double log_error(double predicted, double measured);
 struct FitOptions {
   std::string as_of;        ///< date written on the factors
   std::string source;       ///< where the points came from, for the factors' provenance
-  int rounds = 4;           ///< coordinate-descent passes
+  int rounds = 40;          ///< most coordinate-descent passes (it stops when no factor moves by 0.1%)
   int min_family_points = 2;  ///< calibration points a family needs on a hardware kind for a factor of its own
 };
 

@@ -18,6 +18,11 @@ inline constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
 /// Billed hours of a run: clouds bill per second with a one-minute minimum per instance.
 double billed_hours(double hours);
 
+struct Estimate;
+/// What the framework allocates of an estimate's per-device memory (training): without the runtime's
+/// context and the allocator's fragmentation, as torch.cuda.max_memory_allocated reports it.
+double allocated_gib(const Estimate& e);
+
 /// Memory of one replica of the model (one copy, before it is split over accelerators), at the
 /// reference batch.
 struct Memory {
