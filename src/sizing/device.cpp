@@ -118,7 +118,7 @@ double half_work(ComputeKind kind) {
 
 }  // namespace
 
-Device device_of(const Workload& w, const catalog::Instance& i, const catalog::Hardware* h, const catalog::Hardware* cpu, Estimate& e,
+Device device_of(const Workload& w, const Requirements& r, const catalog::Instance& i, const catalog::Hardware* h, const catalog::Hardware* cpu, Estimate& e,
                  Words& words) {
   Device d;
   if (h && runs_on_accelerator(w, *h)) {
@@ -127,7 +127,7 @@ Device device_of(const Workload& w, const catalog::Instance& i, const catalog::H
     d.per_instance = i.accelerator_count;
     d.memory_gib = h->memory_gib.value_or(0);
     d.bandwidth = h->memory_bandwidth_gb_per_s.value_or(0) * 1e9;
-    d.peak = accelerator_peak(*h, w.precision);
+    d.peak = accelerator_peak(*h, r.arithmetic.value_or(w.precision));
     d.host_vcpus = i.vcpus;
     d.link_bytes_per_s = h->interconnect_gb_per_s.value_or(0) * 1e9;
     const std::string& link = h->interconnect_name;

@@ -55,7 +55,10 @@ class Words {
 
 /// The device of an instance for a workload: its accelerator where the workload runs on it, else
 /// the host CPUs.
-Device device_of(const workload::Workload& w, const catalog::Instance& i, const catalog::Hardware* accelerator,
+/// A rate of a unit: "images/s", "series/s".
+inline std::string per_second(const std::string& unit) { return unit + (!unit.empty() && unit.back() == 's' ? "/s" : "s/s"); }
+
+Device device_of(const workload::Workload& w, const Requirements& r, const catalog::Instance& i, const catalog::Hardware* accelerator,
                  const catalog::Hardware* cpu, Estimate& e, Words& words);
 
 /// The efficiency factors a workload uses on a device, with how sure they are. A missing factor

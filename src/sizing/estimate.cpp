@@ -56,7 +56,7 @@ Estimate estimate(const workload::Workload& w, const Requirements& r, const cata
   detail::Words words(e, o.words);
   if (o.words) e.instance = i.id;
   e.count = std::max(1, o.count);
-  const detail::Device d = detail::device_of(w, i, h, cpu, e, words);
+  const detail::Device d = detail::device_of(w, r, i, h, cpu, e, words);
   e.compute = d.kind;
   detail::Efficiency eff(c, w, d);
   if (w.trains()) detail::estimate_training(w, r, d, eff, i, o, e, words);

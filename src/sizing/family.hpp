@@ -53,6 +53,10 @@ void training_states(const workload::Workload& w, double params, double trainabl
 double resolution(const Input& in);
 double resolution_scale(const Input& in);
 
+/// A GAN of the StyleGAN kind computes at the fp32 rate whatever its stated precision: sets
+/// req.arithmetic with the note.
+void gan_arithmetic(const workload::Workload& w, Requirements& req);
+
 /// A number in words for notes ("8.03B").
 std::string count(double n);
 

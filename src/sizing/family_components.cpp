@@ -67,6 +67,7 @@ void components(const Input& in, Requirements& req) {
     parts.push_back(fmt::format("{} {:.4g} GFLOPs x {}", c.name, flops / 1e9, s.runs * s.copies));
   }
   req.notes.push_back(fmt::format("{}: {}", m.id, fmt::join(parts, "; ")));
+  gan_arithmetic(w, req);
 
   if (training) {
     training_states(w, params_used, trainable, req);

@@ -51,6 +51,7 @@ void dense(const Input& in, Requirements& req) {
   const bool diffusion = w.family == "diffusion";
   req.unit = diffusion || w.family == "gan" ? "image" : "sample";
   const double pass = forward_flops(in, req);
+  gan_arithmetic(w, req);
   const double wb = weight_bytes_per_param(w.precision);
   req.forward_flops_per_unit = pass;
   if (w.trains()) {

@@ -89,6 +89,18 @@ Model model_for(const Workload& w, const catalog::Model* m) {
   return dense;
 }
 
+void gan_arithmetic(const Workload& w, Requirements& req) {
+  // StyleGAN2-ADA and StyleGAN3 run fp16 only in the four highest-resolution layers, whose 32-256
+  // channels leave tensor cores mostly idle, and turn TF32 off: the published times follow the
+  // fp32 peaks (StyleGAN2 in TensorFlow, all fp32, is 1.5x slower on the same V100; an A100 is 1.2x
+  // a V100, the ratio of their fp32 peaks, not the 2.5x of their tensor peaks).
+  if (w.family != "gan" || w.precision == Precision::fp32) return;
+  req.arithmetic = Precision::fp32;
+  req.notes.push_back(fmt::format("GAN arithmetic at the fp32 rate: {} covers only its highest-resolution layers, too narrow for "
+                                  "tensor cores (StyleGAN2-ADA timings)",
+                                  catalog::to_string(w.precision)));
+}
+
 }  // namespace family
 
 Requirements requirements(const Workload& w, const catalog::Catalog& catalog) {

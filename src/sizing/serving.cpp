@@ -193,7 +193,7 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       }
       p.utilisation = load / p.capacity_rps;
       const double rho = load * prefill;  // share of the replica's time spent on prefills
-      if (rho >= 1 || p.utilisation > 1) {
+      if (rho >= 1 || p.utilisation >= 1) {
         p.overloaded = true;
         p.batch = bmax;
         return p;
@@ -223,14 +223,18 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       return p;
     }
     auto rps_at = [&](double b) { return b / timing.batch(t, b); };
-    p.capacity_rps = std::min(rps_at(bmax), host_rps);
+    // On a CPU the model and the server share the vCPUs: their times per request add up. Beside an
+    // accelerator the slower of the two bounds the rate.
+    p.capacity_rps = d.kind == ComputeKind::cpu && host_rps < 1e299 ? 1 / (1 / rps_at(bmax) + 1 / host_rps)
+                                                                     : std::min(rps_at(bmax), host_rps);
     if (offline || load <= 0) {
       p.batch = bmax;
       p.latency_s = timing.batch(t, bmax);
       return p;
     }
     p.utilisation = load / p.capacity_rps;
-    if (p.utilisation > 1) {
+    // At full utilisation the queue grows without bound: overloaded, not a latency.
+    if (p.utilisation >= 1) {
       p.overloaded = true;
       p.batch = bmax;
       return p;
@@ -250,7 +254,7 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       b = lo;
     }
     const double service = timing.batch(t, b);
-    const double rho = std::min(0.99, load * service / b);
+    const double rho = std::min(0.99, std::max(load * service / b, p.utilisation));
     p.batch = b;
     p.queueing_s = (b - 1) / (2 * load) + service * rho / (2 * (1 - rho));
     p.latency_s = service;
@@ -367,7 +371,7 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
     e.throughput_unit = "output tokens/s";
   } else {
     e.throughput = capacity;
-    e.throughput_unit = w.is_transformer() || ar ? "requests/s" : r.unit + "s/s";
+    e.throughput_unit = w.is_transformer() || ar ? "requests/s" : per_second(r.unit);
   }
   if (words.on()) {
     e.bottleneck = w.sizing == SizingMethod::classical ? "compute" : (timing.compute_bound(t, p.batch) ? "compute" : "memory bandwidth");

@@ -174,7 +174,8 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
   e.time_hours = hours_for(plan);
   const double units = classical ? w.dataset_samples.value_or(0) * w.iterations.value_or(1) : r.samples;
   e.throughput = units / (*e.time_hours * 3600);
-  e.throughput_unit = classical ? "row-rounds/s" : (w.is_transformer() ? "sequences/s" : r.unit + "s/s");
+  // Token models train on sequences; the rate counts them.
+  e.throughput_unit = classical ? "row-rounds/s" : (w.is_transformer() || r.unit == "token" ? "sequences/s" : per_second(r.unit));
   if (words.on()) e.bottleneck = "compute";
   if (!classical) {
     words.note([&] {

@@ -61,6 +61,9 @@ struct Requirements {
   double units_per_request = 1;          ///< tokens per request (transformers) or 1
   double forward_flops_per_unit = 0;     ///< per token (transformers), per sample (dense), per row (classical)
   double kv_bytes_per_token = 0;         ///< LLMs: 2 x layers x kv_heads x head_dim x bytes
+  /// The precision whose peak the arithmetic reaches, where the family cannot use the units of the
+  /// stated one (a StyleGAN-type GAN computes at the fp32 rate): empty, the stated precision.
+  std::optional<catalog::Precision> arithmetic;
 
   // Serving.
   std::vector<Stage> stages;             ///< a request's passes, in order
