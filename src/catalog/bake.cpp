@@ -147,6 +147,16 @@ void write(Writer& w, const Model& e) {
   w.integer("architecture.experts_per_token", a.experts_per_token);
   w.integer("architecture.encoder_layers", a.encoder_layers);
   w.integer("architecture.decoder_layers", a.decoder_layers);
+  for (const auto& c : e.components) {
+    w.line("{");
+    w.line(fmt::format("  Component& p = e.components.emplace_back(); p.name = {}; p.runs = {}; p.used_in = {}; p.trainable = {};",
+                       literal(c.name), literal(c.runs), literal(c.used_in), c.trainable ? "true" : "false"));
+    if (c.params) w.line(fmt::format("  p.params = {};", number(*c.params)));
+    if (c.gflops) w.line(fmt::format("  p.gflops = {};", number(*c.gflops)));
+    w.line("}");
+  }
+  w.integer("input_positions", e.input_positions);
+  w.integer("native_resolution", e.native_resolution);
   w.real("forward_gflops_per_sample", e.forward_gflops_per_sample);
   w.real("activation_mib_per_sample", e.activation_mib_per_sample);
   w.text("input", e.input);
@@ -249,6 +259,18 @@ void write(Writer& w, const Service& e) {
   w.provenance("provenance", e.provenance);
 }
 
+void write(Writer& w, const Factor& e) {
+  w.text("id", e.id);
+  w.text("hardware", e.hardware);
+  w.text("family", e.family);
+  w.text("regime", e.regime);
+  w.real("value", e.value);
+  w.texts("points", e.points);
+  w.real("band", e.band);
+  w.text("band_basis", e.band_basis);
+  w.provenance("provenance", e.provenance);
+}
+
 // Statements that build `value` into the variable `name` without parsing: each container is built
 // in its own variable and moved into its parent. Number types are kept (integer, unsigned, float).
 void write_json(std::string& out, const util::Json& value, const std::string& name, int& counter) {
@@ -331,6 +353,7 @@ std::string bake_catalog_source(const Catalog& catalog) {
   add(write_section(out, "hardware", "Hardware", catalog.hardware));
   add(write_section(out, "instances", "Instance", catalog.instances));
   add(write_section(out, "services", "Service", catalog.services));
+  add(write_section(out, "factors", "Factor", catalog.factors));
 
   for (std::size_t i = 0; i < catalog.rules.size(); ++i) {
     int counter = 0;
@@ -345,8 +368,8 @@ std::string bake_catalog_source(const Catalog& catalog) {
   for (const auto& file : catalog.files) out += fmt::format("  c.files.push_back({});\n", literal(file));
   out += fmt::format("  c.families.reserve({});\n  c.models.reserve({});\n  c.hardware.reserve({});\n", catalog.families.size(),
                      catalog.models.size(), catalog.hardware.size());
-  out += fmt::format("  c.instances.reserve({});\n  c.services.reserve({});\n  c.rules.reserve({});\n", catalog.instances.size(),
-                     catalog.services.size(), catalog.rules.size());
+  out += fmt::format("  c.instances.reserve({});\n  c.services.reserve({});\n  c.rules.reserve({});\n  c.factors.reserve({});\n",
+                     catalog.instances.size(), catalog.services.size(), catalog.rules.size(), catalog.factors.size());
   for (const auto& call : calls) out += fmt::format("  {}(c);\n", call);
   out += "  c.index();\n  return c;\n}\n\n}  // namespace aiadvise::catalog\n";
   return out;

@@ -54,6 +54,11 @@ const Offer* Instance::offer_in(std::string_view region_name) const {
   return it != offers.end() && it->region == region_name ? &*it : nullptr;
 }
 
+const std::vector<std::string>& factor_regimes() {
+  static const std::vector<std::string> regimes{"training", "prefill", "decode", "inference", "gbdt", "overhead"};
+  return regimes;
+}
+
 void Catalog::index() {
   m_regions.reset();
   m_region_names.reset();
@@ -62,6 +67,14 @@ void Catalog::index() {
   build(hardware, m_hardware);
   build(instances, m_instance);
   build(services, m_service);
+  build(factors, m_factor);
+  m_factor_key.clear();
+  m_factor_key.reserve(factors.size());
+  for (std::size_t i = 0; i < factors.size(); ++i) {
+    const Factor& f = factors[i];
+    m_factor_key.emplace_back(f.hardware + "|" + f.family + "|" + f.regime, i);
+  }
+  std::stable_sort(m_factor_key.begin(), m_factor_key.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   m_instance_name.clear();
   m_instance_name.reserve(instances.size());
   for (std::size_t i = 0; i < instances.size(); ++i) m_instance_name.emplace_back(instances[i].name, i);
@@ -83,6 +96,39 @@ const Family* Catalog::family(std::string_view id) const { return find_in(famili
 const Model* Catalog::model(std::string_view id) const { return find_in(models, m_model, id); }
 const Hardware* Catalog::hardware_by_id(std::string_view id) const { return find_in(hardware, m_hardware, id); }
 const Service* Catalog::service(std::string_view id) const { return find_in(services, m_service, id); }
+const Factor* Catalog::factor_by_id(std::string_view id) const { return find_in(factors, m_factor, id); }
+
+namespace {
+
+const Factor* factor_at(const std::vector<Factor>& factors, const std::vector<std::pair<std::string, std::size_t>>& keys,
+                        std::string_view hardware, std::string_view family, std::string_view regime) {
+  std::string key;
+  key.reserve(hardware.size() + family.size() + regime.size() + 2);
+  key.append(hardware).append("|").append(family).append("|").append(regime);
+  auto it = std::lower_bound(keys.begin(), keys.end(), key, [](const auto& entry, const std::string& k) { return entry.first < k; });
+  if (it == keys.end() || it->first != key) return nullptr;
+  return &factors[it->second];
+}
+
+}  // namespace
+
+const Factor* Catalog::factor(const Hardware& h, std::string_view family, std::string_view regime) const {
+  // NOTE: the most specific description wins: this chip for this family, this chip for any family,
+  // then its kind for this family and for any family.
+  for (std::string_view hw : {std::string_view(h.id), to_string(h.kind)}) {
+    for (std::string_view fam : {family, std::string_view("any")}) {
+      if (const Factor* f = factor_at(factors, m_factor_key, hw, fam, regime)) return f;
+    }
+  }
+  return nullptr;
+}
+
+const Factor* Catalog::factor(ComputeKind kind, std::string_view family, std::string_view regime) const {
+  for (std::string_view fam : {family, std::string_view("any")}) {
+    if (const Factor* f = factor_at(factors, m_factor_key, to_string(kind), fam, regime)) return f;
+  }
+  return nullptr;
+}
 
 const Instance* Catalog::instance(std::string_view id_or_name) const {
   if (const Instance* i = find_in(instances, m_instance, id_or_name)) return i;
@@ -146,6 +192,7 @@ std::vector<std::string> Catalog::ids(std::string_view section) const {
     return out;
   }
   if (section == "services") return ids_of(services);
+  if (section == "factors") return ids_of(factors);
   if (section == "rules") {
     std::vector<std::string> out;
     for (const auto& r : rules) {

@@ -139,6 +139,30 @@ Model EntryReaders::model(const Json& v, const Location& at, const FieldLocation
     read_int("decoder_layers", x.decoder_layers);
     a.finish();
   }
+  if (const Json* parts = r.array("components")) {
+    static const std::vector<std::string> k_runs{"once", "per-step", "per-token"};
+    static const std::vector<std::string> k_used{"inference", "training", "both"};
+    const Location base = r.location_of("components");
+    for (std::size_t k = 0; k < parts->size(); ++k) {
+      const Location item{base.document, util::pointer_append(base.pointer, k)};
+      if (!(*parts)[k].is_object()) {
+        m_diagnostics.push_back(util::diagnostic_at(item, "expected an object"));
+        continue;
+      }
+      ObjectReader c((*parts)[k], item, m_diagnostics);
+      Component& part = m.components.emplace_back();
+      part.name = c.id("name", true).value_or("");
+      part.params = c.number("params", NumberRule::positive);
+      part.gflops = c.number("gflops", NumberRule::positive, true);
+      part.runs = c.one_of("runs", k_runs).value_or("once");
+      part.used_in = c.one_of("used_in", k_used).value_or("both");
+      part.trainable = c.boolean("trainable").value_or(true);
+      c.allow("notes");
+      c.finish();
+    }
+  }
+  if (auto n = r.integer("input_positions", 1, 10'000'000)) m.input_positions = static_cast<int>(*n);
+  if (auto n = r.integer("native_resolution", 1, 100'000)) m.native_resolution = static_cast<int>(*n);
   m.forward_gflops_per_sample = r.number("forward_gflops_per_sample", k_gflops);
   m.activation_mib_per_sample = r.number("activation_mib_per_sample", k_mib_per_sample);
   m.input = r.string("input").value_or("");
@@ -212,10 +236,7 @@ Offer EntryReaders::offer(const Json& v, const Location& at) {
   o.region = intern_region(r.id("region", true).value_or(""));
   o.price_usd_per_hour = price_field(r, "price_usd_per_hour");
   o.spot_price_usd_per_hour = price_field(r, "spot_price_usd_per_hour");
-  if (auto n = r.integer("zones", 1)) {
-    if (*n > 1000) r.error("zones", fmt::format("expected at most 1000 zones, got {}", *n));
-    else o.zones = static_cast<int>(*n);
-  }
+  if (auto n = r.integer("zones", 1, 1000)) o.zones = static_cast<int>(*n);
   o.provenance.source = r.string("source").value_or("");
   o.provenance.as_of = r.date("as_of").value_or("");
   r.allow("notes");
@@ -505,6 +526,36 @@ Json EntryReaders::rule(const Json& v, const Location& at, const FieldLocations&
   return v;
 }
 
+Factor EntryReaders::factor(const Json& v, const Location& at, const FieldLocations& fields) {
+  auto r = reader(v, at, fields);
+  Factor f;
+  f.id = r.id("id", true).value_or("");
+  f.hardware = r.id("hardware", true).value_or("");
+  f.family = r.id("family", true).value_or("");
+  f.regime = r.one_of("regime", factor_regimes(), true).value_or("");
+  if (auto value = r.number("value", NumberRule::positive, true)) {
+    // NOTE: a fraction of a peak; gbdt is a rate (work per core-cycle or per byte) and overhead a time
+    // (microseconds per layer per pass), not fractions.
+    if (f.regime != "gbdt" && f.regime != "overhead" && *value > 1) {
+      r.error("value", fmt::format("a fraction of the peak is at most 1, got {}", *value));
+    } else if (f.regime == "overhead" && *value > 10000) {
+      r.error("value", fmt::format("an overhead is at most 10000 microseconds per layer, got {}", *value));
+    }
+    else f.value = *value;
+  }
+  f.points = r.string_list("points");
+  if (auto band = r.number("band", NumberRule::positive)) {
+    if (*band < 1) r.error("band", fmt::format("a multiplicative error band is at least 1, got {}", *band));
+    else f.band = band;
+  }
+  f.band_basis = r.string("band_basis").value_or("");
+  f.provenance = provenance(r);
+  r.allow("notes");
+  r.allow("validation");
+  r.finish();
+  return f;
+}
+
 void EntryReaders::check_references(const Catalog& catalog, const std::string& section, const Json& v,
                                     const Location& at, const FieldLocations& fields) {
   auto locate = [&](const std::string& key) {
@@ -543,6 +594,19 @@ void EntryReaders::check_references(const Catalog& catalog, const std::string& s
       } else if (h->kind != ComputeKind::cpu) {
         report(locate("cpu"), fmt::format("'{}' is an accelerator ({}), not a CPU", cpu, to_string(h->kind)));
       }
+    }
+  } else if (section == "factors") {
+    const std::string hardware = string_field("hardware");
+    if (!hardware.empty() && !parse_compute_kind(hardware) && !catalog.hardware_by_id(hardware)) {
+      std::vector<std::string> known = catalog.ids("hardware");
+      known.insert(known.end(), compute_kind_names().begin(), compute_kind_names().end());
+      report(locate("hardware"), fmt::format("unknown hardware '{}': give a compute kind ({}) or a hardware id{}", hardware,
+                                             util::join(compute_kind_names(), ", "), util::did_you_mean(hardware, known)));
+    }
+    const std::string family = string_field("family");
+    if (!family.empty() && family != "any" && !catalog.family(family)) {
+      report(locate("family"), fmt::format("unknown family '{}': give a family id or 'any'{}", family,
+                                           util::did_you_mean(family, catalog.ids("families"))));
     }
   } else if (section == "hardware") {
     if (auto it = v.find("supported_families"); it != v.end() && it->is_array()) {

@@ -28,6 +28,7 @@ class EntryReaders {
   Offer compact_offer(const util::Json& v, const std::function<util::Location()>& where);
   Service service(const util::Json& v, const util::Location& at, const FieldLocations& fields);
   util::Json rule(const util::Json& v, const util::Location& at, const FieldLocations& fields);
+  Factor factor(const util::Json& v, const util::Location& at, const FieldLocations& fields);
 
   /// Ids that must name entries of other sections, and sums that must add up.
   void check_references(const Catalog& catalog, const std::string& section, const util::Json& v,

@@ -28,7 +28,7 @@ using util::Location;
 namespace {
 
 const std::vector<std::string>& list_sections() {
-  static const std::vector<std::string> sections{"families", "models", "hardware", "instances", "services", "rules"};
+  static const std::vector<std::string> sections{"families", "models", "hardware", "instances", "services", "rules", "factors"};
   return sections;
 }
 
@@ -351,6 +351,7 @@ Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::J
       else if (section == "instances") catalog.instances.push_back(readers.instance(entry.value, entry.entry, entry.fields));
       else if (section == "services") catalog.services.push_back(readers.service(entry.value, entry.entry, entry.fields));
       else if (section == "rules") catalog.rules.push_back(readers.rule(entry.value, entry.entry, entry.fields));
+      else if (section == "factors") catalog.factors.push_back(readers.factor(entry.value, entry.entry, entry.fields));
     }
   }
   sort_by_id(catalog.families);
@@ -358,6 +359,7 @@ Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::J
   sort_by_id(catalog.hardware);
   sort_by_id(catalog.instances);
   sort_by_id(catalog.services);
+  sort_by_id(catalog.factors);
   catalog.index();
 
   // Cross-references need the whole merged catalog.

@@ -323,6 +323,7 @@ RunResult dispatch(const std::vector<std::string>& args, const std::function<int
   setup_completion(app, global, action);
   setup_config(app, global, action);
   setup_help(app, global, action);
+  setup_calibrate(app, global, action);
   // NOTE: set after the subcommands, which copy their parent's footer when created: each command
   // shows its own examples, not these.
   app.footer(k_footer);

@@ -111,5 +111,6 @@ void setup_check(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_completion(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_config(CLI::App& app, const GlobalOptions& global, Action& action);
 void setup_help(CLI::App& app, const GlobalOptions& global, Action& action);
+void setup_calibrate(CLI::App& app, const GlobalOptions& global, Action& action);
 
 }  // namespace aiadvise::cli

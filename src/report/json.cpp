@@ -55,6 +55,16 @@ Json requirements_json(const sizing::Requirements& r) {
   return j;
 }
 
+Json confidence_json(const sizing::Confidence& c) {
+  Json j = Json::object();
+  put_number(j, "band", c.band);
+  j["extrapolated"] = c.extrapolated;
+  j["basis"] = c.basis;
+  j["points"] = c.points;
+  j["factors"] = c.factors;
+  return j;
+}
+
 void put_performance(Json& j, const sizing::Estimate& e, const workload::Workload* w) {
   put_number(j, "memory_needed_gib", e.memory_needed_gib);
   put_number(j, "memory_available_gib", e.memory_available_gib);
@@ -62,11 +72,23 @@ void put_performance(Json& j, const sizing::Estimate& e, const workload::Workloa
                       {"replicas_per_instance", e.replicas_per_instance},
                       {"instances", e.count}};
   put_number(j, "batch_size", e.batch_size);
+  if (e.memory_limit_gib > 0) put_number(j, "memory_limit_gib", e.memory_limit_gib);
+  if (e.gradient_accumulation > 1) j["gradient_accumulation"] = e.gradient_accumulation;
+  if (e.gradient_checkpointing) j["gradient_checkpointing"] = true;
+  if (e.utilisation > 0) put_number(j, "utilisation", e.utilisation);
+  if (e.overloaded) j["overloaded"] = true;
   put_number(j, "throughput", e.throughput);
   if (e.throughput) j["throughput_unit"] = e.throughput_unit;
   put_number(j, "latency_ms", e.latency_ms);
   put_number(j, "ttft_ms", e.ttft_ms);
   put_number(j, "tpot_ms", e.tpot_ms);
+  if (e.latency_parts) {
+    Json parts = Json::object();
+    put_number(parts, "queueing_ms", e.latency_parts->queueing_ms);
+    put_number(parts, "first_ms", e.latency_parts->first_ms);
+    put_number(parts, "generation_ms", e.latency_parts->generation_ms);
+    j["latency_parts"] = std::move(parts);
+  }
   put_number(j, "time_hours", e.time_hours);
   put_number(j, "price_usd_per_hour", e.price_usd_per_hour);
   if (e.price_usd_per_hour) j["price_kind"] = e.spot ? "spot" : "on-demand";
@@ -101,6 +123,7 @@ Json estimate_json(const sizing::Estimate& e, const catalog::Catalog& catalog, c
   if (e.fits) put_number(j, "headroom", e.headroom);
   put_performance(j, e, w);
   if (!e.bottleneck.empty()) j["bottleneck"] = e.bottleneck;
+  j["confidence"] = confidence_json(e.confidence);
   j["unknowns"] = e.unknowns;
   j["notes"] = e.notes;
   return j;

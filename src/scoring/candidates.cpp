@@ -195,7 +195,7 @@ Evaluator::Evaluator(const Workload& w, const sizing::Requirements& req, const c
   Facts wf = facts_with_needs(w, req, c, offers, [&](std::size_t k) {
     sizing::EstimateOptions o;
     o.words = false;
-    return cpu_feasible(sizing::estimate(w, req, c.instances[k], prep->instances[k].accelerator, prep->instances[k].cpu, o), w);
+    return cpu_feasible(sizing::estimate(w, req, c, c.instances[k], prep->instances[k].accelerator, prep->instances[k].cpu, o), w);
   });
   m_impl->ctx = make_context(w, req, c, prep, std::move(wf), std::move(offers));
 }

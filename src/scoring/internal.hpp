@@ -241,7 +241,7 @@ class Bases {
     if (slot < 0) {
       sizing::EstimateOptions o;
       o.words = false;
-      m_bases.push_back(summary(sizing::estimate(m_w, m_req, m_c.instances[instance], info.accelerator, info.cpu, o), m_w));
+      m_bases.push_back(summary(sizing::estimate(m_w, m_req, m_c, m_c.instances[instance], info.accelerator, info.cpu, o), m_w));
       slot = static_cast<std::int32_t>(m_bases.size() - 1);
     }
     return static_cast<std::uint32_t>(slot);
@@ -350,7 +350,7 @@ class Ranking::Source {
     if (it == m_estimates.end()) {
       const Context& ctx = *m_ctx;
       const auto& info = ctx.prep->instances[instance];
-      it = m_estimates.emplace(instance, sizing::estimate(ctx.w, ctx.req, ctx.c.instances[instance], info.accelerator, info.cpu)).first;
+      it = m_estimates.emplace(instance, sizing::estimate(ctx.w, ctx.req, ctx.c, ctx.c.instances[instance], info.accelerator, info.cpu)).first;
     }
     return it->second;
   }

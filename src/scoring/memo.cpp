@@ -44,15 +44,15 @@ class KeyWriter {
 };
 
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-// NOTE: a field added to Workload or Requirements must be added to the memo key below, or two
-// workloads that differ only in it would share a decision. These sizes remind whoever adds one.
-static_assert(sizeof(Workload) == 672, "Workload changed: update memo_key");
-static_assert(sizeof(sizing::Requirements) == 160, "Requirements changed: update memo_key");
+// NOTE: a field added to Workload must be added to the memo key below, or two workloads that differ
+// only in it would share a decision. The size reminds whoever adds one. The requirements are not in
+// the key: they follow from the workload and the catalog, which are.
+static_assert(sizeof(Workload) == 688, "Workload changed: update memo_key");
 #endif
 
 }  // namespace
 
-std::string memo_key(const catalog::Catalog& c, const Workload& w, const sizing::Requirements& r) {
+std::string memo_key(const catalog::Catalog& c, const Workload& w, const sizing::Requirements&) {
   std::string key;
   key.reserve(512);
   KeyWriter k(key);
@@ -70,10 +70,11 @@ std::string memo_key(const catalog::Catalog& c, const Workload& w, const sizing:
   k.num(static_cast<int>(w.mode));
   for (const auto* v : {&w.qps, &w.latency_ms, &w.ttft_ms, &w.tpot_ms, &w.deadline_hours, &w.budget_usd_per_hour, &w.budget_usd,
                         &w.input_tokens, &w.output_tokens, &w.batch_size, &w.dataset_samples, &w.dataset_tokens, &w.epochs,
-                        &w.features, &w.denoising_steps, &w.iterations}) {
+                        &w.features, &w.denoising_steps, &w.iterations, &w.resolution}) {
     k.opt(*v);
   }
-  k.flag(w.gradient_checkpointing);
+  k.flag(w.gradient_checkpointing.has_value());
+  k.flag(w.gradient_checkpointing.value_or(false));
   k.list(w.optimizations);
   k.num(static_cast<int>(w.clouds.size()));
   for (auto cloud : w.clouds) k.num(static_cast<int>(cloud));
@@ -84,14 +85,6 @@ std::string memo_key(const catalog::Catalog& c, const Workload& w, const sizing:
   k.text(w.ops_maturity);
   k.text(w.traffic);
   k.list(w.assumed);
-  const auto& m = r.memory;
-  for (double v : {m.weights_gib, m.kv_cache_gib, m.activations_gib, m.gradients_gib, m.optimizer_gib, m.overhead_gib,
-                   r.reference_batch, r.kv_bytes_per_token, r.activation_bytes_per_unit, r.trainable_params,
-                   r.forward_flops_per_unit, r.training_flops, r.units_per_request}) {
-    k.num(v);
-  }
-  k.text(r.unit);
-  k.list(r.notes);
   return key;
 }
 

@@ -1,30 +1,39 @@
 #pragma once
-// The sizing model's constants. Each is stated, with its source or the calibration that fixed it,
-// in docs/sizing.md; change one there and here together.
-
-#include "aiadvise/catalog/types.hpp"
+// The sizing model's constants. Each is stated, with its source, in docs/sizing.md; change one
+// there and here together. Efficiencies (fractions of a peak that real software reaches) are not
+// here: they are fitted to published measurements and live in the catalog (data/catalog/
+// factors.json), so that a team can refit them to its own (`aiadvise calibrate`).
 
 namespace aiadvise::sizing::constants {
 
-// Training memory per trainable parameter with Adam (ZeRO paper, Rajbhandari et al. 2020, sec. 3.1):
-// mixed precision keeps 16-bit weights and gradients plus fp32 master weights, momentum and
-// variance: 2 + 2 + 12 = 16 bytes. Pure fp32: 4 + 4 + 8 = 16 bytes.
+// --- Training memory ----------------------------------------------------------------------------
+
+// Adam with mixed precision (ZeRO paper, Rajbhandari et al. 2020, sec. 3.1): 16-bit weights and
+// gradients plus fp32 master weights, momentum and variance: 2 + 2 + 12 = 16 bytes per trainable
+// parameter. Pure fp32: 4 + 4 + 8 = 16 bytes.
 inline constexpr double k_optimizer_bytes_mixed = 12;
 inline constexpr double k_optimizer_bytes_fp32 = 8;
 
-// Activations per sequence in training (Korthikanti et al. 2022, "Reducing Activation
+// Activations per sequence in transformer training (Korthikanti et al. 2022, "Reducing Activation
 // Recomputation in Large Transformer Models", eq. 2 without the attention-score term, which
 // FlashAttention does not store): 34 * s * h bytes per layer at 16-bit; with full activation
-// checkpointing only each layer's input is kept: 2 * s * h bytes per layer.
+// checkpointing only each layer's input is kept (2 * s * h bytes per layer) and one layer's
+// activations are rebuilt at a time.
 inline constexpr double k_act_bytes_per_token_hidden_layer = 34;
 inline constexpr double k_act_checkpointed_bytes_per_token_hidden_layer = 2;
+// The loss upcasts the logits to fp32 (Hugging Face transformers' causal LM heads): s x vocab x 4
+// bytes per sequence, kept for the backward pass.
+inline constexpr double k_logit_bytes = 4;
 
-// Inference activations, one layer at its peak: s * h * (16 * B + 2) bytes (EleutherAI cookbook,
-// calc_transformer_mem.py, generalising ZeRO's table 2).
-inline constexpr double k_infer_act_factor = 16;
+// Dense networks (CNNs, GANs, denoisers) without a published activation size: bytes of stored
+// activations per forward FLOP at 16-bit. Fixed from ResNet-50, whose NVIDIA reference trains 256
+// images per 16 GB V100 with AMP (docs/sizing.md: (16 - 1.4) GB / 256 / 8.18 GFLOPs = 0.007).
+inline constexpr double k_dense_act_bytes_per_flop = 0.007;
+// Checkpointing keeps about the square root of the layers' activations; taken as a third here.
+inline constexpr double k_dense_checkpointed_fraction = 0.33;
 
-// LoRA: rank 16 on every attention and MLP projection (a common default in the PEFT and MLPerf
-// Llama-2-70B LoRA reference, which uses r=16).
+// LoRA: rank 16 on every attention and MLP projection (the PEFT default target set in most recipes,
+// and MLPerf's Llama-2-70B LoRA reference, which uses r=16).
 inline constexpr double k_lora_rank = 16;
 // QLoRA stores 4-bit NF4 weights plus double-quantised constants, 0.127 bits per parameter
 // (Dettmers et al. 2023, sec. 3).
@@ -32,83 +41,94 @@ inline constexpr double k_qlora_constant_bits = 0.127;
 
 // Runtime overhead: CUDA/XLA/Neuron context and allocator reserve per accelerator (gpu_poor uses
 // 650 MB; 1 GiB is the rounder, more conservative figure) plus 10% of what is allocated for
-// fragmentation (accelerate's estimate-memory docs say "up to 20%" for inference; 10% is the
-// middle we use for both phases).
+// fragmentation in training.
 inline constexpr double k_device_context_gib = 1.0;
 inline constexpr double k_fragmentation = 0.10;
 
-// Dense (non-transformer) activation memory when the catalog has no per-sample figure: bytes per
-// forward FLOP. A heuristic (not calibrated): it gives ~80 MiB per ResNet-50 sample in training.
-inline constexpr double k_dense_act_bytes_per_flop = 0.01;
+// --- Serving memory -----------------------------------------------------------------------------
+
+// Serving engines keep a share of device memory back: vLLM's gpu_memory_utilization defaults to
+// 0.9 (weights, activations and KV cache together use at most 90%), TensorRT-LLM's
+// kv_cache_free_gpu_mem_fraction to 0.9 of what is free after the weights.
+inline constexpr double k_serving_memory_fraction = 0.9;
+// A prefill runs in chunks of this many tokens (vLLM's chunked-prefill token budget); its
+// activations are a workspace of one layer for one chunk.
+inline constexpr double k_prefill_chunk_tokens = 2048;
+// Inference activations of one layer at its peak: tokens * h * (16 * B + 2) bytes (EleutherAI
+// cookbook, calc_transformer_mem.py, generalising ZeRO's table 2).
+inline constexpr double k_infer_act_factor = 16;
+// Non-transformer inference keeps one layer's activations live, not the whole network's: a tenth
+// of the training figure.
 inline constexpr double k_dense_infer_act_fraction = 0.1;
+// A denoiser's pass does far more work per stored value than a CNN (wide channels, attention over
+// latent pixels): its live activations are taken as a fiftieth of the training figure per FLOP, which
+// keeps SDXL at 1024 px (13.5 TFLOPs per guided step) near 2 GB, as 12 GB GPUs run it. An
+// assumption, not calibrated.
+inline constexpr double k_denoiser_infer_act_fraction = 0.02;
+// The most sequences one replica is given at once (TensorRT-LLM's largest max_batch_size in its
+// published throughput runs is 4096; memory is the real limit below it).
+inline constexpr double k_max_batch = 4096;
 
-// Classifier-free guidance runs the denoiser twice per step (diffusers' default guidance_scale 7.5).
-inline constexpr double k_cfg_factor = 2;
+// --- Speed shape --------------------------------------------------------------------------------
 
-// Fractions of peak reached (model FLOPs utilisation, bandwidth efficiency), fitted to the
-// published measurements in tests/fixtures/calibration/published.json (see docs/sizing.md).
-struct Efficiency {
-  double llm_training;
-  double dense_training;
-  double prefill;
-  double decode_bandwidth;
-  double dense_inference;   // at large batch
-  double half_batch;        // batch at which dense inference reaches half of dense_inference
-  double classical;         // GBDT: cell-rounds per cycle per core (CPU) or per byte of bandwidth (GPU)
-};
-
-inline Efficiency efficiency(catalog::ComputeKind kind) {
-  switch (kind) {
-    case catalog::ComputeKind::gpu: return {0.40, 0.17, 0.50, 0.75, 0.40, 8, 0.0025};
-    case catalog::ComputeKind::tpu: return {0.45, 0.20, 0.45, 0.70, 0.40, 16, 0};
-    case catalog::ComputeKind::trainium: return {0.35, 0.15, 0.40, 0.60, 0.35, 8, 0};
-    case catalog::ComputeKind::inferentia: return {0, 0, 0.40, 0.60, 0.35, 4, 0};
-    case catalog::ComputeKind::cpu: return {0.25, 0.20, 0.30, 0.50, 0.25, 1, 0.0115};
-  }
-  return {0.3, 0.15, 0.3, 0.5, 0.25, 8, 0};
-}
-
-// The work of one ResNet-50 image (2 x 4.09 GMACs at 224x224, torchvision): the unit in which
-// half_batch above is counted.
+// The work one ResNet-50 image does (2 x 4.09 GMACs at 224x224, torchvision): the unit in which a
+// device's half-utilisation work is counted below.
 inline constexpr double k_reference_pass_flops = 8.18e9;
+// Non-LLM inference and training reach half of their fitted utilisation when one pass gives the
+// device this many ResNet-50 images of work (per device kind: gpu, tpu, trainium, inferentia, cpu).
+inline constexpr double k_half_batch_gpu = 8, k_half_batch_tpu = 16, k_half_batch_neuron = 8, k_half_batch_cpu = 1;
 
-// Tensor parallelism: each extra device in a group costs this fraction of step time in
-// collectives (fits TensorRT-LLM's Llama-2-70B TP4 time to first token).
-inline constexpr double k_tp_overhead_per_device = 0.10;
+// Tensor parallelism: two all-reduces per layer per pass, each costing a latency plus the message
+// over the link. NCCL small-message all-reduce latency within an NVLink node is about 10 us
+// (docs/sizing.md); over PCIe or between chips without a switch about twice that.
+inline constexpr double k_allreduce_latency_s = 10e-6;
+inline constexpr double k_allreduce_latency_pcie_s = 20e-6;
 // Data parallelism across instances: scaling efficiency per doubling of instances, for the first
-// four doublings only. Beyond 16 instances the LLM training utilisation above, fitted to runs on
-// thousands of GPUs, already carries the cost of scale.
+// four doublings only (beyond 16 instances the fitted training utilisation already carries the cost
+// of scale: it is fitted to runs on thousands of GPUs).
 inline constexpr double k_dp_efficiency_per_doubling = 0.95;
 inline constexpr double k_dp_max_doublings = 4;
+
+// --- CPUs ---------------------------------------------------------------------------------------
 
 // A CPU whose cores per socket the catalog lacks is assumed to spread its socket bandwidth over
 // this many vCPUs (a 32-core, 2-thread socket). Reported as an assumption when used.
 inline constexpr double k_default_vcpus_per_socket = 64;
-
 // A host CPU the catalog does not name: AVX2 with two FMA units (32 fp32 FLOP/cycle), 2.5 GHz,
 // 2 threads per core, 4 GB/s of memory bandwidth per vCPU. Reported as an assumption when used.
 inline constexpr double k_generic_cpu_flops_per_cycle = 32;
 inline constexpr double k_generic_cpu_clock_ghz = 2.5;
 inline constexpr double k_generic_cpu_bandwidth_gb_per_s_per_vcpu = 4;
+// A model server spends CPU time on every request (HTTP, parsing, serialising): taken as 1 ms of
+// one vCPU per request (docs/sizing.md gives the sources this is drawn from). It bounds the
+// requests per second of CPU serving and adds to every request's latency.
+inline constexpr double k_request_cpu_s = 1e-3;
+
+// --- Classical ML -------------------------------------------------------------------------------
 
 // GBDT histogram building scales sublinearly with cores (memory-bound): effective cores =
 // cores / (1 + cores / 16). GBM-perf measured 22 s on 16 cores and 19 s on 48 cores.
 inline constexpr double k_tree_core_saturation = 16;
-// GBDT (XGBoost/LightGBM hist): ops per row at inference = rounds x this depth.
+// GBDT inference: comparisons per row = rounds x this depth.
 inline constexpr double k_tree_depth = 8;
+// Training data in memory: the rows as loaded (4-byte floats) plus the quantised copy histogram
+// methods build (1 byte per cell: XGBoost's ELLPACK "commonly uses 1/4 the space of a CSR matrix
+// stored in floating point") plus gradients, hessians and positions (16 bytes per row).
+inline constexpr double k_tree_raw_bytes_per_cell = 4;
+inline constexpr double k_tree_quantised_bytes_per_cell = 1;
+inline constexpr double k_tree_bytes_per_row = 16;
+// Tree traversal and small dot products at inference: branch and latency bound, about 2 cycles per
+// comparison or multiply-add on one core (an assumption, not calibrated).
+inline constexpr double k_classical_cycles_per_op = 2;
 // k-means clusters when not given.
 inline constexpr double k_kmeans_clusters = 8;
 
-// Per request in real-time serving: model server, serialisation and network inside the region.
-// An assumption (not calibrated): 1 ms.
-inline constexpr double k_request_overhead_ms = 1;
+// --- Fleet sizing -------------------------------------------------------------------------------
 
 // Runs are billed per second with a one-minute minimum per instance (AWS EC2 and GCE on-demand
 // Linux; see docs/sizing.md).
 inline constexpr double k_minimum_billed_hours = 1.0 / 60;
-
-// The largest batch tried per replica, and the most instances sized automatically.
-inline constexpr double k_max_batch = 256;
-inline constexpr int k_max_instances = 512;
+// The most instances sized automatically.
+inline constexpr int k_max_instances = 4096;
 
 }  // namespace aiadvise::sizing::constants

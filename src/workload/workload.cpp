@@ -74,6 +74,7 @@ const std::vector<Field>& fields() {
       {"epochs", Kind::number, "N", "Passes over the dataset", {1e-6, 1e6}},
       {"features", Kind::integer, "N", "Columns per row (classical ML)", {1, 1e9, true}},
       {"denoising_steps", Kind::integer, "N", "Denoising steps per image (diffusion)", {1, 1e5, true}},
+      {"resolution", Kind::integer, "PX", "Image side in pixels (image models; default: the model's native resolution)", {8, 65536, true}},
       {"iterations", Kind::integer, "N", "Boosting rounds or solver iterations (classical ML)", {1, 1e9, true}},
       {"gradient_checkpointing", Kind::flag, "", "Recompute activations in the backward pass (training)"},
       {"optimizations", Kind::list, "LIST", "Model made smaller: quantized, pruned, distilled"},
@@ -215,8 +216,9 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   w.epochs = bounded("epochs");
   w.features = bounded("features");
   w.denoising_steps = bounded("denoising_steps");
+  w.resolution = bounded("resolution");
   w.iterations = bounded("iterations");
-  w.gradient_checkpointing = r.boolean("gradient_checkpointing").value_or(false);
+  w.gradient_checkpointing = r.boolean("gradient_checkpointing");
   w.optimizations = r.string_list("optimizations", &k_optimizations);
   w.deadline_hours = bounded("deadline_hours");
   w.budget_usd_per_hour = bounded("budget_usd_per_hour");
@@ -485,8 +487,9 @@ Json to_json(const Workload& w) {
   put("epochs", w.epochs);
   put("features", w.features);
   put("denoising_steps", w.denoising_steps);
+  put("resolution", w.resolution);
   put("iterations", w.iterations);
-  if (w.gradient_checkpointing) j["gradient_checkpointing"] = true;
+  if (w.gradient_checkpointing) j["gradient_checkpointing"] = *w.gradient_checkpointing;
   if (!w.optimizations.empty()) j["optimizations"] = w.optimizations;
   put("deadline_hours", w.deadline_hours);
   put("budget_usd_per_hour", w.budget_usd_per_hour);

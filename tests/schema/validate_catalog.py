@@ -15,6 +15,7 @@ SECTION_SCHEMA = {
     "instances": "instance.schema.json",
     "services": "service.schema.json",
     "rules": "rule.schema.json",
+    "factors": "factor.schema.json",
 }
 
 

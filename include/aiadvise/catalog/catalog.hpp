@@ -51,10 +51,26 @@ struct Architecture {
   bool operator==(const Architecture&) const = default;
 };
 
+/// A part of a model that runs on its own schedule (a diffusion pipeline's text encoder, denoiser and
+/// VAE; a GAN's generator and discriminator; a CLIP model's two towers). Its FLOPs are per sample
+/// (per latent, per image) at the model's native resolution.
+struct Component {
+  std::string name;
+  std::optional<double> params, gflops;
+  std::string runs = "once";      ///< once, per-step (each denoising step), per-token (each output token)
+  std::string used_in = "both";   ///< inference, training or both
+  bool trainable = true;          ///< updated when the model is trained (false: frozen, forward only)
+
+  bool operator==(const Component&) const = default;
+};
+
 struct Model {
   std::string id, name, family;
   std::optional<double> params, active_params;
   Architecture architecture;
+  std::vector<Component> components;  ///< empty: one network runs once per sample
+  std::optional<int> input_positions;  ///< fixed encoder positions per input (image patches, audio frames)
+  std::optional<int> native_resolution;  ///< pixels per side the FLOPs are given at (image models)
   std::optional<double> forward_gflops_per_sample;
   std::optional<double> activation_mib_per_sample;
   std::string input;
@@ -174,6 +190,26 @@ struct Service {
   bool operator==(const Service&) const = default;
 };
 
+/// A fitted efficiency: the fraction of a peak (compute, or memory bandwidth for `decode`) that one
+/// kind of work reaches on some hardware, with the calibration points that fixed it and the error
+/// band its validation showed. data/catalog/factors.json; `aiadvise calibrate` writes overlays.
+struct Factor {
+  std::string id;
+  std::string hardware;  ///< a compute kind (gpu, tpu, ...) or a hardware id
+  std::string family;    ///< a family id, or "any"
+  std::string regime;    ///< training, prefill, decode, inference, gbdt
+  double value = 0;
+  std::vector<std::string> points;  ///< ids of the calibration points it was fitted on
+  std::optional<double> band;       ///< multiplicative error band from the validation set (1.3: within x1.3)
+  std::string band_basis;           ///< how the band was derived, in words
+  Provenance provenance;
+
+  bool operator==(const Factor&) const = default;
+};
+
+/// The regimes a factor can describe.
+const std::vector<std::string>& factor_regimes();
+
 /// Where one entry came from, field by field (for `catalog show --origin`).
 struct EntryOrigin {
   std::string file;                          ///< where the entry was first defined
@@ -196,6 +232,7 @@ struct CatalogData {
   std::vector<Hardware> hardware;
   std::vector<Instance> instances;
   std::vector<Service> services;
+  std::vector<Factor> factors;
   /// Rules stay JSON here; rules/ compiles them.
   std::vector<util::Json> rules;
 
@@ -229,6 +266,12 @@ class Catalog : public CatalogData {
   /// is ambiguous and needs the id.
   const Instance* instance(std::string_view id_or_name) const;
   const Service* service(std::string_view id) const;
+  const Factor* factor_by_id(std::string_view id) const;
+  /// The factor for a kind of work on a piece of hardware: the most specific of (hardware id,
+  /// family), (hardware id, any), (kind, family), (kind, any); null when none is given.
+  const Factor* factor(const Hardware& h, std::string_view family, std::string_view regime) const;
+  /// The same for a host CPU the catalog does not describe (kind cpu, no hardware id).
+  const Factor* factor(ComputeKind kind, std::string_view family, std::string_view regime) const;
 
   /// Ids of a section, for "did you mean" and completion.
   std::vector<std::string> ids(std::string_view section) const;
@@ -247,11 +290,13 @@ class Catalog : public CatalogData {
   /// (key, position) sorted by key; the keys view the entries' own strings. A flat sorted vector
   /// rather than a map: one allocation per section, which matters when loading is most of a run.
   using Index = std::vector<std::pair<std::string_view, std::size_t>>;
-  Index m_family, m_model, m_hardware, m_instance, m_instance_name, m_service;
+  Index m_family, m_model, m_hardware, m_instance, m_instance_name, m_service, m_factor;
   /// (region, cloud) sorted and unique; built by regions() on first use, cleared by index().
   mutable std::shared_ptr<const std::vector<std::pair<std::string, Cloud>>> m_regions;
   mutable std::shared_ptr<const std::vector<std::string>> m_region_names;
   void build_regions() const;
+  /// "hardware|family|regime" -> factor position, for factor().
+  std::vector<std::pair<std::string, std::size_t>> m_factor_key;
 };
 
 }  // namespace aiadvise::catalog

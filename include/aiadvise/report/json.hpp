@@ -21,6 +21,8 @@ void put_number(util::Json& object, const char* key, double value);
 void put_number(util::Json& object, const char* key, const std::optional<double>& value);
 
 util::Json requirements_json(const sizing::Requirements& r);
+/// How sure an estimate is: its error band, basis and calibration points.
+util::Json confidence_json(const sizing::Confidence& c);
 
 /// The speed, memory, parallelism and cost fields of an estimate, shared by `estimate`'s instance
 /// and `recommend`'s options. Costs come in the units people budget in: per hour always;

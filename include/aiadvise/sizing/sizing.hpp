@@ -1,6 +1,8 @@
 #pragma once
-/// The sizing model: what a workload needs (memory, FLOPs), and how fast and at what cost it runs
-/// on a given instance. docs/sizing.md states every formula and constant with its source.
+/// The sizing model: what a workload needs (memory, FLOPs, the passes a request or a training step
+/// makes), and how fast and at what cost it runs on a given instance, with how sure the estimate
+/// is. docs/sizing.md states every formula and constant with its source; docs/accuracy.md shows how
+/// far the estimates are from published measurements.
 
 #include <optional>
 #include <string>
@@ -16,7 +18,13 @@ inline constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
 /// Billed hours of a run: clouds bill per second with a one-minute minimum per instance.
 double billed_hours(double hours);
 
-/// Memory of one replica of the model (one copy, before it is split over accelerators).
+struct Estimate;
+/// What the framework allocates of an estimate's per-device memory (training): without the runtime's
+/// context and the allocator's fragmentation, as torch.cuda.max_memory_allocated reports it.
+double allocated_gib(const Estimate& e);
+
+/// Memory of one replica of the model (one copy, before it is split over accelerators), at the
+/// reference batch.
 struct Memory {
   double weights_gib = 0;
   double kv_cache_gib = 0;      ///< at the reference batch (1 sequence unless batch_size is given)
@@ -29,21 +37,78 @@ struct Memory {
   }
 };
 
+/// One pass of a request through (part of) the model. A request runs its stages in order; a stage
+/// runs `runs` times one after another (an LLM's decode: once per output token; a diffusion
+/// denoiser: once per step), each run processing every sequence of the batch together.
+struct Stage {
+  std::string name;          ///< prefill, decode, encoder, denoiser, vae-decoder, forward, ...
+  double runs = 1;           ///< sequential runs per request
+  double flops = 0;          ///< per sequence (sample), per run
+  double weight_bytes = 0;   ///< weights read per run, shared by the batch
+  double state_bytes = 0;    ///< per sequence per run: KV cache or encoder states read (average over the runs)
+  double copies = 1;         ///< sequences per request in this stage (2 with classifier-free guidance)
+  double tokens = 1;         ///< tokens per sequence per run (a prefill: the input), for tensor-parallel messages
+  bool per_token = false;    ///< one token per run (an LLM's decode); its run time is the TPOT
+  /// Mixture of experts: a run reads the shared weights plus the experts its tokens are routed to.
+  double experts = 0, experts_per_token = 0, expert_bytes = 0;  ///< expert_bytes: all experts, all layers
+};
+
 /// What the workload needs, independent of hardware.
 struct Requirements {
   Memory memory;
   double reference_batch = 1;            ///< the batch the KV cache and activations above are for
-  double kv_bytes_per_token = 0;         ///< LLMs: 2 x layers x kv_heads x head_dim x bytes
-  double activation_bytes_per_unit = 0;  ///< per sequence or sample in flight
-  double trainable_params = 0;
-  double forward_flops_per_unit = 0;     ///< per token (transformers), per sample (dense), per row (classical)
-  double training_flops = 0;             ///< whole run (training and fine-tuning)
-  double units_per_request = 1;          ///< tokens per request (transformers) or 1
   std::string unit;                      ///< "token", "sample", "image", "row"
-  std::vector<std::string> notes;        ///< formulas applied, in words
+  double units_per_request = 1;          ///< tokens per request (transformers) or 1
+  double forward_flops_per_unit = 0;     ///< per token (transformers), per sample (dense), per row (classical)
+  double kv_bytes_per_token = 0;         ///< LLMs: 2 x layers x kv_heads x head_dim x bytes
+  /// The precision whose peak the arithmetic reaches, where the family cannot use the units of the
+  /// stated one (a StyleGAN-type GAN computes at the fp32 rate): empty, the stated precision.
+  std::optional<catalog::Precision> arithmetic;
+
+  // Serving.
+  std::vector<Stage> stages;             ///< a request's passes, in order
+  double weight_bytes = 0;               ///< resident weights of one replica
+  double state_bytes_per_sequence = 0;   ///< KV cache or encoder states of one sequence at its full length
+  double workspace_bytes = 0;            ///< transient, once per replica (one prefill chunk, one layer)
+  double workspace_bytes_per_sequence = 0;  ///< transient per sequence in flight (non-autoregressive models)
+  double layers = 0, hidden = 0;         ///< for tensor-parallel communication (transformers)
+
+  // Training and fine-tuning.
+  double trainable_params = 0;
+  double training_state_bytes = 0;        ///< weights, gradients, optimizer states (sharded over devices)
+  double activation_bytes_per_sample = 0;               ///< without recomputation
+  double activation_bytes_per_sample_checkpointed = 0;  ///< with gradient checkpointing
+  double training_flops_per_sample = 0;   ///< forward and backward, without recomputation
+  double recompute_flops_per_sample = 0;  ///< added by gradient checkpointing (one more forward)
+  double training_bytes_per_sample = 0;   ///< memory traffic beyond the compute (embedding gathers), per sample
+  double samples = 0;                     ///< sequences, images or rows over the whole run (epochs included)
+  double global_batch = 0;                ///< samples per optimizer step
+  bool checkpointing = false;             ///< asked for, or standard practice for the method (LoRA, QLoRA)
+  bool checkpointing_allowed = true;      ///< false when the workload turned it off
+  double training_flops = 0;              ///< the whole run, without recomputation
+
+  std::vector<std::string> notes;  ///< formulas applied, in words
+  std::vector<std::string> assumed;  ///< defaults of the sizing itself (added to the workload's)
 };
 
 Requirements requirements(const workload::Workload& w, const catalog::Catalog& catalog);
+
+/// How sure an estimate is: the calibration points behind the factors it used, and the error band
+/// the validation set showed for its hardware kind and family (docs/accuracy.md).
+struct Confidence {
+  std::vector<std::string> factors;  ///< ids of the factors used
+  std::vector<std::string> points;   ///< calibration points behind them (same hardware kind and family)
+  bool extrapolated = false;         ///< no calibration point of this hardware kind and family
+  double band = 2;                   ///< multiplicative: the truth is likely within value / band .. value x band
+  std::string basis;                 ///< in words
+};
+
+/// A request's latency, in parts.
+struct LatencyParts {
+  double queueing_ms = 0;   ///< waiting for a batch slot or for the device
+  double first_ms = 0;      ///< to the first token (LLMs) or the whole compute (others)
+  double generation_ms = 0; ///< output tokens x TPOT (LLMs)
+};
 
 /// How an instance runs the workload.
 struct Estimate {
@@ -58,15 +123,22 @@ struct Estimate {
   std::string fit_reason;  ///< why it does not fit, with the numbers compared
   double memory_needed_gib = 0;     ///< per device (accelerator, or the host for CPU)
   double memory_available_gib = 0;  ///< per device
-  double headroom = 0;              ///< (available - needed) / available
+  double memory_limit_gib = 0;      ///< the usable part of it (serving keeps a fraction back)
+  double headroom = 0;              ///< (usable - needed) / usable
   int tensor_parallel = 1;          ///< devices one replica is split over
   int replicas_per_instance = 1;
-  double batch_size = 1;            ///< per replica
+  double batch_size = 1;            ///< per replica: sequences in flight (serving) or micro-batch (training)
+  int gradient_accumulation = 1;    ///< training: micro-batches per optimizer step
+  bool gradient_checkpointing = false;  ///< training: activations recomputed in the backward pass
+  double utilisation = 0;           ///< serving: load / capacity at the operating point (> 1: overloaded)
+  bool overloaded = false;          ///< serving: the fleet cannot keep up with the load
 
   std::optional<double> throughput;  ///< whole fleet
   std::string throughput_unit;
   std::optional<double> latency_ms, ttft_ms, tpot_ms, time_hours;
+  std::optional<LatencyParts> latency_parts;
   std::string bottleneck;  ///< "compute" or "memory bandwidth"
+  Confidence confidence;
 
   std::optional<double> price_usd_per_hour;  ///< whole fleet; absent when the catalog has no price
   std::string region;  ///< where it is priced (catalog::choose_offer); empty without words
@@ -85,15 +157,18 @@ struct EstimateOptions {
   /// false: leave the words empty (notes, unknowns, fit_reason, bottleneck, and the instance and
   /// accelerator ids), for callers that only compare numbers; every number and flag is the same.
   bool words = true;
+  /// Serving: the largest utilisation of capacity a sized fleet runs at (1: exactly the load).
+  double max_utilisation = 1;
 };
 
 Estimate estimate(const workload::Workload& w, const Requirements& req, const catalog::Catalog& catalog,
                   const catalog::Instance& instance, const EstimateOptions& options = {});
 
 /// The same, with the instance's accelerator and host CPU already looked up in the catalog (null
-/// where the instance names none, or the catalog lacks it).
-Estimate estimate(const workload::Workload& w, const Requirements& req, const catalog::Instance& instance,
-                  const catalog::Hardware* accelerator, const catalog::Hardware* cpu, const EstimateOptions& options = {});
+/// where the instance names none, or the catalog lacks it). `catalog` gives the efficiency factors.
+Estimate estimate(const workload::Workload& w, const Requirements& req, const catalog::Catalog& catalog,
+                  const catalog::Instance& instance, const catalog::Hardware* accelerator, const catalog::Hardware* cpu,
+                  const EstimateOptions& options = {});
 
 /// What of an instance an estimate depends on, but for its price: two instances of the same shape
 /// (one machine priced in several regions, say) get the same estimate, except for the price fields

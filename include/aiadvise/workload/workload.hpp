@@ -39,7 +39,8 @@ struct Workload {
   std::optional<double> input_tokens, output_tokens;
   std::optional<double> batch_size;  ///< absent: chosen per candidate
   std::optional<double> dataset_samples, dataset_tokens, epochs, features, denoising_steps, iterations;
-  bool gradient_checkpointing = false;
+  std::optional<double> resolution;  ///< image side in pixels (image models)
+  std::optional<bool> gradient_checkpointing;  ///< absent: chosen (on where standard or needed to fit)
   std::vector<std::string> optimizations;  ///< quantized, pruned, distilled
   // Where and how.
   std::vector<catalog::Cloud> clouds;

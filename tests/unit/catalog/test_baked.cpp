@@ -20,6 +20,12 @@ TEST_CASE("baked catalog: equals the embedded JSON loaded and validated at run t
   REQUIRE(baked.instances.size() == loaded.instances.size());
   REQUIRE(baked.services.size() == loaded.services.size());
   REQUIRE(baked.rules.size() == loaded.rules.size());
+  REQUIRE(baked.factors.size() == loaded.factors.size());
+  REQUIRE(!loaded.factors.empty());
+  for (std::size_t i = 0; i < loaded.factors.size(); ++i) {
+    INFO(loaded.factors[i].id);
+    CHECK(baked.factors[i] == loaded.factors[i]);
+  }
   // Entry by entry, so that a difference names the entry.
   for (std::size_t i = 0; i < loaded.families.size(); ++i) {
     INFO(loaded.families[i].id);

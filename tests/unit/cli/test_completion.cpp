@@ -34,7 +34,7 @@ TEST_CASE("completion: zsh goes through bashcompinit; fish lists flags with thei
   CHECK(zsh.out.find("bashcompinit") != std::string::npos);
   const auto fish = run_captured({"completion", "fish"});
   REQUIRE(fish.code == 0);
-  CHECK(fish.out.find("complete -c aiadvise -n '__fish_use_subcommand' -a 'catalog recommend estimate check rules completion config help'") !=
+  CHECK(fish.out.find("complete -c aiadvise -n '__fish_use_subcommand' -a 'catalog recommend estimate check rules completion config help calibrate'") !=
         std::string::npos);
   CHECK(fish.out.find("-l model -x -a '") != std::string::npos);
   const auto bad = run_captured({"completion", "powershell"});

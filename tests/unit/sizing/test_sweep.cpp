@@ -72,7 +72,7 @@ int sweep(const json& input, const std::string& what) {
   const Requirements r = aiadvise::sizing::requirements(w, c);
   const auto& m = r.memory;
   for (double v : {m.weights_gib, m.kv_cache_gib, m.activations_gib, m.gradients_gib, m.optimizer_gib, m.overhead_gib,
-                   r.reference_batch, r.kv_bytes_per_token, r.activation_bytes_per_unit, r.trainable_params,
+                   r.reference_batch, r.kv_bytes_per_token, r.activation_bytes_per_sample, r.trainable_params,
                    r.forward_flops_per_unit, r.training_flops, r.units_per_request}) {
     CHECK(std::isfinite(v));
     CHECK(v >= 0);

@@ -49,6 +49,14 @@ void same_numbers(const Estimate& a, const Estimate& b) {
   CHECK(a.cost_usd == b.cost_usd);
   CHECK(a.cost_usd_per_1m_tokens == b.cost_usd_per_1m_tokens);
   CHECK(a.cost_usd_per_1k_requests == b.cost_usd_per_1k_requests);
+  CHECK(a.memory_limit_gib == b.memory_limit_gib);
+  CHECK(a.gradient_accumulation == b.gradient_accumulation);
+  CHECK(a.gradient_checkpointing == b.gradient_checkpointing);
+  CHECK(a.utilisation == b.utilisation);
+  CHECK(a.overloaded == b.overloaded);
+  CHECK(a.latency_parts.has_value() == b.latency_parts.has_value());
+  CHECK(a.confidence.band == b.confidence.band);
+  CHECK(a.confidence.extrapolated == b.confidence.extrapolated);
 }
 
 }  // namespace
@@ -115,8 +123,8 @@ TEST_CASE("sizing: instances of one shape get one estimate but for the price", "
       const auto* accelerator = i.accelerator ? c.hardware_by_id(*i.accelerator) : nullptr;
       const auto* cpu = i.cpu ? c.hardware_by_id(*i.cpu) : nullptr;
       REQUIRE(aiadvise::sizing::shape_of(i, accelerator, cpu) == aiadvise::sizing::shape_of(twin, accelerator, cpu));
-      Estimate a = aiadvise::sizing::estimate(w, r, i, accelerator, cpu);
-      Estimate b = aiadvise::sizing::estimate(w, r, twin, accelerator, cpu);
+      Estimate a = aiadvise::sizing::estimate(w, r, c, i, accelerator, cpu);
+      Estimate b = aiadvise::sizing::estimate(w, r, c, twin, accelerator, cpu);
       INFO(workload.dump() << " on " << i.id);
       CHECK(a.price_usd_per_hour.has_value() == b.price_usd_per_hour.has_value());
       for (Estimate* e : {&a, &b}) {

@@ -172,10 +172,23 @@ TEST_CASE("workload: an unknown model is rejected with a did-you-mean", "[worklo
 }
 
 TEST_CASE("workload: a model without a size in the catalog asks for --params and names the model", "[workload]") {
-  // deepar: the catalog has no parameter count (it depends on the lags and covariates).
-  const auto d = rejected({{"model", "deepar"}});
-  CHECK(reports(d, "/params", "give --params (the catalog has no parameter count for model 'deepar')"));
+  // Every model of the default catalog has a size (deepar's is derived from GluonTS's defaults).
+  CHECK(*make({{"model", "deepar"}}).params == 26363);
   CHECK(*make({{"model", "deepar"}}, {{"params", "50k"}}).params == 5e4);
+  // A user catalog's model without one is asked for it, by name.
+  aiadvise::catalog::Catalog c = default_catalog();
+  for (auto& m : c.models) {
+    if (m.id == "deepar") m.params.reset();
+  }
+  c.index();
+  std::vector<Diagnostic> diagnostics;
+  const auto doc = aiadvise::util::JsonDocument::parse("workload.json", json({{"model", "deepar"}}).dump(), {}, diagnostics);
+  try {
+    aiadvise::workload::normalise(&doc, {}, c);
+    FAIL("accepted a model without a size");
+  } catch (const aiadvise::util::InputError& e) {
+    CHECK(reports(e.diagnostics(), "/params", "give --params (the catalog has no parameter count for model 'deepar')"));
+  }
   // Classical ML is sized from the data and needs no parameter count.
   CHECK_FALSE(make({{"family", "classical-trees"}}).params);
 }

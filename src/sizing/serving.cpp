@@ -1,0 +1,400 @@
+// Inference on a fleet of one instance type. Each replica holds the weights on `t` devices (tensor
+// parallel) and keeps back a stated share of device memory. A request's stages run as a roofline:
+// each run takes the longer of its compute (at the fitted fraction of peak) and its memory traffic
+// (weights once per run for the whole batch, plus per-sequence state such as the KV cache), plus
+// the tensor-parallel all-reduces.
+//
+// Autoregressive models (LLMs, encoder-decoders, recurrent decoders) serve with continuous
+// batching: the concurrency a load creates follows Little's law (in flight = rate x time in the
+// system), bounded by the KV cache that memory holds; prefills interleave with decode steps and
+// slow them by the share of time they take. Other models serve batches; offline jobs run at the
+// largest batch memory allows. Load above capacity is reported as overload, never as a latency.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "sizing/constants.hpp"
+#include "sizing/device.hpp"
+
+namespace aiadvise::sizing::detail {
+
+using catalog::ComputeKind;
+using catalog::SizingMethod;
+using workload::Mode;
+using workload::Workload;
+namespace k = constants;
+
+namespace {
+
+class Timing {
+ public:
+  Timing(const Workload& w, const Requirements& r, const Device& d, double uc, double ub, double overhead_s)
+      : m_w(w), m_r(r), m_d(d), m_uc(uc), m_ub(ub), m_overhead_s(overhead_s) {
+    for (std::size_t s = 0; s < r.stages.size(); ++s) {
+      if (r.stages[s].per_token) m_decode = static_cast<int>(s);
+    }
+  }
+
+  bool autoregressive() const { return m_decode >= 0; }
+  const Stage& decode() const { return m_r.stages[static_cast<std::size_t>(m_decode)]; }
+  double output_tokens() const { return autoregressive() ? decode().runs : 0; }
+
+  /// One run of stage `s` with `b` sequences on `t` devices.
+  double run(const Stage& s, int t, double b, bool compute_only = false) const {
+    const double seqs = b * s.copies;
+    const double flops = seqs * s.flops;
+    if (m_w.sizing == SizingMethod::classical) {
+      // Tree traversal and small dot products are branch and latency bound: a few cycles per
+      // operation on one core, not the vector units' peak.
+      return flops * k::k_classical_cycles_per_op / (m_d.cpu_cores * m_d.clock_ghz * 1e9);
+    }
+    // Dense networks fill the device only with enough work per pass; transformers at LLM sizes do.
+    const double fill = m_w.is_transformer() || m_w.family == "rnn" ? 1.0 : ramp(m_d, flops / t);
+    const double compute = flops / (t * *m_d.peak * m_uc * fill);
+    double weights = s.weight_bytes;
+    if (s.experts > 0) {
+      // Distinct experts the batch's tokens are routed to, per layer: E x (1 - (1 - k/E)^tokens).
+      const double touched = 1 - std::pow(1 - s.experts_per_token / s.experts, seqs * s.tokens);
+      weights += s.expert_bytes * touched;
+    }
+    const double memory = (weights + seqs * s.state_bytes) / (t * m_d.bandwidth * m_ub);
+    // Each pass through a layer costs the engine a fixed time too (kernel launches, scheduling),
+    // whatever the batch: a fitted overhead per layer.
+    return (compute_only ? compute : std::max(compute, memory)) + tp_comm(t, seqs * s.tokens) + m_overhead_s * m_r.layers;
+  }
+
+  /// Compute-bound or memory-bound at batch b (the decode stage, or the first stage).
+  bool compute_bound(int t, double b) const {
+    const Stage& s = autoregressive() ? decode() : m_r.stages.front();
+    return run(s, t, b, true) * 2 > run(s, t, b);
+  }
+
+  /// The stages before the decode, for one request alone (its time to first token) and their pure
+  /// compute per request (what it costs the replica when interleaved with decode steps).
+  double first(int t, double b = 1) const {
+    double sum = 0;
+    for (int s = 0; s < static_cast<int>(m_r.stages.size()); ++s) {
+      if (s == m_decode) break;
+      sum += m_r.stages[static_cast<std::size_t>(s)].runs * run(m_r.stages[static_cast<std::size_t>(s)], t, b);
+    }
+    return sum;
+  }
+  double first_compute(int t) const {
+    double sum = 0;
+    for (int s = 0; s < static_cast<int>(m_r.stages.size()); ++s) {
+      if (s == m_decode) break;
+      sum += m_r.stages[static_cast<std::size_t>(s)].runs * run(m_r.stages[static_cast<std::size_t>(s)], t, 1, true);
+    }
+    return sum;
+  }
+  double step(int t, double b) const { return run(decode(), t, b); }
+
+  /// Non-autoregressive: the time of a batch of b requests through every stage.
+  double batch(int t, double b) const {
+    double sum = 0;
+    for (const auto& s : m_r.stages) sum += s.runs * run(s, t, b);
+    return sum;
+  }
+
+ private:
+  // Two all-reduces per layer per run, each a latency plus the message over the link.
+  double tp_comm(int t, double tokens) const {
+    if (t <= 1 || m_r.layers <= 0) return 0;
+    const double latency = m_d.switched ? k::k_allreduce_latency_s : k::k_allreduce_latency_pcie_s;
+    const double link = m_d.link_bytes_per_s > 0 ? m_d.link_bytes_per_s : 32e9;  // PCIe Gen4 x16 when unknown
+    const double message = tokens * m_r.hidden * 2;
+    return 2 * m_r.layers * (latency + 2.0 * (t - 1) / t * message / link);
+  }
+
+  const Workload& m_w;
+  const Requirements& m_r;
+  const Device& m_d;
+  double m_uc, m_ub, m_overhead_s;
+  int m_decode = -1;
+};
+
+// The operating point of one replica at a request rate.
+struct Point {
+  double batch = 1;       ///< sequences in flight (or per batch)
+  double ttft_s = 0, tpot_s = 0, latency_s = 0, queueing_s = 0;
+  double capacity_rps = 0;  ///< the most requests/s the replica sustains
+  double utilisation = 0;   ///< load / capacity
+  bool overloaded = false;
+};
+
+}  // namespace
+
+void estimate_serving(const Workload& w, const Requirements& r, const Device& d, Efficiency& eff, const catalog::Instance& i,
+                      const EstimateOptions& o, Estimate& e, Words& words) {
+  e.memory_available_gib = d.memory_gib;
+  if (!d.peak || *d.peak <= 0 || d.bandwidth <= 0) {
+    e.performance_known = false;
+    words.fit_reason([] { return std::string("peak compute or memory bandwidth of this hardware at this precision is unknown"); });
+    return;
+  }
+  const char* compute_regime = w.is_transformer() ? "prefill" : (w.sizing == SizingMethod::classical ? "gbdt" : "inference");
+  const auto uc = w.sizing == SizingMethod::classical ? std::optional<double>(1.0) : eff(compute_regime);
+  const auto ub = w.sizing == SizingMethod::classical ? std::optional<double>(1.0) : eff("decode");
+  if (!uc || !ub) {
+    e.performance_known = false;
+    words.fit_reason([&] {
+      return fmt::format("no fitted {} efficiency for {} on {}", !uc ? compute_regime : "decode", w.family,
+                         d.hardware ? d.hardware->id : std::string(catalog::to_string(d.kind)));
+    });
+    return;
+  }
+  // A per-layer overhead where one is fitted (microseconds per layer per pass).
+  const double overhead_s = r.layers > 0 ? eff.optional("overhead").value_or(0) * 1e-6 : 0;
+  const Timing timing(w, r, d, *uc, *ub, overhead_s);
+  const bool ar = timing.autoregressive();
+  const bool offline = w.mode == Mode::batch;
+  const double out = timing.output_tokens();
+
+  // Memory: a share of each device is kept back; the replica's weights and workspace split over t.
+  const double usable = (d.kind == ComputeKind::cpu ? d.memory_gib - 1 : d.memory_gib) * k::k_serving_memory_fraction;
+  e.memory_limit_gib = usable;
+  const double fixed = r.weight_bytes + r.workspace_bytes;
+  const double per_seq = r.state_bytes_per_sequence + r.workspace_bytes_per_sequence;
+  auto room = [&](int t) { return t * usable * k_gib - fixed; };
+  const double batch_cap = ar ? k::k_max_batch : 1024;
+  auto b_max = [&](int t) { return std::min(batch_cap, std::floor(room(t) / std::max(per_seq, 1.0))); };
+
+  // Requests cost the host CPU time too (HTTP, parsing, serialising).
+  const double request_s = w.mode == Mode::realtime ? k::k_request_cpu_s : 0;
+
+  // One replica on t devices at a per-replica load (0 for offline: the largest batch).
+  auto operate = [&](int t, double load, double replicas_per_instance) {
+    Point p;
+    // Online requests also cost the host CPU time; an offline job feeds the model directly.
+    const double host_rps = (!offline && d.host_vcpus > 0) ? d.host_vcpus / replicas_per_instance / k::k_request_cpu_s : 1e300;
+    const double bmax = w.batch_size ? *w.batch_size : b_max(t);
+    if (ar) {
+      const double prefill = timing.first_compute(t);  // per request, interleaved with decode steps
+      auto rps_at = [&](double b) { return b / (b * prefill + out * timing.step(t, b)); };
+      p.capacity_rps = std::min(rps_at(bmax), host_rps);
+      if (offline || load <= 0) {
+        // Continuous batching at a steady state: as one sequence ends the next starts, so bmax
+        // sequences are always in flight; each new request's prefill waits for the others' (M/D/1)
+        // and stalls the decode steps by the share of time prefills take. (Engines that batch
+        // statically, all prefills at once, are not modelled apart.)
+        // Only the other bmax - 1 sequences' prefills get in a sequence's way: over its life each
+        // of them is prefilled once, between its own decode steps.
+        p.batch = bmax;
+        const double others = std::max(0.0, bmax - 1);
+        const double rho = std::min(0.95, rps_at(bmax) * prefill * others / bmax);
+        p.queueing_s = prefill * rho / (2 * (1 - rho));
+        p.ttft_s = timing.first(t) + p.queueing_s;
+        p.tpot_s = timing.step(t, bmax) + (out > 0 ? others * prefill / out : 0);
+        p.latency_s = p.ttft_s + out * p.tpot_s;
+        return p;
+      }
+      p.utilisation = load / p.capacity_rps;
+      const double rho = load * prefill;  // share of the replica's time spent on prefills
+      if (rho >= 1 || p.utilisation >= 1) {
+        p.overloaded = true;
+        p.batch = bmax;
+        return p;
+      }
+      // Prefills wait for each other (M/D/1) and stall decode steps by their share of the time.
+      p.queueing_s = prefill * rho / (2 * (1 - rho));
+      p.ttft_s = timing.first(t) / (1 - rho) + p.queueing_s;
+      auto tpot = [&](double c) { return timing.step(t, c) / (1 - rho); };
+      // Little's law: concurrency = load x time in the system; the smallest fixed point.
+      auto excess = [&](double c) { return load * (p.ttft_s + out * tpot(c)) - c; };
+      if (w.batch_size) {
+        p.batch = *w.batch_size;
+        if (excess(p.batch) > 0) p.overloaded = true;
+      } else if (excess(bmax) > 0) {
+        p.overloaded = true;
+        p.batch = bmax;
+      } else {
+        double lo = 0, hi = bmax;
+        for (int it = 0; it < 60 && hi - lo > 1e-3; ++it) {
+          const double mid = (lo + hi) / 2;
+          (excess(mid) > 0 ? lo : hi) = mid;
+        }
+        p.batch = std::max(1.0, hi);
+      }
+      p.tpot_s = tpot(p.batch);
+      p.latency_s = p.ttft_s + out * p.tpot_s;
+      return p;
+    }
+    auto rps_at = [&](double b) { return b / timing.batch(t, b); };
+    // On a CPU the model and the server share the vCPUs: their times per request add up. Beside an
+    // accelerator the slower of the two bounds the rate.
+    p.capacity_rps = d.kind == ComputeKind::cpu && host_rps < 1e299 ? 1 / (1 / rps_at(bmax) + 1 / host_rps)
+                                                                     : std::min(rps_at(bmax), host_rps);
+    if (offline || load <= 0) {
+      p.batch = bmax;
+      p.latency_s = timing.batch(t, bmax);
+      return p;
+    }
+    p.utilisation = load / p.capacity_rps;
+    // At full utilisation the queue grows without bound: overloaded, not a latency.
+    if (p.utilisation >= 1) {
+      p.overloaded = true;
+      p.batch = bmax;
+      return p;
+    }
+    // Dynamic batching: the smallest batch that keeps up; requests wait for the batch to form and
+    // for the device (M/D/1).
+    double b = 1;
+    if (w.batch_size) {
+      b = *w.batch_size;
+    } else {
+      double lo = 1, hi = bmax;
+      while (lo < hi) {
+        const double mid = std::floor((lo + hi) / 2);
+        if (rps_at(mid) >= load) hi = mid;
+        else lo = mid + 1;
+      }
+      b = lo;
+    }
+    const double service = timing.batch(t, b);
+    const double rho = std::min(0.99, std::max(load * service / b, p.utilisation));
+    p.batch = b;
+    p.queueing_s = (b - 1) / (2 * load) + service * rho / (2 * (1 - rho));
+    p.latency_s = service;
+    return p;
+  };
+
+  // The split: the smallest tensor-parallel degree whose memory holds the weights and one sequence
+  // and, for real-time serving, meets the latency targets alone; a forced degree is used as given.
+  auto meets = [&](const Point& p) {
+    // An autoregressive request's TTFT (in its latency) already holds its queueing.
+    const double latency_ms = (p.latency_s + (ar ? 0 : p.queueing_s) + request_s) * 1000;
+    if (w.latency_ms && latency_ms > *w.latency_ms) return false;
+    if (ar && w.ttft_ms && (p.ttft_s + request_s) * 1000 > *w.ttft_ms) return false;
+    if (ar && w.tpot_ms && p.tpot_s * 1000 > *w.tpot_ms) return false;
+    return true;
+  };
+  // Tensor-parallel degrees: the divisors of the devices per instance (12 Inferentia2 chips split
+  // 1, 2, 3, 4, 6 or 12 ways), smallest first.
+  std::vector<int> degrees;
+  for (int candidate = 1; candidate <= d.per_instance; ++candidate) {
+    if (d.per_instance % candidate == 0) degrees.push_back(candidate);
+  }
+  if (o.tensor_parallel > 0) degrees = {o.tensor_parallel};
+  int t = 0, first_fit = 0;
+  for (int candidate : degrees) {
+    if (room(candidate) < per_seq) continue;
+    if (!first_fit) first_fit = candidate;
+    if (o.tensor_parallel > 0 || offline || meets(operate(candidate, 1e-9, 1))) {
+      t = candidate;
+      break;
+    }
+  }
+  if (t == 0) t = first_fit;
+  if (t == 0) {
+    const int all = d.per_instance;
+    e.tensor_parallel = all;
+    e.memory_needed_gib = (fixed + per_seq) / k_gib / all;
+    words.fit_reason([&] {
+      return fmt::format("needs {} for weights and one sequence, {} per device over {} device(s); {} keeps {} of its {} per device "
+                         "usable ({:.0f}%)",
+                         gib((fixed + per_seq) / k_gib), gib(e.memory_needed_gib), all, i.name, gib(usable), gib(d.memory_gib),
+                         k::k_serving_memory_fraction * 100);
+    });
+    return;
+  }
+  e.tensor_parallel = t;
+  e.replicas_per_instance = std::max(1, d.per_instance / t);
+  if (w.batch_size && *w.batch_size > b_max(t)) {
+    e.memory_needed_gib = (fixed + per_seq * *w.batch_size) / k_gib / t;
+    words.fit_reason([&] {
+      return fmt::format("batch of {} needs {} per device; {} keeps {} of its {} usable ({:.0f}%)", *w.batch_size,
+                         gib(e.memory_needed_gib), i.name, gib(usable), gib(d.memory_gib), k::k_serving_memory_fraction * 100);
+    });
+    return;
+  }
+
+  // The fleet: enough instances for the deadline (offline) or for the load within the utilisation
+  // limit and the targets (real time).
+  const double replicas_per = e.replicas_per_instance;
+  auto next = [](int n) { return n < 8 ? n + 1 : n * 2; };
+  int count = std::max(1, o.count);
+  Point p;
+  if (offline) {
+    p = operate(t, 0, replicas_per);
+    if (o.count == 0 && w.deadline_hours) {
+      const double total = w.dataset_samples.value_or(1e6);
+      while (count < k::k_max_instances && total / (count * replicas_per * p.capacity_rps) / 3600 > *w.deadline_hours) count = next(count);
+    }
+  } else {
+    const double qps = w.qps.value_or(1);
+    auto at = [&](int n) { return operate(t, qps / (n * replicas_per), replicas_per); };
+    p = at(count);
+    if (o.count == 0) {
+      count = 1;
+      p = at(count);
+      while (count < k::k_max_instances && (p.overloaded || p.utilisation > o.max_utilisation || !meets(p))) {
+        // Past the load's needs, more instances no longer help a latency target one replica misses.
+        const Point alone = operate(t, 1e-9, replicas_per);
+        if (!p.overloaded && p.utilisation <= o.max_utilisation && !meets(alone)) break;
+        count = next(count);
+        p = at(count);
+      }
+    }
+  }
+  e.count = count;
+  e.batch_size = p.batch;
+  e.fits = true;
+  e.memory_needed_gib = (fixed + per_seq * p.batch) / k_gib / t;
+  e.headroom = (usable - e.memory_needed_gib) / usable;
+  e.utilisation = p.utilisation;
+  e.overloaded = p.overloaded;
+  const double replicas = count * replicas_per;
+  const double capacity = replicas * p.capacity_rps;
+  if (p.overloaded) {
+    words.note([&] {
+      return fmt::format("overloaded: {} instance(s) serve at most {:.3g} requests/s, {:.3g} requested", count, capacity, w.qps.value_or(0));
+    });
+  } else {
+    e.latency_ms = (p.latency_s + (ar ? 0 : p.queueing_s) + request_s) * 1000;
+    LatencyParts parts;
+    parts.queueing_ms = p.queueing_s * 1000;
+    if (ar) {
+      e.ttft_ms = (p.ttft_s + request_s) * 1000;
+      e.tpot_ms = p.tpot_s * 1000;
+      parts.first_ms = e.ttft_ms.value_or(0) - parts.queueing_ms;
+      parts.generation_ms = out * p.tpot_s * 1000;
+    } else {
+      parts.first_ms = (p.latency_s + request_s) * 1000;
+    }
+    e.latency_parts = parts;
+  }
+  if (ar && w.is_llm()) {
+    e.throughput = capacity * out;
+    e.throughput_unit = "output tokens/s";
+  } else {
+    e.throughput = capacity;
+    e.throughput_unit = w.is_transformer() || ar ? "requests/s" : per_second(r.unit);
+  }
+  if (words.on()) {
+    e.bottleneck = w.sizing == SizingMethod::classical ? "compute" : (timing.compute_bound(t, p.batch) ? "compute" : "memory bandwidth");
+  }
+  if (t > 1) words.note([&] { return fmt::format("tensor parallel over {} devices", t); });
+  words.note([&] {
+    return fmt::format("{} replica(s) per instance at {} {} in flight; {:.0f}% of {} usable per device", e.replicas_per_instance, p.batch,
+                       ar ? "sequences" : "requests per batch", k::k_serving_memory_fraction * 100, gib(d.memory_gib));
+  });
+
+  price(w, i, o, e, words);
+  if (e.price_usd_per_hour && capacity > 0) {
+    const double load_rps = offline ? capacity : std::min(capacity, w.qps.value_or(capacity));
+    const double per_request = *e.price_usd_per_hour / 3600 / load_rps;
+    e.cost_usd_per_1k_requests = per_request * 1000;
+    if (ar && w.is_llm() && out > 0) e.cost_usd_per_1m_tokens = per_request / out * 1e6;
+    if (offline) {
+      e.time_hours = w.dataset_samples.value_or(1e6) / capacity / 3600;
+      e.cost_usd = *e.price_usd_per_hour * billed_hours(*e.time_hours);
+    }
+  } else if (offline && capacity > 0) {
+    e.time_hours = w.dataset_samples.value_or(1e6) / capacity / 3600;
+  }
+}
+
+}  // namespace aiadvise::sizing::detail
