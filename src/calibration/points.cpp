@@ -62,9 +62,9 @@ std::vector<Point> read_points(const std::string& name, const std::string& text,
         else hw.allow("accelerator");
         if (hw.has("cpu") && !(*h)["cpu"].is_null()) p.cpu = hw.id("cpu").value_or("");
         else hw.allow("cpu");
-        p.per_instance = static_cast<int>(hw.integer("per_instance", 1).value_or(1));
-        p.instances = static_cast<int>(hw.integer("instances", 1).value_or(1));
-        p.tensor_parallel = static_cast<int>(hw.integer("tensor_parallel", 1).value_or(0));
+        p.per_instance = static_cast<int>(hw.integer("per_instance", 1, 100000).value_or(1));
+        p.instances = static_cast<int>(hw.integer("instances", 1, 100000).value_or(1));
+        p.tensor_parallel = static_cast<int>(hw.integer("tensor_parallel", 1, 100000).value_or(0));
         p.vcpus = hw.number("vcpus", NumberRule::positive);
         p.memory_gib = hw.number("memory_gib", NumberRule::positive);
         for (const char* key : {"system", "pipeline_parallel", "cores_used", "notes", "instance"}) hw.allow(key);

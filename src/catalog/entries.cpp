@@ -213,20 +213,9 @@ Hardware EntryReaders::hardware(const Json& v, const Location& at, const FieldLo
 
 namespace {
 
-// Prices below a millionth of a dollar an hour are no prices (a subnormal number in a hand-edited
-// or generated file), and none is above $100,000 an hour; both would break the arithmetic on them.
-constexpr double k_min_price_usd_per_hour = 1e-6;
-constexpr double k_max_price_usd_per_hour = 1e5;
-
-std::optional<double> price_field(ObjectReader& r, const char* key) {
-  auto v = r.number(key, NumberRule::positive);
-  if (v && (*v < k_min_price_usd_per_hour || *v > k_max_price_usd_per_hour)) {
-    r.error(key, fmt::format("expected a price between {:g} and {:g} USD per hour, got {:g}", k_min_price_usd_per_hour,
-                             k_max_price_usd_per_hour, *v));
-    return std::nullopt;
-  }
-  return v;
-}
+// Prices are within k_price: below a millionth of a dollar an hour is no price (a subnormal number
+// in a hand-edited or generated file), and both ends keep the arithmetic on them finite.
+std::optional<double> price_field(ObjectReader& r, const char* key) { return r.number(key, k_price); }
 
 }  // namespace
 
@@ -265,14 +254,12 @@ Offer EntryReaders::compact_offer(const Json& v, const std::function<Location()>
   }
   for (std::size_t k = 1; k < 3 && k < v.size(); ++k) {
     if (v[k].is_null()) continue;
-    double price = 0;
-    if (auto bad = util::check_number(v[k], NumberRule::positive, price)) {
+    if (!v[k].is_number()) {
+      problem(k, fmt::format("expected {}, got {}", util::describe_bounds(k_price), util::describe_value(v[k])));
+    } else if (auto bad = util::check_bounds(v[k].get<double>(), k_price)) {
       problem(k, *bad);
-    } else if (price < k_min_price_usd_per_hour || price > k_max_price_usd_per_hour) {
-      problem(k, fmt::format("expected a price between {:g} and {:g} USD per hour, got {:g}", k_min_price_usd_per_hour,
-                             k_max_price_usd_per_hour, price));
     } else {
-      (k == 1 ? o.price_usd_per_hour : o.spot_price_usd_per_hour) = price;
+      (k == 1 ? o.price_usd_per_hour : o.spot_price_usd_per_hour) = v[k].get<double>();
     }
   }
   if (v.size() == 4 && !v[3].is_null()) {

@@ -8,6 +8,7 @@
 
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/report/json.hpp"
+#include "aiadvise/render/recommend.hpp"
 #include "aiadvise/report/plausibility.hpp"
 #include "aiadvise/sizing/sizing.hpp"
 #include "aiadvise/util/human.hpp"
@@ -30,11 +31,6 @@ struct EstimateOptions {
 std::optional<double> number(const util::Json& j, const char* key) {
   if (!j.contains(key) || !j[key].is_number()) return std::nullopt;
   return j[key].get<double>();
-}
-
-std::string duration(const util::Json& j, const char* key) {
-  auto v = number(j, key);
-  return v ? util::format_duration_ms(*v) : "unknown";
 }
 
 // Reads the estimate document; computes nothing.
@@ -68,22 +64,25 @@ std::string render_table(const util::Json& doc, std::size_t width) {
     util::Table t({"", "value"});
     t.add_row({"fits", i["fits"].get<bool>() ? "yes" : "no"});
     auto gib = [&](const char* key) { auto v = number(i, key); return v ? util::format_gib(*v) : std::string("unknown"); };
-    t.add_row({"memory per device", fmt::format("{} of {}", gib("memory_needed_gib"), gib("memory_available_gib"))});
+    std::string memory_row = fmt::format("{} of {}", gib("memory_needed_gib"), gib("memory_available_gib"));
+    if (auto v = number(i, "memory_limit_gib")) memory_row += fmt::format(" ({} usable)", util::format_gib(*v));
+    t.add_row({"memory per device", memory_row});
     if (auto v = number(i, "headroom")) t.add_row({"headroom", fmt::format("{:.0f}%", *v * 100)});
-    t.add_row({"parallelism", fmt::format("tensor parallel {}, {} replica(s) per instance, batch {}",
+    std::string parallelism = fmt::format("tensor parallel {}, {} replica(s) per instance, batch {}",
                                           i["parallelism"]["tensor_parallel"].get<int>(),
                                           i["parallelism"]["replicas_per_instance"].get<int>(),
-                                          number(i, "batch_size") ? util::format_quantity(*number(i, "batch_size")) : "unknown")});
+                                          number(i, "batch_size") ? util::format_quantity(*number(i, "batch_size")) : "unknown");
+    if (auto v = number(i, "gradient_accumulation")) parallelism += fmt::format(", {:g} micro-batches accumulated", *v);
+    if (i.value("gradient_checkpointing", false)) parallelism += ", gradient checkpointing";
+    t.add_row({"parallelism", parallelism});
     if (auto v = number(i, "throughput")) t.add_row({"throughput", fmt::format("{} {}", util::format_quantity(*v), i["throughput_unit"].get<std::string>())});
-    const auto tokens = number(w, "output_tokens");
-    if (i.contains("ttft_ms") && i.contains("tpot_ms") && tokens) {
-      t.add_row({"a request", fmt::format("TTFT {} + {} tokens x {} TPOT = {}", duration(i, "ttft_ms"), util::format_quantity(*tokens),
-                                          duration(i, "tpot_ms"), duration(i, "latency_ms"))});
-    } else if (i.contains("latency_ms")) {
-      t.add_row({"latency per request", duration(i, "latency_ms")});
+    if (const std::string request = render::request_text(i, w); !request.empty()) t.add_row({"a request", request});
+    if (auto v = number(i, "utilisation"); v && !i.value("overloaded", false)) {
+      t.add_row({"utilisation", fmt::format("{:.0f}% of capacity at the stated load", *v * 100)});
     }
     if (auto v = number(i, "time_hours")) t.add_row({"time", util::format_hours(*v)});
     if (i.contains("bottleneck")) t.add_row({"bottleneck", i["bottleneck"].get<std::string>()});
+    if (const std::string trust = render::confidence_text(i); !trust.empty()) t.add_row({"speed numbers", trust});
     t.add_row({"price per hour", number(i, "price_usd_per_hour") ? util::format_usd(*number(i, "price_usd_per_hour")) : "unknown"});
     if (auto v = number(i, "cost_usd_per_month")) {
       t.add_row({"per month", fmt::format("{} ({:g} h, running continuously)", util::format_usd(*v), doc.value("hours_per_month", 730.0))});
@@ -94,6 +93,10 @@ std::string render_table(const util::Json& doc, std::size_t width) {
     out += t.render(width);
     if (i.contains("fit_reason")) out += util::wrap(i["fit_reason"].get<std::string>(), width, "why it does not fit: ", "  ");
     for (const auto& u : i["unknowns"]) out += util::wrap(u.get<std::string>(), width, "unknown: ", "  ");
+    if (i.contains("confidence") && !i["confidence"].value("basis", "").empty()) {
+      out += util::wrap(i["confidence"]["basis"].get<std::string>(), width, "speed numbers: ", "  ");
+    }
+    for (const auto& n : i["notes"]) out += util::wrap(n.get<std::string>(), width, "note: ", "  ");
   }
   if (doc.contains("warnings")) {
     for (const auto& warning : doc["warnings"]) out += "warning: " + util::escape_for_terminal(warning.get<std::string>()) + "\n";

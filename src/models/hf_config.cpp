@@ -28,21 +28,25 @@ class Fields {
   Fields(const Json& object, Location at, std::vector<util::Diagnostic>& diagnostics)
       : m_object(object), m_reader(object, std::move(at), diagnostics) {}
 
+  /// The largest dimension read (layers, widths, vocabulary, context, experts): real models are far
+  /// below it, and every product of such numbers stays exact in a double.
+  static constexpr std::int64_t k_max_dimension = 1'000'000'000;
+
   /// A required positive integer (or one of `aliases` for it).
   double need(const char* key, std::initializer_list<const char*> aliases = {}) {
     if (!m_reader.has(key)) {
       for (const char* alias : aliases) {
-        if (m_reader.has(alias)) return static_cast<double>(m_reader.integer(alias, 1).value_or(1));
+        if (m_reader.has(alias)) return static_cast<double>(m_reader.integer(alias, 1, k_max_dimension).value_or(1));
       }
       m_reader.error(key, fmt::format("config.json lacks '{}', which the {} parameter count needs", key, m_type));
       return 1;
     }
-    return static_cast<double>(m_reader.integer(key, 1).value_or(1));
+    return static_cast<double>(m_reader.integer(key, 1, k_max_dimension).value_or(1));
   }
   /// An optional non-negative integer with a default.
   double get(const char* key, double fallback) {
     if (!m_reader.has(key) || m_object.at(key).is_null()) return fallback;
-    return static_cast<double>(m_reader.integer(key, 0).value_or(static_cast<std::int64_t>(fallback)));
+    return static_cast<double>(m_reader.integer(key, 0, k_max_dimension).value_or(static_cast<std::int64_t>(fallback)));
   }
   bool flag(const char* key, bool fallback) {
     if (!m_reader.has(key) || m_object.at(key).is_null()) return fallback;

@@ -109,26 +109,17 @@ std::string cost_line(const Json& o, double hours_per_month) {
   return line;
 }
 
-/// An LLM request as TTFT + tokens x TPOT; other serving as its latency.
-std::string request_text(const Json& o, const Json& w) {
-  const auto ttft = number(o, "ttft_ms"), tpot = number(o, "tpot_ms"), total = number(o, "latency_ms");
-  const auto tokens = number(w, "output_tokens");
-  if (ttft && tpot && tokens) {
-    std::string s = fmt::format("TTFT {} + {} tokens x {} TPOT", util::format_duration_ms(*ttft), util::format_quantity(*tokens),
-                                util::format_duration_ms(*tpot));
-    if (total) s += " = " + util::format_duration_ms(*total);
-    return s;
-  }
-  return total ? util::format_duration_ms(*total) : "";
-}
-
 std::string speed_line(const Json& o, const Json& w) {
   std::vector<std::string> parts;
   if (auto t = number(o, "throughput")) parts.push_back(fmt::format("{} {}", util::format_quantity(*t), text(o, "throughput_unit")));
   if (!is_job(o)) {
     const std::string request = request_text(o, w);
-    if (!request.empty()) parts.push_back("a request takes " + request);
+    if (o.value("overloaded", false)) parts.push_back(request);
+    else if (!request.empty()) parts.push_back("a request takes " + request);
   }
+  if (auto u = number(o, "utilisation"); u && !o.value("overloaded", false)) parts.push_back(fmt::format("{:.0f}% busy at the stated load", *u * 100));
+  const std::string trust = confidence_text(o);
+  if (!trust.empty()) parts.push_back("speed " + trust);
   return util::join(parts, "; ");
 }
 
@@ -386,6 +377,40 @@ std::string recommendation_markdown(const Json& r) {
                        number(*o, "score") ? fmt::format("{:.2f}", *number(*o, "score")) : "-");
   }
   return out + excluded_section + assumed_section + warnings_section;
+}
+
+std::string request_text(const Json& o, const Json& w) {
+  if (is_job(o)) return "";
+  if (o.value("overloaded", false)) {
+    const auto u = number(o, "utilisation");
+    return u ? fmt::format("overloaded at this load ({:.0f}% of capacity): the queue grows without bound", *u * 100)
+             : std::string("overloaded at this load: the queue grows without bound");
+  }
+  const auto ttft = number(o, "ttft_ms"), tpot = number(o, "tpot_ms"), total = number(o, "latency_ms");
+  const auto tokens = number(w, "output_tokens");
+  std::string s;
+  if (ttft && tpot && tokens) {
+    s = fmt::format("TTFT {} + {} tokens x {} TPOT", util::format_duration_ms(*ttft), util::format_quantity(*tokens),
+                    util::format_duration_ms(*tpot));
+    if (total) s += " = " + util::format_duration_ms(*total);
+  } else if (total) {
+    s = util::format_duration_ms(*total);
+  }
+  if (!s.empty() && o.contains("latency_parts")) {
+    // NOTE: the queueing share is named so that a long latency reads as waiting, not as slow work.
+    if (auto q = number(o["latency_parts"], "queueing_ms"); q && *q >= 0.5) s += fmt::format(" (of which {} queueing)", util::format_duration_ms(*q));
+  }
+  return s;
+}
+
+std::string confidence_text(const Json& o) {
+  if (!o.contains("confidence") || !o["confidence"].is_object()) return "";
+  const Json& c = o["confidence"];
+  const auto band = number(c, "band");
+  if (!band) return "";
+  if (c.value("extrapolated", false)) return fmt::format("extrapolated, within x{:.2g}", *band);
+  const std::size_t points = c.contains("points") && c["points"].is_array() ? c["points"].size() : 0;
+  return fmt::format("within x{:.2g} ({} calibration point{})", *band, points, points == 1 ? "" : "s");
 }
 
 }  // namespace aiadvise::render

@@ -1,3 +1,4 @@
+#include "aiadvise/util/human.hpp"
 #include "aiadvise/report/plausibility.hpp"
 
 #include <fmt/format.h>
@@ -27,7 +28,7 @@ std::string inputs(const Json& workload, std::initializer_list<const char*> keys
     for (const auto& a : assumed) {
       defaulted = defaulted || (a.is_string() && a.get<std::string>().rfind(std::string(key) + ":", 0) == 0);
     }
-    parts.push_back(fmt::format("{} {:.3g}{}", key, workload[key].get<double>(), defaulted ? " (assumed)" : ""));
+    parts.push_back(fmt::format("{} {}{}", key, util::format_quantity(workload[key].get<double>()), defaulted ? " (assumed)" : ""));
   }
   return parts.empty() ? std::string("the workload") : util::join(parts, ", ");
 }
@@ -45,18 +46,18 @@ std::vector<std::string> plausibility_warnings(const Json& workload, const Json&
   };
   const double hours = number(option, "time_hours");
   if (hours > k_plausible_hours) {
-    out.push_back(fmt::format("implausible result: {} takes {:.3g} hours ({:.3g} years, over 10) from {}: check those inputs",
-                              subject, hours, hours / (365.25 * 24), work()));
+    out.push_back(fmt::format("implausible result: {} takes {} hours ({} years, over 10) from {}: check those inputs", subject,
+                              util::format_quantity(hours), util::format_quantity(hours / (365.25 * 24)), work()));
   }
   const double cost = number(option, "cost_usd");
   if (cost > k_plausible_cost_usd) {
-    out.push_back(fmt::format("implausible result: {} costs ${:.3g} for the run (over $100M) from {}: check those inputs", subject,
-                              cost, work()));
+    out.push_back(fmt::format("implausible result: {} costs {} for the run (over $100M) from {}: check those inputs", subject,
+                              util::format_usd(cost), work()));
   }
   const double hourly = number(option, "price_usd_per_hour");
   if (!option.contains("cost_usd") && hourly * 24 * 365.25 > k_plausible_cost_usd) {
-    out.push_back(fmt::format("implausible result: {} costs ${:.3g} per hour (${:.3g} a year, over $100M) from {}: check those inputs",
-                              subject, hourly, hourly * 24 * 365.25, work()));
+    out.push_back(fmt::format("implausible result: {} costs {} per hour ({} a year, over $100M) from {}: check those inputs",
+                              subject, util::format_usd(hourly), util::format_usd(hourly * 24 * 365.25), work()));
   }
   const double count = number(option, "count");
   if (count > k_plausible_instances) {

@@ -77,6 +77,10 @@ inline constexpr double k_reference_pass_flops = 8.18e9;
 // Non-LLM inference and training reach half of their fitted utilisation when one pass gives the
 // device this many ResNet-50 images of work (per device kind: gpu, tpu, trainium, inferentia, cpu).
 inline constexpr double k_half_batch_gpu = 8, k_half_batch_tpu = 16, k_half_batch_neuron = 8, k_half_batch_cpu = 1;
+// The CPU figure is for a host of this many physical cores; a smaller host reaches half its
+// utilisation with proportionally less work (one image's work split over 16 cores is what one core
+// does alone). An assumption of this model, not a measurement (docs/sizing.md, Known gaps).
+inline constexpr double k_half_batch_cpu_cores = 16;
 
 // Tensor parallelism: two all-reduces per layer per pass, each costing a latency plus the message
 // over the link. NCCL small-message all-reduce latency within an NVLink node is about 10 us

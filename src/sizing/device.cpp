@@ -215,7 +215,10 @@ double dp_efficiency(int instances) {
 }
 
 double ramp(const Device& d, double pass_flops) {
-  const double half = half_work(d.kind);
+  double half = half_work(d.kind);
+  // A CPU's cores are filled by the work of a pass split between them: a host of few cores is
+  // busy with less work than a whole socket.
+  if (d.kind == ComputeKind::cpu && d.cpu_cores > 0) half *= std::min(1.0, d.cpu_cores / k::k_half_batch_cpu_cores);
   return pass_flops / (pass_flops + half);
 }
 

@@ -76,7 +76,10 @@ void components(const Input& in, Requirements& req) {
     req.training_flops_per_sample = 3 * trained_forward + frozen_forward;
     req.recompute_flops_per_sample = trained_forward;
     req.forward_flops_per_unit = trained_forward + frozen_forward;
-    req.samples = *w.dataset_samples * w.epochs.value_or(1);
+    // A model of components (CLIP, diffusion, GAN) trains on samples (image-text pairs, images):
+    // a transformer family's workload may carry only dataset_tokens.
+    if (!w.dataset_samples) req.assumed.push_back("dataset_samples: 1M (default: this model trains on samples, not tokens)");
+    req.samples = w.dataset_samples.value_or(1e6) * w.epochs.value_or(1);
     req.global_batch = w.batch_size.value_or(gan ? 32 : 64);
     if (!w.batch_size) {
       req.assumed.push_back(gan ? "global batch: 32 images (StyleGAN2-ADA's default at 1024 px on 8 GPUs)"

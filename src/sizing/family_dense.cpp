@@ -60,7 +60,7 @@ void dense(const Input& in, Requirements& req) {
     // A denoiser trains on one noised step per sample; a network trains on one pass.
     req.training_flops_per_sample = 3 * pass;
     req.recompute_flops_per_sample = pass;
-    req.samples = *w.dataset_samples * w.epochs.value_or(1);
+    req.samples = w.dataset_samples.value_or(1e6) * w.epochs.value_or(1);  // defaulted in workload::normalise
     req.global_batch = w.batch_size.value_or(256);
     if (!w.batch_size) req.assumed.push_back("global batch: 256 samples (the ResNet-50 ImageNet reference batch)");
     req.checkpointing = w.gradient_checkpointing.value_or(false);

@@ -45,7 +45,7 @@ void recommender(const Input& in, Requirements& req) {
     req.activation_bytes_per_sample_checkpointed = req.activation_bytes_per_sample;
     req.training_flops_per_sample = 3 * dense_flops;
     req.training_bytes_per_sample = 3 * gathered;  // rows read forward, gradients scattered and rows updated backward
-    req.samples = *w.dataset_samples * w.epochs.value_or(1);
+    req.samples = w.dataset_samples.value_or(1e6) * w.epochs.value_or(1);  // defaulted in workload::normalise
     req.global_batch = w.batch_size.value_or(65536);
     if (!w.batch_size) req.assumed.push_back("global batch: 65,536 samples (the MLPerf DLRM-DCNv2 reference)");
     req.notes.push_back("embedding tables sharded over every device (model parallel), dense network data parallel");

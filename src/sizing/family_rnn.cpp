@@ -68,7 +68,7 @@ void rnn(const Input& in, Requirements& req) {
     const double forward = in_tokens * enc_per_token + out_tokens * dec_per_token;
     req.training_flops_per_sample = 3 * forward;
     req.recompute_flops_per_sample = 0;
-    req.samples = *w.dataset_samples * w.epochs.value_or(1);
+    req.samples = w.dataset_samples.value_or(1e6) * w.epochs.value_or(1);  // defaulted in workload::normalise
     req.global_batch = w.batch_size.value_or(128);
     if (!w.batch_size) req.assumed.push_back("global batch: 128 sequences (Sutskever et al.'s batch)");
     req.notes.push_back(fmt::format("training FLOPs = 3 x ({} x {} + {} x {}) per sequence x {} sequences", in_tokens, count(enc_per_token),

@@ -99,7 +99,7 @@ void training(const Input& in, const Shape& s, double per_token, double position
   const double passes = w.method == Method::full ? 3.0 : 2.0;
   req.training_flops_per_sample = passes * forward;
   req.recompute_flops_per_sample = forward;
-  req.samples = *w.dataset_tokens * w.epochs.value_or(1) / std::max(1.0, positions);
+  req.samples = w.dataset_tokens.value_or(1e8) * w.epochs.value_or(1) / std::max(1.0, positions);  // defaulted in workload::normalise
   req.global_batch = w.batch_size.value_or(w.phase == Phase::training ? std::max(1.0, std::round(4e6 / positions)) : 64);
   if (!w.batch_size) {
     req.assumed.push_back(fmt::format("global batch: {} sequences ({})", req.global_batch,

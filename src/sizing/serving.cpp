@@ -239,8 +239,16 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       p.batch = bmax;
       return p;
     }
-    // Dynamic batching: the smallest batch that keeps up; requests wait for the batch to form and
-    // for the device (M/D/1).
+    // Dynamic batching: requests wait for the batch to form and for the device (M/D/1). A server
+    // batches as much as keeps latency lowest: the smallest batch that keeps up may run the device
+    // near saturation (a queue that grows as 1 / (1 - rho)), a larger one serves each request
+    // slower but drains the queue. The batches tried: the smallest that keeps up, then doubling to
+    // the largest that fits.
+    auto queueing_at = [&](double b) {
+      const double service = timing.batch(t, b);
+      const double rho = std::min(0.99, std::max(load * service / b, p.utilisation));
+      return (b - 1) / (2 * load) + service * rho / (2 * (1 - rho));
+    };
     double b = 1;
     if (w.batch_size) {
       b = *w.batch_size;
@@ -252,11 +260,19 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
         else lo = mid + 1;
       }
       b = lo;
+      double best = queueing_at(b) + timing.batch(t, b);
+      for (double c = std::max(2.0, 2 * lo); c <= bmax; c = std::min(bmax, 2 * c)) {
+        const double total = queueing_at(c) + timing.batch(t, c);
+        if (total < best) {
+          best = total;
+          b = c;
+        }
+        if (c == bmax) break;
+      }
     }
     const double service = timing.batch(t, b);
-    const double rho = std::min(0.99, std::max(load * service / b, p.utilisation));
     p.batch = b;
-    p.queueing_s = (b - 1) / (2 * load) + service * rho / (2 * (1 - rho));
+    p.queueing_s = queueing_at(b);
     p.latency_s = service;
     return p;
   };
@@ -378,7 +394,7 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
   }
   if (t > 1) words.note([&] { return fmt::format("tensor parallel over {} devices", t); });
   words.note([&] {
-    return fmt::format("{} replica(s) per instance at {} {} in flight; {:.0f}% of {} usable per device", e.replicas_per_instance, p.batch,
+    return fmt::format("{} replica(s) per instance at {:.3g} {} in flight; {:.0f}% of {} usable per device", e.replicas_per_instance, p.batch,
                        ar ? "sequences" : "requests per batch", k::k_serving_memory_fraction * 100, gib(d.memory_gib));
   });
 

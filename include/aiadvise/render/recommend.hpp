@@ -21,4 +21,14 @@ std::string recommendation_table(const util::Json& report, const Style& style = 
 /// as tables.
 std::string recommendation_markdown(const util::Json& report);
 
+/// One request of an option (an estimate's "instance" or a recommendation option) in words: LLM
+/// requests as TTFT + tokens x TPOT = total, other serving as its latency, with the queueing share
+/// named; "overloaded at this load" when the stated load is at or above capacity (no latency is
+/// given then: the queue grows without bound). Empty for jobs and when nothing is known.
+std::string request_text(const util::Json& option, const util::Json& workload);
+/// How far to trust an option's speed numbers, from its "confidence", in a few words: "within
+/// x1.4 (12 calibration points)" or "extrapolated, within x2.5". Empty without one. The basis in
+/// full is the confidence's "basis".
+std::string confidence_text(const util::Json& option);
+
 }  // namespace aiadvise::render

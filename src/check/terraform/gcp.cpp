@@ -224,6 +224,7 @@ void Reader::gke_count(PlannedResource& p, const Json* pool, const RawResource& 
     where = fmt::format("one zone, {}", location);
   }
   // NOTE: the product is bounded, so that a pool of a huge count over many zones cannot overflow.
+  per_zone = std::clamp<std::int64_t>(per_zone, 0, k_max_count);  // as to_count reads one count
   const auto nodes = total ? std::optional<std::int64_t>(per_zone) : util::checked_mul(per_zone, zones, k_max_count);
   if (!nodes) {
     error(pointer_append(p.pointer, "node_locations"),

@@ -234,7 +234,8 @@ TEST_CASE("cli: no scientific notation in table, Markdown or HTML", "[cli][outpu
       {"recommend", "--model", "llama-3.1-405b", "--phase", "training", "--dataset-tokens", "15T", "--deadline-hours", "2000"},
       {"recommend", "--model", "resnet-50", "--phase", "training", "--dataset-samples", "1.28M", "--epochs", "90"},
   };
-  const std::regex exponent("[0-9]e[+-][0-9]");
+  // A number in exponent form, not an id that reads like one (the TPU slice "v6e-1").
+  const std::regex exponent("(^|[^A-Za-z0-9.])[0-9]+(\\.[0-9]+)?e[+-][0-9]");
   for (const auto& args : workloads) {
     for (const char* format : {"table", "wide", "markdown", "html"}) {
       auto a = args;

@@ -151,7 +151,7 @@ TEST_CASE("catalog diff: default against an import, in table and JSON", "[cli][c
   bool g5 = false;
   for (const auto& c : d.at("price_changes")) g5 = g5 || (c.at("id") == "aws-g5-xlarge" && c.at("region") == "us-east-1");
   CHECK(g5);
-  const auto table = run_captured({"catalog", "diff", "default", out});
+  const auto table = run_captured({"catalog", "diff", "default", out, "-o", "table"});
   CHECK(table.code == 0);
   CHECK(table.out.find("Price changes (USD per hour):") != std::string::npos);
   CHECK(table.out.find("New instances:") != std::string::npos);

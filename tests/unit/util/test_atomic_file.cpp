@@ -161,7 +161,7 @@ TEST_CASE("import -o: refuses a device before any work, writes '-' to stdout, na
                    "regular file, or '-' for standard output)\n");
   }
   {
-    const auto r = run_captured({"--no-config", "catalog", "import", "skypilot", csv, "--cloud", "aws", "-o", "-"});
+    const auto r = run_captured({"--no-config", "catalog", "import", "skypilot", csv, "--cloud", "aws", "-o", "-", "--format", "table"});
     CHECK(r.code == aiadvise::cli::k_exit_ok);
     CHECK(r.out.rfind("{\n  \"instances\": [", 0) == 0);  // the catalog itself
     CHECK(r.err.find("Imported SkyPilot aws prices") != std::string::npos);  // the summary, on stderr
