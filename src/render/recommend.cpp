@@ -267,15 +267,11 @@ std::string recommendation_table(const Json& r, const Style& style) {
     l.out += "\n" + bold("Options") + (style.wide ? ":\n" : " (-o wide for every column):\n") + options_table(r, style);
   }
   std::vector<std::string> excluded;
-  int excluded_total = 0;
-  for (const auto& [rule, count] : r["excluded"].items()) {
-    excluded.push_back(fmt::format("{} {}", rule, count.get<int>()));
-    excluded_total += count.get<int>();
-  }
+  for (const auto& [rule, count] : r["excluded"].items()) excluded.push_back(fmt::format("{} {}", rule, count.get<int>()));
   if (!excluded.empty()) {
+    // NOTE: a candidate may be excluded by several rules, so the counts do not add up to a total.
     l.out += "\n";
-    l.para(fmt::format("Excluded {} of {} candidates, by rule: ", util::group_thousands(excluded_total),
-                       util::group_thousands(r["candidates_considered"].get<double>())),
+    l.para(fmt::format("Excluded, by rule, among {} candidates: ", util::group_thousands(r["candidates_considered"].get<double>())),
            util::join(excluded, ", "));
   }
   if (!r["workload"]["assumed"].empty()) {
@@ -316,14 +312,14 @@ std::string recommendation_markdown(const Json& r) {
   out += "**Workload:** " + workload_line(r["workload"]) + "\n\n";
   std::string excluded_section;
   if (!r["excluded"].empty()) {
-    int total = 0;
     std::string rows;
     for (const auto& [rule, count] : r["excluded"].items()) {
       rows += fmt::format("| `{}` | {} |\n", rule, util::group_thousands(count.get<double>()));
-      total += count.get<int>();
     }
-    excluded_section = fmt::format("\n### Excluded candidates\n\n{} of {} candidates were excluded:\n\n| rule | candidates |\n|---|---:|\n{}",
-                                   util::group_thousands(total), util::group_thousands(r["candidates_considered"].get<double>()), rows);
+    excluded_section = fmt::format(
+        "\n### Excluded candidates\n\nOf {} candidates, excluded by each rule (a candidate may be excluded by more than one):\n\n"
+        "| rule | candidates |\n|---|---:|\n{}",
+        util::group_thousands(r["candidates_considered"].get<double>()), rows);
   }
   std::string assumed_section;
   if (!r["workload"]["assumed"].empty()) {
