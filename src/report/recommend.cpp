@@ -30,6 +30,7 @@ Json option_json(const scoring::Candidate& cand, const catalog::Catalog& c, cons
     j["accelerators_per_instance"] = 0;
   }
   put_performance(j, e, w);
+  j["confidence"] = confidence_json(e.confidence);
   put_number(j, "score", cand.score);
   Json components = Json::object();
   for (const auto& [name, value] : cand.components) put_number(components, name.c_str(), value);

@@ -38,6 +38,9 @@ using workload::Workload;
 // the targets break near-ties; rule adjustments add or subtract directly.
 constexpr double k_weight_headroom = 0.05;
 constexpr double k_weight_slack = 0.05;
+// A job's costs that differ by less than this many USD per run rank as equal: the CI gate's
+// default --min-cost-difference, below which a dearer choice is not worth a finding either.
+constexpr double k_negligible_run_cost_usd = 0.5;
 
 std::string money(double usd);
 
@@ -217,11 +220,13 @@ struct Base {
   bool cpu_ok = false;  ///< cpu_feasible()
   double headroom = 0;
   std::optional<double> latency_ms, time_hours, throughput;
+  /// What the cost is ranked at: 1, or the error band of an extrapolated speed (ranking.cpp).
+  double risk = 1;
 };
 
 inline Base summary(const sizing::Estimate& e, const Workload& w) {
   return Base{e.compute, e.count, e.fits, e.performance_known, meets_targets(w, e), cpu_feasible(e, w), e.headroom,
-              e.latency_ms, e.time_hours, e.throughput};
+              e.latency_ms, e.time_hours, e.throughput, e.confidence.extrapolated ? std::max(1.0, e.confidence.band) : 1.0};
 }
 
 // The estimates of one workload on a catalog's instances, without words, made once per shape

@@ -201,11 +201,16 @@ void Decider::score(Decision& d) {
   const Workload& w = this->w();
   const Prepared& p = prep();
   // Score the feasible ones.
+  // NOTE: an option whose speed is extrapolated (no calibration point of the family on that
+  // hardware) is ranked at the top of its error band: its cost for the work may be that many times
+  // what the estimate says. A calibrated option wins unless the extrapolated one is cheaper even
+  // then, so that a guess is never recommended over a measured answer on a guess's margin.
   double min_cost = 0;
   for (auto& l : m_all) {
     if (l.excluded) continue;
     l.cost_for_work = cost_for_work(w, l.cost_usd, l.price);
-    if (l.cost_for_work > 0 && (min_cost == 0 || l.cost_for_work < min_cost)) min_cost = l.cost_for_work;
+    const double ranked = l.cost_for_work * base_of(l).risk;
+    if (ranked > 0 && (min_cost == 0 || ranked < min_cost)) min_cost = ranked;
   }
   std::vector<std::uint32_t>& feasible = m_feasible;
   std::vector<int> excluded(p.rules.size(), 0);  // by rule, before grouping by text
@@ -229,7 +234,9 @@ void Decider::score(Decision& d) {
       continue;
     }
     const Base& e = base_of(l);
-    l.cost_score = l.cost_for_work > 0 ? min_cost / l.cost_for_work : 0;
+    double ranked = l.cost_for_work * e.risk;
+    if (l.cost_usd) ranked = std::max(min_cost, ranked - k_negligible_run_cost_usd);  // a job: cents do not decide
+    l.cost_score = ranked > 0 ? min_cost / ranked : 0;
     l.headroom = k_weight_headroom * std::clamp(e.headroom / 0.5, 0.0, 1.0);
     double slack = 0;
     if (w.latency_ms && e.latency_ms) slack = std::clamp(1 - *e.latency_ms / *w.latency_ms, 0.0, 1.0);
@@ -268,6 +275,7 @@ void Decider::build_ranking() {
     x.count = e.count;
     x.managed = x.service->managed || l.instance == k_serverless;
     x.cost_for_work = l.cost_for_work;
+    x.risk = e.risk;
     x.score = l.score;
     x.time_hours = e.time_hours;
     x.throughput = e.throughput;

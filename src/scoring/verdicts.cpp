@@ -62,9 +62,16 @@ void Decider::compute_verdict(Decision& d, const Candidate& pick) {
     if (kind == d.compute_choice) continue;
     auto best = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.compute == static_cast<ComputeKind>(k); });
     if (best != entries.end()) {
-      d.compute_reasons.push_back(fmt::format("best {} option: {} x {} at {} {} ({}x the cost)", kind, best->count,
-                                              instance_name(static_cast<std::size_t>(best - entries.begin())), money(best->cost_for_work),
-                                              basis, util::format_quantity(best->cost_for_work / std::max(pick.cost_for_work, 1e-12))));
+      std::string reason = fmt::format("best {} option: {} x {} at {} {} ({}x the cost)", kind, best->count,
+                                       instance_name(static_cast<std::size_t>(best - entries.begin())), money(best->cost_for_work), basis,
+                                       util::format_quantity(best->cost_for_work / std::max(pick.cost_for_work, 1e-12)));
+      if (best->risk > 1 && best->cost_for_work < pick.cost_for_work) {
+        reason += fmt::format("; its speed is extrapolated (within x{:.2g}), so it is ranked at the top of that band", best->risk);
+      } else if (pick.estimate.cost_usd && best->cost_for_work < pick.cost_for_work &&
+                 pick.cost_for_work - best->cost_for_work < k_negligible_run_cost_usd) {
+        reason += fmt::format("; less than {} a run cheaper, which does not decide", money(k_negligible_run_cost_usd));
+      }
+      d.compute_reasons.push_back(std::move(reason));
     }
   }
   const bool any_cpu = std::any_of(entries.begin(), entries.end(), [](const Ranking::Entry& x) { return x.compute == ComputeKind::cpu; });

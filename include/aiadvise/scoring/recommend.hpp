@@ -65,6 +65,7 @@ class Ranking {
     int count = 1;
     bool managed = false;
     double cost_for_work = 0, score = 0;
+    double risk = 1;  ///< the error band of an extrapolated speed, which its cost is ranked at; else 1
     std::optional<double> time_hours, throughput;
     /// "<instance id>@<service id>", as Candidate::id.
     std::string id() const;

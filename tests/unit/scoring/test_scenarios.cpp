@@ -93,9 +93,15 @@ TEST_CASE("scenario: an int4 7B chat model at very low load may land on CPU, and
   const auto r = recommend({"--model", "llama-2-7b", "--precision", "int4", "--optimizations", "quantized", "--qps", "0.01",
                             "--output-tokens", "64", "--tpot-ms", "400", "--cloud", "aws"});
   const auto& p = pick(r);
-  CHECK(p.at("compute") == "cpu");
-  CHECK(fired(r, "compute-llm-cpu-optimized"));
-  CHECK(reasons(r).find("optimized") != std::string::npos);
+  if (p.at("compute") == "cpu") {
+    CHECK(fired(r, "compute-llm-cpu-optimized"));
+    CHECK(reasons(r).find("optimized") != std::string::npos);
+  } else {
+    // The CPU estimate of LLM decoding has no calibration point (docs/accuracy.md): a cheaper CPU
+    // option ranked at the top of its error band may lose to a calibrated GPU, and says so.
+    CHECK(reasons(r).find("best cpu option") != std::string::npos);
+    CHECK(reasons(r).find("extrapolated") != std::string::npos);
+  }
   CHECK(p.at("tpot_ms").get<double>() <= 400);
 }
 
