@@ -61,7 +61,21 @@ std::string render_table(const util::Json& doc, std::size_t width) {
                        i.contains("accelerator") ? fmt::format(", {} x {} each", i["accelerators_per_instance"].get<int>(),
                                                                i["accelerator"].get<std::string>())
                                                  : ", CPU");
-    util::Table t({"", "value"});
+    // Label and value pairs; a long value wraps under itself rather than being cut.
+    struct Rows {
+      std::vector<std::pair<std::string, std::string>> rows;
+      void add_row(std::vector<std::string> cells) { rows.emplace_back(std::move(cells.at(0)), std::move(cells.at(1))); }
+      std::string render(std::size_t width) const {
+        std::size_t label = 0;
+        for (const auto& [l, v] : rows) label = std::max(label, l.size());
+        std::string out;
+        for (const auto& [l, v] : rows) {
+          const std::string first = l + std::string(label + 2 - l.size(), ' ');
+          out += util::wrap(v, width, first, std::string(label + 2, ' '));
+        }
+        return out;
+      }
+    } t;
     t.add_row({"fits", i["fits"].get<bool>() ? "yes" : "no"});
     auto gib = [&](const char* key) { auto v = number(i, key); return v ? util::format_gib(*v) : std::string("unknown"); };
     std::string memory_row = fmt::format("{} of {}", gib("memory_needed_gib"), gib("memory_available_gib"));
