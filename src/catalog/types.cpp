@@ -32,7 +32,7 @@ const std::vector<std::string>& sizing_method_names() {
   return names;
 }
 const std::vector<std::string>& framework_names() {
-  static const std::vector<std::string> names{"pytorch", "tensorflow", "jax", "xgboost", "sklearn", "onnx"};
+  static const std::vector<std::string> names{"pytorch", "tensorflow", "jax", "xgboost", "sklearn", "onnx", "torchrec"};
   return names;
 }
 const std::vector<std::string>& phase_names() {

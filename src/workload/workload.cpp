@@ -84,7 +84,7 @@ const std::vector<Field>& fields() {
       {"cloud", Kind::list, "LIST", "Allowed clouds: aws,gcp,azure (default all)"},
       {"region", Kind::text, "R[,R2]", "Only these regions (one per cloud or several), or 'any' for the cheapest (default: each instance's home region)"},
       {"spot", Kind::flag, "", "Price spot or preemptible capacity where the region's offer has a spot price"},
-      {"framework", Kind::text, "F", "pytorch, tensorflow, jax, xgboost, sklearn or onnx"},
+      {"framework", Kind::text, "F", "pytorch, tensorflow, jax, xgboost, sklearn, onnx or torchrec"},
       {"priorities", Kind::list, "LIST", "Any of flexibility, security, integration, ease, scalability, cost, maintenance"},
       {"ops_maturity", Kind::text, "LEVEL", "How much operations work the team can take on: low, medium, high"},
       {"traffic", Kind::text, "T", "steady, spiky or intermittent"},
@@ -443,6 +443,11 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   }
   if (framework) {
     w.framework = *framework;
+  } else if (const catalog::Family* fam = catalog.family(w.family); fam && !fam->frameworks.empty()) {
+    // The family's first library (families.json): recommenders train with TorchRec, the library of
+    // the MLPerf DLRM reference, which runs on CUDA and CPUs only.
+    w.framework = fam->frameworks.front();
+    assume(fmt::format("framework: {} (default for {})", w.framework, w.family));
   } else {
     w.framework = w.family == "classical-trees" ? "xgboost" : w.sizing == SizingMethod::classical ? "sklearn" : "pytorch";
     assume(fmt::format("framework: {} (default for {})", w.framework, w.family));
