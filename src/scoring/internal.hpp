@@ -41,6 +41,9 @@ constexpr double k_weight_slack = 0.05;
 // A job's costs that differ by less than this many USD per run rank as equal: the CI gate's
 // default --min-cost-difference, below which a dearer choice is not worth a finding either.
 constexpr double k_negligible_run_cost_usd = 0.5;
+// The best option of another compute kind is named as an alternative up to this many times the
+// pick's cost; beyond it the reasons say only that none is within it.
+constexpr double k_alternative_cost_ratio = 10;
 
 std::string money(double usd);
 

@@ -235,8 +235,14 @@ void Decider::score(Decision& d) {
     }
     const Base& e = base_of(l);
     double ranked = l.cost_for_work * e.risk;
-    if (l.cost_usd) ranked = std::max(min_cost, ranked - k_negligible_run_cost_usd);  // a job: cents do not decide
-    l.cost_score = ranked > 0 ? min_cost / ranked : 0;
+    double tie_break = 0;
+    if (l.cost_usd) {
+      // A job: cents do not decide against a rule, but among options that differ only by cents the
+      // cheaper still wins, ahead of headroom and slack (at most k_weight_headroom + k_weight_slack).
+      tie_break = (k_weight_headroom + k_weight_slack) * std::min(1.0, (ranked - min_cost) / k_negligible_run_cost_usd);
+      ranked = std::max(min_cost, ranked - k_negligible_run_cost_usd);
+    }
+    l.cost_score = ranked > 0 ? min_cost / ranked - tie_break : 0;
     l.headroom = k_weight_headroom * std::clamp(e.headroom / 0.5, 0.0, 1.0);
     double slack = 0;
     if (w.latency_ms && e.latency_ms) slack = std::clamp(1 - *e.latency_ms / *w.latency_ms, 0.0, 1.0);

@@ -62,9 +62,17 @@ void Decider::compute_verdict(Decision& d, const Candidate& pick) {
     if (kind == d.compute_choice) continue;
     auto best = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.compute == static_cast<ComputeKind>(k); });
     if (best != entries.end()) {
+      const double ratio = best->cost_for_work / std::max(pick.cost_for_work, 1e-12);
+      // NOTE: an option at many times the cost is no alternative: it is named as out of range, so
+      // that "2048 x t2d-standard-48" is not read as a choice.
+      if (ratio > k_alternative_cost_ratio) {
+        d.compute_reasons.push_back(fmt::format("no {} option within {:g}x the cost (the best costs {}x)", kind, k_alternative_cost_ratio,
+                                                util::format_quantity(ratio)));
+        continue;
+      }
       std::string reason = fmt::format("best {} option: {} x {} at {} {} ({}x the cost)", kind, best->count,
                                        instance_name(static_cast<std::size_t>(best - entries.begin())), money(best->cost_for_work), basis,
-                                       util::format_quantity(best->cost_for_work / std::max(pick.cost_for_work, 1e-12)));
+                                       util::format_quantity(ratio));
       if (best->risk > 1 && best->cost_for_work < pick.cost_for_work) {
         reason += fmt::format("; its speed is extrapolated (within x{:.2g}), so it is ranked at the top of that band", best->risk);
       } else if (pick.estimate.cost_usd && best->cost_for_work < pick.cost_for_work &&

@@ -54,7 +54,7 @@ browse() {
     --disable-default-apps --hide-scrollbars --user-data-dir="$profile" "$@" 2>"$work/chromium.log"
 }
 
-count() { grep -o -- "$1" "$2" | wc -l | tr -d ' '; }
+count() { { grep -o -- "$1" "$2" || true; } | wc -l | tr -d ' '; }
 
 # The workload: resnet-50 training, 24 h deadline (hundreds of feasible options).
 workload=(--model resnet-50 --phase training --dataset-samples 1.28M --epochs 90 --deadline-hours 24)
