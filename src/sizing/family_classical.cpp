@@ -20,7 +20,6 @@ void classical(const Input& in, Requirements& req) {
   const double rows = w.dataset_samples.value_or(1e6);
   const double features = w.features.value_or(100);
   const double iterations = w.iterations.value_or(100);
-  const double cells = rows * features;
   const bool trees = w.family == "classical-trees";
   req.unit = "row";
   double model_bytes = 0;

@@ -1,6 +1,11 @@
 #include "support/helpers.hpp"
 
+#include <stdlib.h>
+
+#include <fstream>
 #include <stdexcept>
+
+#include <catch2/catch.hpp>
 
 namespace aiadvise::test {
 
@@ -69,6 +74,23 @@ std::string replace_once(std::string text, const std::string& from, const std::s
   const auto at = text.find(from);
   if (at == std::string::npos) throw std::logic_error("test fixture lacks: " + from);
   return text.replace(at, from.size(), to);
+}
+
+ScratchDir::ScratchDir(const std::string& prefix) {
+  std::string templ = (std::filesystem::temp_directory_path() / ("aiadvise-" + prefix + "-XXXXXX")).string();
+  REQUIRE(::mkdtemp(templ.data()) != nullptr);
+  path = templ;
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
+std::string ScratchDir::file(const std::string& name, const std::optional<std::string>& text) const {
+  const std::string p = (path / name).string();
+  if (text) std::ofstream(p, std::ios::binary) << *text;
+  return p;
 }
 
 }  // namespace aiadvise::test

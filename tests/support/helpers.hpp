@@ -1,4 +1,7 @@
 #pragma once
+
+#include <filesystem>
+#include <optional>
 // Shared test helpers: loading catalogs from strings and capturing their diagnostics.
 
 #include <string>
@@ -27,5 +30,17 @@ const catalog::Catalog& default_catalog();
 
 /// Replaces the first occurrence of `from` (which must exist) with `to`.
 std::string replace_once(std::string text, const std::string& from, const std::string& to);
+
+/// A fresh directory under the system's temporary directory ("aiadvise-PREFIX-XXXXXX"), removed
+/// with everything in it when the object goes.
+struct ScratchDir {
+  std::filesystem::path path;
+  explicit ScratchDir(const std::string& prefix = "scratch");
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  /// The path of `name` in the directory; with `text`, the file is written first (bytes as given).
+  std::string file(const std::string& name, const std::optional<std::string>& text = std::nullopt) const;
+};
 
 }  // namespace aiadvise::test

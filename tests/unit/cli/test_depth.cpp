@@ -16,6 +16,7 @@
 #include "aiadvise/cli/app.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/util/json_document.hpp"
+#include "support/helpers.hpp"
 
 namespace fs = std::filesystem;
 using aiadvise::cli::RunResult;
@@ -59,23 +60,7 @@ std::string nested(std::size_t depth) {
   return open + "1" + close;
 }
 
-struct Scratch {
-  fs::path path;
-  Scratch() {
-    std::string templ = (fs::temp_directory_path() / "aiadvise-depth-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name, const std::string& text) const {
-    const std::string p = (path / name).string();
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-};
+using aiadvise::test::ScratchDir;
 
 }  // namespace
 
@@ -87,7 +72,7 @@ TEST_CASE("depth: --max-depth has a ceiling", "[cli][depth]") {
 }
 
 TEST_CASE("depth: every reader survives input nested to the ceiling on a quarter of the stack", "[cli][depth]") {
-  Scratch dir;
+  ScratchDir dir("depth");
   const std::string depth = std::to_string(k_max_depth_ceiling);
   // The deep value sits one level down in each input, so the document is exactly at the ceiling.
   const std::string deep = nested(k_max_depth_ceiling - 1);

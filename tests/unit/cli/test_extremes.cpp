@@ -19,6 +19,7 @@
 
 #include "aiadvise/cli/app.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
+#include "support/helpers.hpp"
 
 namespace fs = std::filesystem;
 using aiadvise::cli::RunResult;
@@ -27,23 +28,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Scratch {
-  fs::path path;
-  Scratch() {
-    std::string templ = (fs::temp_directory_path() / "aiadvise-sweep-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name, const std::string& text) const {
-    const std::string p = (path / name).string();
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-};
+using aiadvise::test::ScratchDir;
 
 std::string number_text(double v) {
   char buffer[64];
@@ -195,7 +180,7 @@ TEST_CASE("sweep: every field at its largest (and smallest) at once, in every co
 }
 
 TEST_CASE("sweep: user catalog numbers at the ends of their ranges", "[cli][sweep]") {
-  Scratch dir;
+  ScratchDir dir("sweep");
   struct Case {
     std::string section, id, field;
     std::vector<std::string> in_range, past;
@@ -236,7 +221,7 @@ TEST_CASE("sweep: user catalog numbers at the ends of their ranges", "[cli][swee
 }
 
 TEST_CASE("sweep: project counts, Terraform counts and check thresholds at their limits", "[cli][sweep]") {
-  Scratch dir;
+  ScratchDir dir("sweep");
   for (const char* count : {"1", "100000"}) {
     const std::string project = dir.file("p.json", std::string(R"({"workloads": [{"name": "a", "workload": {"model": "llama-3.1-8b", "qps": 1},
       "proposed": {"instance": "g5.xlarge", "count": )") + count + "}}]}");

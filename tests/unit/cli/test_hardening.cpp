@@ -21,6 +21,7 @@
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/util/file_io.hpp"
 #include "aiadvise/util/json_document.hpp"
+#include "support/helpers.hpp"
 
 namespace fs = std::filesystem;
 using aiadvise::cli::RunResult;
@@ -32,23 +33,7 @@ namespace {
 
 const std::string k_src = AIADVISE_SOURCE_DIR;
 
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    std::string templ = (fs::temp_directory_path() / "aiadvise-hostile-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name, const std::optional<std::string>& text = std::nullopt) const {
-    const std::string p = (path / name).string();
-    if (text) std::ofstream(p, std::ios::binary) << *text;
-    return p;
-  }
-};
+using aiadvise::test::ScratchDir;
 
 // Sets environment variables for one scope and restores them.
 class Env {
@@ -113,7 +98,7 @@ const std::string k_chat_project = R"({"workloads": [{"name": "chat", "workload"
 }  // namespace
 
 TEST_CASE("hostile: a count past its range is an input error, never a wrapped PASS", "[cli][hostile]") {
-  ScratchDir dir;
+  ScratchDir dir("hostile");
   // 2147483648 used to become -2147483648 and 4294967297 to become 1, both PASS (exit 0).
   for (const char* count : {"2147483648", "4294967297", "-1", "0", "1.5", "1e300", "100001"}) {
     INFO(count);
@@ -126,7 +111,7 @@ TEST_CASE("hostile: a count past its range is an input error, never a wrapped PA
 }
 
 TEST_CASE("hostile: a user catalog's accelerator_count of 4294967295 is refused", "[cli][hostile]") {
-  ScratchDir dir;
+  ScratchDir dir("hostile");
   const std::string cat = dir.file("cat.json", R"({"instances": [{"id": "my-box", "cloud": "aws", "name": "my.box", "vcpus": 8,
     "memory_gib": 32, "accelerator": "nvidia-a10g", "accelerator_count": 4294967295, "region": "us-east-1",
     "price_usd_per_hour": 1, "source": "me", "as_of": "2025-01-01"}]})");
@@ -140,7 +125,7 @@ TEST_CASE("hostile: a user catalog's accelerator_count of 4294967295 is refused"
 }
 
 TEST_CASE("hostile: Terraform counts are multiplied with a check, TPU topologies bounded", "[cli][hostile][terraform]") {
-  ScratchDir dir;
+  ScratchDir dir("hostile");
   const std::string project = dir.file("p.json", k_chat_project);
   // 1,000,000 nodes per zone x 3000 zones overflowed a signed int (UBSan).
   const auto r = run({"check", "--project", project, "--terraform-plan", dir.file("plan.json", gke_plan("1000000", 3000))});
@@ -212,7 +197,7 @@ TEST_CASE("hostile: bytes that are not UTF-8 are invalid input, never an interna
     rejected(run({"catalog", "validate", "--format", "json"}), "AIADVISE_CATALOG: '/tmp/\\xfe.json' is not valid UTF-8 text");
   }
   {
-    ScratchDir dir;
+    ScratchDir dir("hostile");
     Env env;
     env.set("AIADVISE_CONFIG", dir.file("\xff.json", "{}"));
     const auto r = run_captured({"config", "show", "--format", "json"});
@@ -220,7 +205,7 @@ TEST_CASE("hostile: bytes that are not UTF-8 are invalid input, never an interna
   }
   {
     // A catalog directory holding a file whose name is not UTF-8.
-    ScratchDir dir;
+    ScratchDir dir("hostile");
     fs::create_directory(dir.path / "cat");
     dir.file("cat/a\xff.json", R"({"instances": []})");
     rejected(run({"--catalog", dir.file("cat"), "catalog", "validate", "--format", "json"}), "file name is not valid UTF-8 text: rename the file");
@@ -228,7 +213,7 @@ TEST_CASE("hostile: bytes that are not UTF-8 are invalid input, never an interna
 }
 
 TEST_CASE("hostile: configuration and catalog paths that are not regular files are refused, never waited on", "[cli][hostile]") {
-  ScratchDir dir;
+  ScratchDir dir("hostile");
   const std::string fifo = dir.file("fifo.json");
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   fs::create_symlink(dir.file("loop-b"), dir.file("loop-a"));
@@ -253,7 +238,7 @@ TEST_CASE("hostile: configuration and catalog paths that are not regular files a
 }
 
 TEST_CASE("hostile: a batch stops as soon as its reader leaves", "[cli][hostile][batch]") {
-  ScratchDir dir;
+  ScratchDir dir("hostile");
   std::string lines;
   for (int i = 0; i < 2000; ++i) lines += R"({"model": "llama-3.1-8b", "qps": )" + std::to_string(1 + i) + "}\n";
   const std::string path = dir.file("many.jsonl", lines);
@@ -268,7 +253,7 @@ TEST_CASE("hostile: a batch stops as soon as its reader leaves", "[cli][hostile]
 }
 
 TEST_CASE("hostile: batch diagnostics go out as they occur, capped, with a count of the rest", "[cli][hostile][batch]") {
-  ScratchDir dir;
+  ScratchDir dir("hostile");
   std::string lines;
   for (int i = 0; i < 1000; ++i) lines += "not json\n";
   const auto r = run({"recommend", "--batch", dir.file("bad.jsonl", lines)});
@@ -282,7 +267,7 @@ TEST_CASE("hostile: batch diagnostics go out as they occur, capped, with a count
 }
 
 TEST_CASE("hostile: one input error report holds a bounded number of lines", "[cli][hostile]") {
-  ScratchDir dir;
+  ScratchDir dir("hostile");
   std::string keys;
   for (int i = 0; i < 5000; ++i) keys += ",\"unknown_" + std::to_string(i) + "\": 0";
   const auto r = run({"recommend", "--workload", dir.file("w.json", "{\"model\": \"llama-3.1-8b\"" + keys + "}")});
@@ -330,7 +315,7 @@ TEST_CASE("check: the streamed JSON report is byte for byte the report built at 
   CHECK(report.dump(2) + "\n" == streamed.out);
   CHECK(report["workloads"].size() == report["summary"]["workloads"].get<std::size_t>());
   // No workload at all (allowed with --allow-empty): the empty array as dump() writes it.
-  ScratchDir dir;
+  ScratchDir dir("hostile");
   const auto none = run({"check", "--project", dir.file("p.json", R"({"workloads": [{"name": "a", "workload": {"model": "xgboost"}}]})"),
                          "--format", "json", "--allow-empty"});
   CHECK(none.code == exit_code::k_exit_ok);

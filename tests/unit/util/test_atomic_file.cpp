@@ -17,6 +17,7 @@
 #include "aiadvise/cli/app.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/util/atomic_file.hpp"
+#include "support/helpers.hpp"
 
 namespace fs = std::filesystem;
 using aiadvise::util::unwritable_target;
@@ -25,19 +26,7 @@ using aiadvise::util::WriteError;
 
 namespace {
 
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    std::string templ = (fs::temp_directory_path() / "aiadvise-write-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using aiadvise::test::ScratchDir;
 
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -51,7 +40,7 @@ void spit(const std::string& path, const std::string& text) { std::ofstream(path
 }  // namespace
 
 TEST_CASE("write: a device, FIFO, socket or directory is never replaced", "[util][write]") {
-  ScratchDir dir;
+  ScratchDir dir("write");
   // /dev/null as root would otherwise be renamed over: issue 16.
   auto why = unwritable_target("/dev/null");
   REQUIRE(why);
@@ -85,7 +74,7 @@ TEST_CASE("write: a device, FIFO, socket or directory is never replaced", "[util
 }
 
 TEST_CASE("write: a symbolic link is followed to its regular file, and the link kept", "[util][write]") {
-  ScratchDir dir;
+  ScratchDir dir("write");
   fs::create_directory(dir.file("real"));
   const std::string target = dir.file("real/catalog.json");
   spit(target, "old");
@@ -121,7 +110,7 @@ TEST_CASE("write: a symbolic link is followed to its regular file, and the link 
 }
 
 TEST_CASE("write: temporary files of an interrupted write are removed by the next one", "[util][write]") {
-  ScratchDir dir;
+  ScratchDir dir("write");
   const std::string target = dir.file("out.json");
   spit(target, "old");
   // Left by writes killed with SIGKILL: nobody holds them.
@@ -168,7 +157,7 @@ TEST_CASE("import -o: refuses a device before any work, writes '-' to stdout, na
     CHECK_FALSE(fs::exists("-"));
   }
   {
-    ScratchDir dir;
+    ScratchDir dir("write");
     const std::string out = dir.file("user.json");
     spit(dir.file(".user.json.tmp.Kx9Q2w"), "left by a killed import");
     const auto r = run_captured({"--no-config", "catalog", "import", "skypilot", csv, "--cloud", "aws", "-o", out});

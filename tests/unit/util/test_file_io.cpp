@@ -10,25 +10,14 @@
 
 #include "aiadvise/util/diagnostics.hpp"
 #include "aiadvise/util/file_io.hpp"
+#include "support/helpers.hpp"
 
 namespace fs = std::filesystem;
 using namespace aiadvise::util;
 
 namespace {
 
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    std::string templ = (fs::temp_directory_path() / "aiadvise-read-XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using aiadvise::test::ScratchDir;
 
 std::string error_of(const std::string& path, std::size_t max, InputKind kind) {
   try {
@@ -42,7 +31,7 @@ std::string error_of(const std::string& path, std::size_t max, InputKind kind) {
 }  // namespace
 
 TEST_CASE("read: what must be a regular file is never opened otherwise", "[util][read]") {
-  ScratchDir dir;
+  ScratchDir dir("read");
   // A FIFO with no writer would block an open(2) for reading forever: refused before it.
   const std::string fifo = dir.file("catalog.json");
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
@@ -59,7 +48,7 @@ TEST_CASE("read: what must be a regular file is never opened otherwise", "[util]
 }
 
 TEST_CASE("read: the run's byte budget counts every file once", "[util][read]") {
-  ScratchDir dir;
+  ScratchDir dir("read");
   std::ofstream(dir.file("a.json")) << std::string(600, ' ');
   std::ofstream(dir.file("b.json")) << std::string(600, ' ');
   {
