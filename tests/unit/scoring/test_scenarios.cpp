@@ -11,45 +11,11 @@
 
 #include "aiadvise/cli/app.hpp"
 #include "support/helpers.hpp"
+#include "support/scenario.hpp"
 
 using nlohmann::json;
 
-namespace {
-
-json recommend(std::vector<std::string> args) {
-  args.insert(args.begin(), "recommend");
-  args.push_back("--format");
-  args.push_back("json");
-  const auto r = aiadvise::cli::run_captured(args);
-  INFO("args: " << json(args).dump() << "\nstderr: " << r.err);
-  REQUIRE(r.code == 0);
-  return json::parse(r.out);
-}
-
-const json& pick(const json& r) {
-  REQUIRE(r.at("verdict") == "ok");
-  return r.at("recommendation");
-}
-
-double accelerator_memory_gib(const json& option) {
-  if (option.at("accelerator").is_null()) return 0;
-  const auto* h = aiadvise::test::default_catalog().hardware_by_id(option.at("accelerator").get<std::string>());
-  REQUIRE(h != nullptr);
-  return h->memory_gib.value_or(0) * option.at("accelerators_per_instance").get<int>() * option.at("count").get<int>();
-}
-
-bool fired(const json& r, const std::string& id) {
-  for (const auto& f : r.at("rules_fired")) {
-    if (f.at("id") == id) return true;
-  }
-  return false;
-}
-
-bool excluded_by(const json& r, const std::string& id) { return r.at("excluded").contains(id); }
-
-std::string reasons(const json& r) { return r.at("compute").at("reasons").dump() + r.at("deployment").at("reasons").dump(); }
-
-}  // namespace
+using namespace aiadvise::test::scenario;
 
 TEST_CASE("scenario: a 70B fp16 LLM served in real time never lands on a single 24 GB GPU", "[scenario]") {
   const auto r = recommend({"--model", "llama-2-70b", "--precision", "fp16", "--qps", "1", "--tpot-ms", "200"});
