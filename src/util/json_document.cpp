@@ -1,4 +1,5 @@
 #include "aiadvise/util/json_document.hpp"
+#include "aiadvise/util/json_fast.hpp"
 
 #include <fmt/format.h>
 
@@ -523,6 +524,14 @@ JsonDocument JsonDocument::parse(std::string name, std::string text, const JsonL
 
   InputBudget* budget = limits.draw_from_budget ? InputBudget::current() : nullptr;
   const std::size_t max_values = budget ? budget->values_left() : std::numeric_limits<std::size_t>::max();
+  // Plain, well-formed documents are read by the fast path; anything it declines (an error to
+  // locate among them) is parsed again by nlohmann_json below, which builds the same value.
+  if (auto fast = parse_plain_json(view, limits.max_depth, max_values)) {
+    if (budget) budget->take_values(fast->values);
+    doc.m_value = std::move(fast->value);
+    doc.m_ok = true;
+    return doc;
+  }
   StrictBuilder builder(limits.max_depth, max_values);
   const bool parsed = Json::sax_parse(view, &builder, Json::input_format_t::json, true);
   if (builder.depth_exceeded()) {

@@ -187,8 +187,8 @@ std::optional<double> ObjectReader::number(std::string_view key, const Bounds& b
     return std::nullopt;
   }
   const double out = v->get<double>();
-  if (auto problem = check_bounds(out, bounds, describe_value(*v))) {
-    error(key, *problem);
+  if (check_bounds(out, bounds)) {  // checked again to write the value as it was written, only when it fails
+    error(key, *check_bounds(out, bounds, describe_value(*v)));
     return std::nullopt;
   }
   return out;

@@ -26,14 +26,15 @@ std::string describe_bounds(const Bounds& bounds) {
 }
 
 std::optional<std::string> check_bounds(double value, const Bounds& bounds, std::string_view as_written) {
-  const std::string shown = as_written.empty() ? fmt::format("{:g}", value) : std::string(as_written);
+  // The value as written is formatted only for a message: this check runs on every number read.
+  const auto shown = [&] { return as_written.empty() ? fmt::format("{:g}", value) : std::string(as_written); };
   if (std::isnan(value)) return fmt::format("expected {}, got NaN", describe_bounds(bounds));
   if (std::isinf(value)) return fmt::format("expected {}, got an infinite value", describe_bounds(bounds));
   if (!is_normal_or_zero(value)) {
-    return fmt::format("expected {}, got {} (too small to compute with: a subnormal number)", describe_bounds(bounds), shown);
+    return fmt::format("expected {}, got {} (too small to compute with: a subnormal number)", describe_bounds(bounds), shown());
   }
   if ((bounds.integral && value != std::floor(value)) || value < bounds.min || value > bounds.max) {
-    return fmt::format("expected {}, got {}", describe_bounds(bounds), shown);
+    return fmt::format("expected {}, got {}", describe_bounds(bounds), shown());
   }
   return std::nullopt;
 }
