@@ -11,6 +11,7 @@
 #include <future>
 #include <iterator>
 #include <system_error>
+#include <unordered_map>
 
 #include "aiadvise/catalog/embedded.hpp"
 #include "aiadvise/util/file_io.hpp"
@@ -139,27 +140,25 @@ class Merger {
   void merge_offers(MergedEntry& target, const JsonDocument& doc, Json& incoming, const std::string& pointer, bool first) const {
     Json& merged = target.value["offers"];
     if (!merged.is_array()) merged = Json::array();
+    // An offer is an object with "region", or the compact [region, ...].
+    auto region_of = [](const Json& x) -> const std::string* {
+      if (x.is_object()) {
+        auto it = x.find("region");
+        return it != x.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
+      }
+      return x.is_array() && !x.empty() && x[0].is_string() ? &x[0].get_ref<const std::string&>() : nullptr;
+    };
+    // Where each region's offer is among the merged ones (an instance sold in every region has
+    // dozens; a scan per incoming offer made merging a catalog of every region quadratic).
+    std::unordered_map<std::string, std::size_t> index;
+    index.reserve(merged.size() + incoming.size());
+    for (std::size_t m = 0; m < merged.size(); ++m) {
+      if (const std::string* region = region_of(merged[m])) index.emplace(*region, m);
+    }
     for (std::size_t k = 0; k < incoming.size(); ++k) {
       Json& offer = incoming[k];
-      const Location from{&doc, util::pointer_append(pointer, k)};
       std::size_t at = merged.size();
-      // An offer is an object with "region", or the compact [region, ...].
-      auto region_of = [](const Json& x) -> const Json* {
-        if (x.is_object()) {
-          auto it = x.find("region");
-          return it != x.end() && it->is_string() ? &*it : nullptr;
-        }
-        return x.is_array() && !x.empty() && x[0].is_string() ? &x[0] : nullptr;
-      };
-      if (const Json* region = region_of(offer)) {
-        for (std::size_t m = 0; m < merged.size(); ++m) {
-          const Json* other = region_of(merged[m]);
-          if (other && *other == *region) {
-            at = m;
-            break;
-          }
-        }
-      }
+      if (const std::string* region = region_of(offer)) at = index.emplace(*region, at).first->second;
       if (at == merged.size()) {
         if (offer.is_object()) {
           for (auto it = offer.begin(); it != offer.end();) it = it->is_null() ? offer.erase(it) : std::next(it);
@@ -173,7 +172,7 @@ class Merger {
           else merged[at][key] = std::move(field);
         }
       }
-      if (!first) target.fields["offers/" + std::to_string(at)] = from;
+      if (!first) target.fields["offers/" + std::to_string(at)] = Location{&doc, util::pointer_append(pointer, k)};
     }
   }
 

@@ -45,7 +45,12 @@ std::string pointer_append(std::string_view pointer, std::string_view token) {
 }
 
 std::string pointer_append(std::string_view pointer, std::size_t index) {
-  return fmt::format("{}/{}", pointer, index);
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+  std::string out;
+  out.reserve(pointer.size() + 1 + static_cast<std::size_t>(end - digits));
+  out.append(pointer).append(1, '/').append(digits, end);
+  return out;
 }
 
 namespace {
