@@ -248,24 +248,53 @@ std::vector<JsonDocument> parse_all(const std::vector<SourceText>& sources, cons
   };
   std::vector<JsonDocument> docs;
   docs.reserve(sources.size());
-  // NOTE: documents that draw from the run's input budget (util::InputBudget, one for all inputs)
-  // are parsed one after the other: the budget is not shared between threads.
-  const bool budgeted = limits.draw_from_budget && util::InputBudget::current() != nullptr;
-  if (sources.size() < 2 || total < k_parallel_bytes || budgeted) {
+  auto one_after_another = [&] {
+    docs.clear();
     for (std::size_t k = 0; k < sources.size(); ++k) docs.push_back(parse(k, diagnostics));
-    return docs;
+    return std::move(docs);
+  };
+  if (sources.size() < 2 || total < k_parallel_bytes) return one_after_another();
+  // Documents that draw from the run's input budget (util::InputBudget, one for all inputs) are
+  // parsed at once too, each capped at its share of the values left, in proportion to its bytes;
+  // together they are charged afterwards. A document that reaches its share is parsed again, with
+  // all the others, one after the other against the budget itself, so that what is accepted and
+  // what is reported (which file crossed the budget, where) never depends on the threads.
+  util::InputBudget* budget = limits.draw_from_budget ? util::InputBudget::current() : nullptr;
+  std::vector<util::JsonLimits> own(sources.size(), limits);
+  if (budget) {
+    const double left = static_cast<double>(budget->values_left());
+    double charged = 0;
+    for (const auto& s : sources) charged += s.embedded ? 0 : static_cast<double>(s.text.size());
+    for (std::size_t k = 0; k < sources.size(); ++k) {
+      own[k].draw_from_budget = false;
+      own[k].max_values = static_cast<std::size_t>(left * (static_cast<double>(sources[k].text.size()) / charged));
+    }
   }
+  auto parse_own = [&](std::size_t k, std::vector<Diagnostic>& out) {
+    const auto& source = sources[k];
+    return JsonDocument::parse(source.name, source.text, source.embedded ? embedded_limits : own[k], out);
+  };
   std::vector<std::vector<Diagnostic>> found(sources.size());
   std::vector<std::future<JsonDocument>> pending;
   for (std::size_t k = 1; k < sources.size(); ++k) {
     try {
-      pending.push_back(std::async(std::launch::async, parse, k, std::ref(found[k])));
+      pending.push_back(std::async(std::launch::async, parse_own, k, std::ref(found[k])));
     } catch (const std::system_error&) {
-      pending.push_back(std::async(std::launch::deferred, parse, k, std::ref(found[k])));  // no thread to be had
+      pending.push_back(std::async(std::launch::deferred, parse_own, k, std::ref(found[k])));  // no thread to be had
     }
   }
-  docs.push_back(parse(0, found[0]));
+  docs.push_back(parse_own(0, found[0]));
   for (auto& f : pending) docs.push_back(f.get());  // rethrows what a parse threw
+  if (budget) {
+    std::size_t values = 0;
+    bool capped = false;
+    for (std::size_t k = 0; k < docs.size(); ++k) {
+      if (sources[k].embedded) continue;
+      values += docs[k].values();
+      capped = capped || docs[k].over_value_cap();
+    }
+    if (capped || !budget->take_values(values)) return one_after_another();
+  }
   for (auto& d : found) diagnostics.insert(diagnostics.end(), std::make_move_iterator(d.begin()), std::make_move_iterator(d.end()));
   return docs;
 }

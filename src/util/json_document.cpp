@@ -528,11 +528,12 @@ JsonDocument JsonDocument::parse(std::string name, std::string text, const JsonL
   }
 
   InputBudget* budget = limits.draw_from_budget ? InputBudget::current() : nullptr;
-  const std::size_t max_values = budget ? budget->values_left() : std::numeric_limits<std::size_t>::max();
+  const std::size_t max_values = budget ? budget->values_left() : limits.max_values;
   // Plain, well-formed documents are read by the fast path; anything it declines (an error to
   // locate among them) is parsed again by nlohmann_json below, which builds the same value.
   if (auto fast = parse_plain_json(view, limits.max_depth, max_values)) {
     if (budget) budget->take_values(fast->values);
+    doc.m_values = fast->values;
     doc.m_value = std::move(fast->value);
     doc.m_ok = true;
     return doc;
@@ -545,6 +546,11 @@ JsonDocument JsonDocument::parse(std::string name, std::string text, const JsonL
                                        limits.max_depth));
   }
   if (builder.values_exceeded()) {
+    doc.m_over_value_cap = true;
+    if (!budget) {
+      return fail_at(offset_of_value(view, max_values),
+                     fmt::format("more JSON values than this document may hold ({})", max_values));
+    }
     // NOTE: the values built so far are dropped with the builder; the count is what this run may
     // still hold, so several files share one budget.
     return fail_at(offset_of_value(view, max_values),
@@ -556,6 +562,7 @@ JsonDocument JsonDocument::parse(std::string name, std::string text, const JsonL
     return fail_at(builder.error_offset().value_or(0), clean_parse_message(builder.error_message()));
   }
   if (budget) budget->take_values(builder.values());
+  doc.m_values = builder.values();
   doc.m_value = builder.take();
   if (!builder.duplicates().empty()) {
     // The n-th repeat of a pointer is its (n + 1)-th occurrence in the text.

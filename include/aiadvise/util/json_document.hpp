@@ -32,6 +32,9 @@ struct JsonLimits {
   /// inputs held for the whole run; false for a --batch line (freed before the next is read, and
   /// capped by --max-line-bytes) and for the embedded catalog.
   bool draw_from_budget = true;
+  /// Values the document may hold when it does not draw from the budget (a share of the budget
+  /// given to one of several documents parsed at once); unlimited otherwise.
+  std::size_t max_values = static_cast<std::size_t>(-1);
 };
 
 struct TextPosition {
@@ -54,6 +57,10 @@ class JsonDocument {
                             std::vector<Diagnostic>& diagnostics);
 
   bool ok() const { return m_ok; }
+  /// JSON values built (containers included), as the run's util::InputBudget counts them.
+  std::size_t values() const { return m_values; }
+  /// Whether parsing stopped at the cap on values (JsonLimits::max_values or the budget's).
+  bool over_value_cap() const { return m_over_value_cap; }
   const std::string& name() const { return m_name; }
   const std::string& text() const { return m_text; }
   const Json& value() const { return m_value; }
@@ -76,6 +83,8 @@ class JsonDocument {
   std::string m_text;
   Json m_value;
   bool m_ok = false;
+  std::size_t m_values = 0;
+  bool m_over_value_cap = false;
   /// Built on the first lookup; shared by copies (it holds offsets into the same text).
   mutable std::shared_ptr<Locator> m_locator;
 };

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "aiadvise/catalog/loader.hpp"
+#include "aiadvise/util/file_io.hpp"
 #include "aiadvise/util/json_document.hpp"
 #include "support/helpers.hpp"
 
@@ -225,4 +226,63 @@ TEST_CASE("catalog: oversized input is rejected before parsing", "[catalog][limi
   const auto errors = load_errors({SourceText{"big.json", minimal_catalog()}}, limits);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].message.find("larger than the cap of 100 bytes") != std::string::npos);
+}
+
+namespace {
+
+// A document of `n` numbers: 2 + n JSON values.
+std::string numbers_document(std::size_t n) {
+  std::string text = "{\"x\": [";
+  for (std::size_t k = 0; k < n; ++k) text += k ? ",1" : "1";
+  return text + "]}";
+}
+
+// The diagnostics of loading `sources` (whatever the sections say), or none.
+std::vector<aiadvise::util::Diagnostic> load_diagnostics(const std::vector<aiadvise::catalog::SourceText>& sources) {
+  try {
+    aiadvise::catalog::load_catalog_texts(sources);
+  } catch (const aiadvise::util::InputError& e) {
+    return e.diagnostics();
+  }
+  return {};
+}
+
+bool names_budget(const std::vector<aiadvise::util::Diagnostic>& diagnostics, const std::string& file) {
+  for (const auto& d : diagnostics) {
+    if (d.file == file && d.message.find("more JSON values than this run may hold") != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("loader: large documents parsed at once share the run's input budget as if read one after the other",
+          "[catalog][budget]") {
+  // Over 1 MiB in all, so the documents are parsed on threads (loader.cpp parse_all).
+  const std::size_t n = 400000;
+  const std::vector<aiadvise::catalog::SourceText> sources{{"a.json", numbers_document(n), false},
+                                                            {"b.json", numbers_document(n), false}};
+  const std::size_t each = n + 2;
+  {
+    aiadvise::util::InputBudget budget(3 * each, 1);
+    const auto diagnostics = load_diagnostics(sources);
+    CHECK_FALSE(names_budget(diagnostics, "a.json"));
+    CHECK_FALSE(names_budget(diagnostics, "b.json"));
+    CHECK(budget.values_left() == each);  // both charged, once
+  }
+  {
+    // The first fits and the second crosses the budget: the second is named, as when read in turn.
+    aiadvise::util::InputBudget budget(each + each / 2, 1);
+    const auto diagnostics = load_diagnostics(sources);
+    CHECK_FALSE(names_budget(diagnostics, "a.json"));
+    CHECK(names_budget(diagnostics, "b.json"));
+  }
+  {
+    // Exactly enough for both, though one thread's share (in proportion to bytes) is about half.
+    aiadvise::util::InputBudget budget(2 * each, 1);
+    const auto diagnostics = load_diagnostics(sources);
+    CHECK_FALSE(names_budget(diagnostics, "a.json"));
+    CHECK_FALSE(names_budget(diagnostics, "b.json"));
+    CHECK(budget.values_left() == 0);
+  }
 }
