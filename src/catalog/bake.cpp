@@ -174,6 +174,12 @@ void write(Writer& w, const Hardware& e) {
   w.text("memory_type", e.memory_type);
   w.real("memory_bandwidth_gb_per_s", e.memory_bandwidth_gb_per_s);
   w.per_precision("tflops", e.tflops);
+  if (!e.precisions.empty()) {
+    std::string items;
+    for (Precision p : e.precisions) items += fmt::format("static_cast<Precision>({}), ", static_cast<int>(p));
+    w.line(fmt::format("e.precisions = {{{}}};", items));
+  }
+  w.provenance("precisions_provenance", e.precisions_provenance);
   w.text("interconnect_name", e.interconnect_name);
   w.real("interconnect_gb_per_s", e.interconnect_gb_per_s);
   w.texts("frameworks", e.frameworks);

@@ -94,6 +94,36 @@ void Catalog::index() {
 
 const Family* Catalog::family(std::string_view id) const { return find_in(families, m_family, id); }
 const Model* Catalog::model(std::string_view id) const { return find_in(models, m_model, id); }
+std::vector<Precision> supported_precisions(const Hardware& h) {
+  if (!h.precisions.empty()) return h.precisions;
+  std::vector<Precision> out;
+  for (const auto& [p, peak] : h.tflops) out.push_back(p);
+  return out;
+}
+
+std::optional<Precision> precision_on(const Hardware& h, Precision requested) {
+  const std::vector<Precision> has = supported_precisions(h);
+  auto supports = [&](Precision p) { return std::find(has.begin(), has.end(), p) != has.end(); };
+  auto first = [&](std::initializer_list<Precision> order) -> std::optional<Precision> {
+    for (Precision p : order) {
+      if (supports(p)) return p;
+    }
+    return std::nullopt;
+  };
+  switch (requested) {
+    case Precision::fp32: return first({Precision::fp32, Precision::tf32});
+    case Precision::tf32: return first({Precision::tf32, Precision::fp32});
+    case Precision::fp16: return first({Precision::fp16, Precision::bf16});
+    case Precision::bf16: return first({Precision::bf16, Precision::fp16});
+    case Precision::fp8: return first({Precision::fp8, Precision::bf16, Precision::fp16});
+    case Precision::int8: return first({Precision::int8, Precision::bf16, Precision::fp16});
+    case Precision::int4:
+      if (supports(Precision::int4) || supports(Precision::fp16) || supports(Precision::bf16)) return Precision::int4;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 const Hardware* Catalog::hardware_by_id(std::string_view id) const { return find_in(hardware, m_hardware, id); }
 const Service* Catalog::service(std::string_view id) const { return find_in(services, m_service, id); }
 const Factor* Catalog::factor_by_id(std::string_view id) const { return find_in(factors, m_factor, id); }

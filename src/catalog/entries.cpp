@@ -189,6 +189,27 @@ Hardware EntryReaders::hardware(const Json& v, const Location& at, const FieldLo
   h.memory_type = r.string("memory_type").value_or("");
   h.memory_bandwidth_gb_per_s = r.number("memory_bandwidth_gb_per_s", k_gb_per_s);
   h.tflops = precision_map(r, "tflops", k_tflops);
+  if (const Json* pr = r.object("precisions")) {
+    ObjectReader p(*pr, r.location_of("precisions"), m_diagnostics);
+    for (const auto& name : p.string_list("supported", &precision_names())) {
+      const Precision parsed = *parse_precision(name);
+      if (std::find(h.precisions.begin(), h.precisions.end(), parsed) == h.precisions.end()) h.precisions.push_back(parsed);
+    }
+    h.precisions_provenance = provenance(p);
+    p.allow("notes");
+    p.finish();
+    if (h.precisions.empty()) {
+      r.error("precisions", "precisions.supported lists no precision: name at least one the chip computes in");
+    }
+    // A peak for a precision the chip does not compute in is the error the list exists to catch
+    // (an fp8 peak on a chip without FP8 units).
+    for (const auto& [p_, peak] : h.tflops) {
+      if (!h.precisions.empty() && std::find(h.precisions.begin(), h.precisions.end(), p_) == h.precisions.end()) {
+        r.error("tflops", fmt::format("tflops gives a {} peak ({:g}) but precisions.supported does not list {}", to_string(p_), peak,
+                                      to_string(p_)));
+      }
+    }
+  }
   if (const Json* ic = r.object("interconnect")) {
     ObjectReader i(*ic, r.location_of("interconnect"), m_diagnostics);
     h.interconnect_name = i.string("name").value_or("");

@@ -258,6 +258,61 @@ int run_list(const ListOptions& o, const GlobalOptions& global, Io& io) {
   return k_exit_ok;
 }
 
+// What a chip computes in (with the peak per precision) and which frameworks run on it, with
+// their sources: what the eligibility of a candidate reads (docs/catalog.md, "Precisions").
+Json capabilities_json(const catalog::Hardware& h, const Json& entry) {
+  Json precisions = Json::array();
+  for (catalog::Precision p : catalog::supported_precisions(h)) {
+    Json item{{"precision", std::string(catalog::to_string(p))}, {"tflops", nullptr}};
+    if (auto it = h.tflops.find(p); it != h.tflops.end()) item["tflops"] = it->second;
+    precisions.push_back(std::move(item));
+  }
+  const bool stated = !h.precisions.empty();
+  Json out{{"precisions", precisions},
+           {"precisions_source", stated ? Json(h.precisions_provenance.source) : Json(nullptr)},
+           {"precisions_as_of", stated ? Json(h.precisions_provenance.as_of) : Json(nullptr)},
+           {"frameworks", h.frameworks},
+           {"framework_notes", entry.contains("framework_notes") ? entry["framework_notes"] : Json(nullptr)},
+           {"frameworks_source", h.provenance.source},
+           {"frameworks_as_of", h.provenance.as_of}};
+  return out;
+}
+
+// A source field of several references ("url ; url") one to a line, indented.
+std::string source_lines(const std::string& source) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= source.size()) {
+    std::size_t end = source.find(" ; ", start);
+    if (end == std::string::npos) end = source.size();
+    if (end > start) out += "  " + util::escape_for_terminal(source.substr(start, end - start)) + "\n";
+    start = end + 3;
+  }
+  return out;
+}
+
+std::string capabilities_text(const catalog::Hardware& h, const Json& entry) {
+  const std::string framework_notes = entry.contains("framework_notes") && entry["framework_notes"].is_string() ? entry["framework_notes"].get<std::string>() : "";
+  if (h.kind == ComputeKind::cpu && h.precisions.empty() && h.tflops.empty()) {
+    return fmt::format("\nframeworks: {}\n", util::join(h.frameworks, ", "));
+  }
+  util::Table table(std::vector<std::string>{"precision", "peak_tflops"});
+  for (catalog::Precision p : catalog::supported_precisions(h)) {
+    auto it = h.tflops.find(p);
+    table.add_row({std::string(catalog::to_string(p)), it == h.tflops.end() ? std::string("unknown") : fmt::format("{:g}", it->second)});
+  }
+  std::string out = "\nprecisions (a workload at another one runs at the nearest wider one listed):\n" + table.render();
+  if (!h.precisions.empty()) {
+    out += fmt::format("precisions source (as of {}):\n", h.precisions_provenance.as_of) + source_lines(h.precisions_provenance.source);
+  } else {
+    out += "precisions source: none in the catalog (the tflops keys stand for them)\n";
+  }
+  out += fmt::format("frameworks: {}\n", util::join(h.frameworks, ", "));
+  if (!framework_notes.empty()) out += util::wrap(util::escape_for_terminal(framework_notes), 78, "  ", "  ");
+  out += fmt::format("frameworks source (as of {}):\n", h.provenance.as_of) + source_lines(h.provenance.source);
+  return out;
+}
+
 int run_show(const ShowOptions& o, const GlobalOptions& global, Io& io) {
   const Catalog c = load_catalog(global, CatalogUse::inspect);
   std::string section, id = o.id;
@@ -283,10 +338,12 @@ int run_show(const ShowOptions& o, const GlobalOptions& global, Io& io) {
   }
   const Json& entry = c.raw.at(section).at(id);
   const catalog::EntryOrigin& origin = c.origins.at(section).at(id);
+  const catalog::Hardware* hardware = section == "hardware" ? c.hardware_by_id(id) : nullptr;
   if (o.format == "json") {
     Json doc = Json::object();
     doc["section"] = section;
     doc["entry"] = entry;
+    if (hardware) doc["capabilities"] = capabilities_json(*hardware, entry);
     if (o.origin) {
       doc["origin"] = Json::object();
       doc["origin"]["defined_in"] = origin.file;
@@ -306,6 +363,7 @@ int run_show(const ShowOptions& o, const GlobalOptions& global, Io& io) {
     table.add_row(std::move(row));
   }
   io.out = fmt::format("{} {}\n\n", section, id) + table.render();
+  if (hardware) io.out += capabilities_text(*hardware, entry);
   return k_exit_ok;
 }
 

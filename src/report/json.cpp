@@ -72,6 +72,10 @@ void put_performance(Json& j, const sizing::Estimate& e, const workload::Workloa
                       {"replicas_per_instance", e.replicas_per_instance},
                       {"instances", e.count}};
   put_number(j, "batch_size", e.batch_size);
+  // The precision the estimate runs at, and the one the workload states (they differ where the
+  // accelerator lacks the stated one: catalog::precision_on).
+  j["precision"] = {{"requested", std::string(catalog::to_string(e.precision_requested))},
+                    {"used", std::string(catalog::to_string(e.precision_used))}};
   if (e.memory_limit_gib > 0) put_number(j, "memory_limit_gib", e.memory_limit_gib);
   if (e.gradient_accumulation > 1) j["gradient_accumulation"] = e.gradient_accumulation;
   if (e.gradient_checkpointing) j["gradient_checkpointing"] = true;

@@ -55,6 +55,7 @@ const std::map<std::string, std::string>& known_fields() {
       {"candidate.within_total_budget", "cost of the run within the budget"},
       {"candidate.price_known", "the catalog has a price"},
       {"candidate.framework_supported", "the accelerator runs the framework"},
+      {"candidate.precision_supported", "the accelerator computes in the workload's precision or a wider one"},
       {"candidate.family_supported", "the accelerator's compiler supports the family"},
       {"candidate.within_service_limits", "the service's limits allow the workload"},
   };

@@ -95,7 +95,9 @@ Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::
   if (e.latency_ms) f.set(k.latency, *e.latency_ms);
   // A candidate whose speed cannot be estimated is reported by performance-unknown, not as a misfit.
   f.set(k.performance_known, e.performance_known);
-  f.set(k.fits, e.fits || !e.performance_known);
+  // A chip without the precision is reported by accelerator-precision, not as a misfit.
+  f.set(k.fits, e.fits || !e.performance_known || !e.precision_supported);
+  f.set(k.precision_supported, e.precision_supported);
   f.set(k.meets_targets, meets_targets(w, e));
   f.set(k.meets_deadline, !(w.deadline_hours && e.time_hours && *e.time_hours > *w.deadline_hours));
   f.set(k.within_hourly_budget, !(w.budget_usd_per_hour && e.price_usd_per_hour && *e.price_usd_per_hour > *w.budget_usd_per_hour));
@@ -144,6 +146,7 @@ std::string exclusion_reason(const rules::Rule& r, const Context& ctx, const Can
     const auto* h = ctx.c.hardware_by_id(*i.accelerator);
     return fmt::format("{}: {} runs {}, not {}", who, *i.accelerator, h ? util::join(h->frameworks, ", ") : "?", w.framework);
   }
+  if (r.id == "accelerator-precision") return fmt::format("{}: {}", who, e.fit_reason);
   if (r.id == "accelerator-family" && i.accelerator) {
     return fmt::format("{}: the {} compiler is not listed as supporting family {}", who, *i.accelerator, w.family);
   }

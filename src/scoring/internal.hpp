@@ -56,7 +56,7 @@ struct SlotIds {
       framework, dataset_samples, memory_gib, needs_accelerator;
   int compute, cloud, instance, accelerator, has_accelerator, accelerators_per_instance, service, service_kind, management, count,
       price, latency, performance_known, fits, meets_targets, meets_deadline, within_hourly_budget, within_total_budget,
-      price_known, framework_supported, family_supported, within_service_limits;
+      price_known, framework_supported, family_supported, within_service_limits, precision_supported;
 };
 
 const SlotIds& slot_ids();
@@ -221,6 +221,7 @@ struct Base {
   int count = 1;
   bool fits = false, performance_known = true, meets_targets = true;
   bool cpu_ok = false;  ///< cpu_feasible()
+  bool precision_supported = true;  ///< sizing::Estimate::precision_supported
   double headroom = 0;
   std::optional<double> latency_ms, time_hours, throughput;
   /// What the cost is ranked at: 1, or the error band of an extrapolated speed (ranking.cpp).
@@ -228,7 +229,7 @@ struct Base {
 };
 
 inline Base summary(const sizing::Estimate& e, const Workload& w) {
-  return Base{e.compute, e.count, e.fits, e.performance_known, meets_targets(w, e), cpu_feasible(e, w), e.headroom,
+  return Base{e.compute, e.count, e.fits, e.performance_known, meets_targets(w, e), cpu_feasible(e, w), e.precision_supported, e.headroom,
               e.latency_ms, e.time_hours, e.throughput, e.confidence.extrapolated ? std::max(1.0, e.confidence.band) : 1.0};
 }
 

@@ -59,7 +59,7 @@ void Decider::evaluate_instances() {
   // What does not depend on the service: rules that read only this are fired once per instance.
   std::vector<bool> per_instance(static_cast<std::size_t>(rules::slot_count()), false);
   for (int slot : {k.compute, k.cloud, k.instance, k.accelerator, k.has_accelerator, k.accelerators_per_instance, k.count, k.latency,
-                   k.performance_known, k.fits, k.meets_targets, k.meets_deadline, k.framework_supported, k.family_supported}) {
+                   k.performance_known, k.fits, k.meets_targets, k.meets_deadline, k.framework_supported, k.family_supported, k.precision_supported}) {
     per_instance[static_cast<std::size_t>(slot)] = true;
   }
   const rules::Specialised rules(p.rules, p.symbols, ctx.workload_facts, per_instance);
@@ -95,7 +95,9 @@ void Decider::evaluate_instances() {
         facts[k.count] = rules::Fact::of(static_cast<double>(e.count));
         facts[k.latency] = rules::Fact::of(e.latency_ms);
         facts[k.performance_known] = rules::Fact::of(e.performance_known);
-        facts[k.fits] = rules::Fact::of(e.fits || !e.performance_known);
+        // A chip without the precision is reported by accelerator-precision, not as a misfit.
+        facts[k.fits] = rules::Fact::of(e.fits || !e.performance_known || !e.precision_supported);
+        facts[k.precision_supported] = rules::Fact::of(e.precision_supported);
         facts[k.meets_targets] = rules::Fact::of(e.meets_targets);
         facts[k.meets_deadline] = rules::Fact::of(!(w.deadline_hours && e.time_hours && *e.time_hours > *w.deadline_hours));
         const auto [framework_ok, family_ok] = accelerator_support(info.accelerator, e.compute, w);

@@ -46,12 +46,6 @@ std::optional<double> accelerator_peak(const catalog::Hardware& h, Precision p) 
   return std::nullopt;
 }
 
-bool runs_on_accelerator(const Workload& w, const catalog::Hardware& h) {
-  // scikit-learn has no accelerator back end; XGBoost and LightGBM train on NVIDIA GPUs only.
-  if (w.framework == "sklearn") return false;
-  if (w.sizing == SizingMethod::classical) return h.kind == ComputeKind::gpu && w.phase != Phase::inference;
-  return true;
-}
 
 Device host_device(const Workload& w, const catalog::Instance& i, const catalog::Hardware* cpu, Words& words) {
   Device d;
@@ -117,6 +111,13 @@ double half_work(ComputeKind kind) {
 }
 
 }  // namespace
+
+bool runs_on_accelerator(const Workload& w, const catalog::Hardware& h) {
+  // scikit-learn has no accelerator back end; XGBoost and LightGBM train on NVIDIA GPUs only.
+  if (w.framework == "sklearn") return false;
+  if (w.sizing == SizingMethod::classical) return h.kind == ComputeKind::gpu && w.phase != Phase::inference;
+  return true;
+}
 
 Device device_of(const Workload& w, const Requirements& r, const catalog::Instance& i, const catalog::Hardware* h, const catalog::Hardware* cpu, Estimate& e,
                  Words& words) {

@@ -58,6 +58,9 @@ class Words {
 /// A rate of a unit: "images/s", "series/s".
 inline std::string per_second(const std::string& unit) { return unit + (!unit.empty() && unit.back() == 's' ? "/s" : "s/s"); }
 
+/// Whether the workload runs on the accelerator `h` at all (else on the host CPUs).
+bool runs_on_accelerator(const workload::Workload& w, const catalog::Hardware& h);
+
 Device device_of(const workload::Workload& w, const Requirements& r, const catalog::Instance& i, const catalog::Hardware* accelerator,
                  const catalog::Hardware* cpu, Estimate& e, Words& words);
 

@@ -2,6 +2,7 @@
 // the workload, then training (training.cpp) or serving (serving.cpp), priced.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -61,9 +62,62 @@ Estimate estimate(const workload::Workload& w, const Requirements& r, const cata
   return estimate(w, r, c, i, i.accelerator ? c.hardware_by_id(*i.accelerator) : nullptr, i.cpu ? c.hardware_by_id(*i.cpu) : nullptr, o);
 }
 
+namespace {
+
+Estimate estimate_at(const workload::Workload& w, const Requirements& r, const catalog::Catalog& c, const catalog::Instance& i,
+                     const catalog::Hardware* h, const catalog::Hardware* cpu, const EstimateOptions& o, catalog::Precision requested);
+
+}  // namespace
+
 Estimate estimate(const workload::Workload& w, const Requirements& r, const catalog::Catalog& c, const catalog::Instance& i,
                   const catalog::Hardware* h, const catalog::Hardware* cpu, const EstimateOptions& o) {
+  if (h && detail::runs_on_accelerator(w, *h)) {
+    const std::optional<catalog::Precision> used = catalog::precision_on(*h, w.precision);
+    if (!used) {
+      // NOTE: excluded by the rule accelerator-precision (docs/rules/accelerator-precision.md), not
+      // sized: a narrower precision would understate the memory of the model the user has.
+      Estimate e;
+      if (o.words) {
+        e.instance = i.id;
+        e.accelerator = h->id;
+        std::vector<std::string> names;
+        for (catalog::Precision p : catalog::supported_precisions(*h)) names.emplace_back(catalog::to_string(p));
+        e.fit_reason = fmt::format("{} has no {} and no wider precision (it computes in {})", h->name, catalog::to_string(w.precision),
+                                   fmt::join(names, ", "));
+      }
+      e.count = std::max(1, o.count);
+      e.compute = h->kind;
+      e.accelerators_per_instance = i.accelerator_count;
+      e.precision_requested = e.precision_used = w.precision;
+      e.precision_supported = false;
+      return e;
+    }
+    if (*used != w.precision) {
+      // The workload as it runs on this chip: its memory and FLOPs at the precision used.
+      workload::Workload at = w;
+      at.precision = *used;
+      const Requirements r_at = requirements(at, c);
+      Estimate e = estimate_at(at, r_at, c, i, h, cpu, o, w.precision);
+      if (o.words) {
+        const std::string change = fmt::format("{} has no {}: sized at {} (memory and speed at {})", h->name,
+                                               catalog::to_string(w.precision), catalog::to_string(*used), catalog::to_string(*used));
+        e.notes.insert(e.notes.begin(), change);
+        if (!e.fit_reason.empty()) e.fit_reason = fmt::format("at {} ({} has no {}): {}", catalog::to_string(*used), h->name,
+                                                              catalog::to_string(w.precision), e.fit_reason);
+      }
+      return e;
+    }
+  }
+  return estimate_at(w, r, c, i, h, cpu, o, w.precision);
+}
+
+namespace {
+
+Estimate estimate_at(const workload::Workload& w, const Requirements& r, const catalog::Catalog& c, const catalog::Instance& i,
+                     const catalog::Hardware* h, const catalog::Hardware* cpu, const EstimateOptions& o, catalog::Precision requested) {
   Estimate e;
+  e.precision_requested = requested;
+  e.precision_used = w.precision;
   detail::Words words(e, o.words);
   if (o.words) e.instance = i.id;
   e.count = std::max(1, o.count);
@@ -76,5 +130,7 @@ Estimate estimate(const workload::Workload& w, const Requirements& r, const cata
   if (!e.price_usd_per_hour && !words.any_unknown()) detail::price(w, i, o, e, words);
   return e;
 }
+
+}  // namespace
 
 }  // namespace aiadvise::sizing

@@ -88,6 +88,10 @@ struct Hardware {
   std::string memory_type;
   std::optional<double> memory_bandwidth_gb_per_s;
   std::map<Precision, double> tflops;  ///< dense peak per chip
+  /// The precisions the chip computes in, from its datasheet (docs/catalog.md, "Precisions"); empty:
+  /// the catalog does not say, and the keys of tflops stand for them.
+  std::vector<Precision> precisions;
+  Provenance precisions_provenance;
   std::string interconnect_name;
   std::optional<double> interconnect_gb_per_s;
   std::vector<std::string> frameworks;
@@ -101,6 +105,17 @@ struct Hardware {
 
   bool operator==(const Hardware&) const = default;
 };
+
+/// The precisions `h` computes in: its `precisions`, or the keys of its tflops where it lists none.
+std::vector<Precision> supported_precisions(const Hardware& h);
+
+/// The precision `h` runs a workload stated at `requested` in: `requested` where the chip supports
+/// it, else the first it supports of the same or more bytes per value (fp8 -> bf16, fp16; int8 ->
+/// bf16, fp16; bf16 <-> fp16; fp32 <-> tf32); empty when it has none. int4 is weight-only (the
+/// arithmetic runs in 16 bits), so it runs wherever the chip has int4, fp16 or bf16.
+/// NOTE: never a narrower precision: an estimate at fewer bytes than the user's model would be
+/// optimistic about memory, the error this project must not make (docs/rules/accelerator-precision.md).
+std::optional<Precision> precision_on(const Hardware& h, Precision requested);
 
 /// A region name with static storage duration: the one copy kept for the process (a set that only
 /// grows; there are a few hundred real region names).

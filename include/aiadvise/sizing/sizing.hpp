@@ -118,6 +118,13 @@ struct Estimate {
   std::string accelerator;  ///< hardware id, "" for CPU-only
   int accelerators_per_instance = 0;
 
+  /// The precision the workload states, and the one this estimate runs it at: they differ where the
+  /// accelerator lacks the stated one (catalog::precision_on), and memory and speed are then those of
+  /// `precision_used`. false `precision_supported`: the chip has no precision of as many bytes or
+  /// more, and nothing else of the estimate is made.
+  catalog::Precision precision_requested = catalog::Precision::fp32, precision_used = catalog::Precision::fp32;
+  bool precision_supported = true;
+
   bool fits = false;
   bool performance_known = true;  ///< false when the catalog lacks the peak compute to estimate speed
   std::string fit_reason;  ///< why it does not fit, with the numbers compared
