@@ -143,7 +143,7 @@ struct Options {
   int top = 5;
 };
 
-/// The headroom a decision sizes real-time serving with (docs/scoring.md, "Headroom"): the
+/// The headroom a decision sizes real-time serving with (docs/sizing.md, 7.7): the
 /// workload's max_utilisation and min_replicas, else the defaults, each default in words for
 /// `assumed` with its reason. A batch job runs at full capacity on one replica or more.
 struct Headroom {

@@ -1,5 +1,5 @@
 // End-to-end scenarios of the configuration search and the headroom a serving pick keeps: what a
-// practitioner sizing a fleet would insist on (docs/scoring.md, "Headroom and configuration search").
+// practitioner sizing a fleet would insist on (docs/sizing.md, 7.7).
 
 #include <catch2/catch.hpp>
 
