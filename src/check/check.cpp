@@ -52,8 +52,9 @@ Severity severity_of(const std::string& rule) { return rule == "price-unknown" ?
 
 }  // namespace
 
-WorkloadCheck check_workload(const std::string& name, const workload::Workload& w, const Proposed& proposed,
+WorkloadCheck check_workload(const std::string& name, const workload::Workload& given, const Proposed& proposed,
                              const catalog::Catalog& c, const Options& options) {
+  const workload::Workload w = scoring::with_headroom(given);
   WorkloadCheck out;
   out.name = name;
   out.proposed = proposed;
@@ -118,7 +119,7 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
             fmt::format("{} serves real-time inference only; this workload is {}", service->name, workload::to_string(w.phase)));
       }
     } else {
-      sizing::EstimateOptions o;
+      sizing::EstimateOptions o = scoring::decision_options(w);
       o.count = proposed.count;
       const sizing::Estimate base = sizing::estimate(w, req, c, *instance, o);
       if (service->cloud != instance->cloud) {
@@ -142,6 +143,21 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
       add(rule, severity_of(rule), why.substr(colon + 2));
     }
     const bool feasible = !chosen->excluded();
+    // The proposed fleet against the headroom a recommendation keeps (scoring::serving_headroom).
+    const auto& pe = chosen->estimate;
+    if (feasible && pe.fits && !pe.overloaded && chosen->instance != "serverless" && w.phase == workload::Phase::inference &&
+        w.mode == workload::Mode::realtime) {
+      const int replicas = pe.count * pe.replicas_per_instance;
+      if (pe.utilisation > pe.max_utilisation + 1e-9) {
+        add("check-headroom", Severity::warn,
+            fmt::format("{} runs at {:.0f}% of its capacity; the headroom asked for is at most {:.0f}% (--max-utilisation)",
+                        describe_option(*chosen, c), pe.utilisation * 100, pe.max_utilisation * 100));
+      } else if (replicas < pe.min_replicas) {
+        add("check-headroom", Severity::warn,
+            fmt::format("{} has {} replica(s); production serving asks for at least {} (--min-replicas)", describe_option(*chosen, c),
+                        replicas, pe.min_replicas));
+      }
+    }
     if (feasible && best) {
       const double mine = chosen->cost_for_work, theirs = best->cost_for_work;
       const std::string basis = (w.trains() || w.mode == workload::Mode::batch) ? "for the run" : "per hour";
@@ -203,6 +219,7 @@ const std::map<std::string, std::string>& check_rule_descriptions() {
       {"check-cost-ratio", "Feasible, but costs more than --max-cost-ratio times the best feasible option"},
       {"check-cpu-would-do", "Accelerators the work does not use, or a cheaper CPU option meets the targets"},
       {"check-deployment", "Self-managed where managed fits the team better, or the reverse"},
+      {"check-headroom", "Real-time serving above the utilisation limit or with fewer replicas than asked (--max-utilisation, --min-replicas)"},
       {"check-no-feasible-option", "Nothing in the catalog meets the workload, so the choice cannot be compared"},
   };
   return descriptions;

@@ -140,6 +140,10 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Io& io) 
     }
     sizing::EstimateOptions eo;
     eo.count = o.count;
+    // NOTE: estimate measures the configuration asked for: sized to exactly the load on one replica
+    // or more, unless a headroom is given (recommend and check keep one by default).
+    eo.max_utilisation = w.max_utilisation.value_or(1);
+    eo.min_replicas = static_cast<int>(w.min_replicas.value_or(1));
     doc["instance"] = report::estimate_json(sizing::estimate(w, r, c, *i, eo), c, &w);
     const auto warnings = report::plausibility_warnings(doc["workload"], doc["instance"], "this option",
                                                         o.count > 0 ? "--count" : "");

@@ -32,7 +32,7 @@ int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, 
   scoring::Options options;
   options.top = o.top;
   return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t, int&) {
-    const workload::Workload w = normalise_with_config(&line, flags, global, c);
+    const workload::Workload w = scoring::with_headroom(normalise_with_config(&line, flags, global, c));
     const sizing::Requirements req = sizing::requirements(w, c);
     return report::recommendation_report(w, req, scoring::recommend(w, req, c, options), c, report::ReportOptions{o.explain});
   });
@@ -41,7 +41,7 @@ int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, 
 int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io) {
   if (!o.batch.empty()) return run_recommend_batch(o, global, io);
   catalog::Catalog c = load_catalog(global);
-  const workload::Workload w = read_workload(o.workload, global, c);
+  const workload::Workload w = scoring::with_headroom(read_workload(o.workload, global, c));
   const sizing::Requirements req = sizing::requirements(w, c);
   scoring::Options options;
   options.top = o.top;

@@ -123,6 +123,27 @@ std::string speed_line(const Json& o, const Json& w) {
   return util::join(parts, "; ");
 }
 
+/// The engine's settings and the headroom the fleet keeps, in a line; empty for what has none.
+std::string engine_line(const Json& o) {
+  if (!o.contains("engine") || !o.contains("headroom")) return "";
+  const Json& e = o["engine"];
+  const Json& h = o["headroom"];
+  std::vector<std::string> parts;
+  parts.push_back(fmt::format("tensor parallel {}, {} replica(s) per instance x {}", e.value("tensor_parallel", 1),
+                              e.value("replicas_per_instance", 1), e.value("instances", 1)));
+  if (auto v = number(e, "max_concurrent_sequences")) parts.push_back(fmt::format("at most {} sequences in flight", quantity(v)));
+  if (auto v = number(e, "max_batch_size")) parts.push_back(fmt::format("batches of up to {}", quantity(v)));
+  if (auto v = number(e, "memory_fraction")) parts.push_back(fmt::format("{:.0f}% of device memory", *v * 100));
+  std::string line = util::join(parts, ", ");
+  std::vector<std::string> room;
+  if (auto u = number(h, "utilisation"); u && *u > 0) {
+    room.push_back(fmt::format("{:.0f}% busy (at most {:.0f}%)", *u * 100, number(h, "max_utilisation").value_or(1) * 100));
+  }
+  room.push_back(fmt::format("{} replica(s) (at least {})", h.value("replicas", 1), h.value("min_replicas", 1)));
+  if (auto m = number(h, "memory_used_fraction")) room.push_back(fmt::format("{:.0f}% of memory used", *m * 100));
+  return line + "; headroom: " + util::join(room, ", ");
+}
+
 std::string api_line(const Json& a) {
   return fmt::format("{} serves {} at {} in / {} out per 1M tokens: {}/hour at the stated load against {}/hour self-hosted; "
                      "break-even {} tokens/day ({} is cheaper now)",
@@ -261,6 +282,7 @@ std::string recommendation_table(const Json& r, const Style& style) {
     l.para("  Cost: ", cost_line(rec, hours_per_month), "    ");
     const std::string speed = speed_line(rec, r["workload"]);
     if (!speed.empty()) l.para("  Speed: ", speed, "    ");
+    if (const std::string engine = engine_line(rec); !engine.empty()) l.para("  Engine: ", engine, "    ");
     l.out += bold("Deployment") + ": " + text(r["deployment"], "choice") + " (" + text(r["deployment"], "service") + ")\n";
     for (const auto& why : r["deployment"]["reasons"]) l.para("  - ", util::escape_for_terminal(why.get<std::string>()), "    ");
     for (const auto& a : r["api_vs_self_host"]) l.para("API or self-host: ", api_line(a));
@@ -301,6 +323,15 @@ std::string recommendation_table(const Json& r, const Style& style) {
       std::vector<std::string> parts;
       for (const auto& [name, value] : t["components"].items()) parts.push_back(fmt::format("{} {:+.3f}", name, value.get<double>()));
       l.para("  ", fmt::format("{} = {:.3f}: {}", text(t, "id"), t["score"].get<double>(), util::join(parts, ", ")), "    ");
+    }
+    if (r["trace"].contains("search") && !r["trace"]["search"].empty()) {
+      l.out += "Configurations tried for the pick:\n";
+      for (const auto& c : r["trace"]["search"]) {
+        l.para(c.value("kept", false) ? "  * " : "  - ",
+               fmt::format("tp {} x {} per instance: {}", c.value("tensor_parallel", 1), c.value("replicas_per_instance", 1),
+                           util::escape_for_terminal(text(c, "why"))),
+               "    ");
+      }
     }
   }
   return l.out;
@@ -344,6 +375,7 @@ std::string recommendation_markdown(const Json& r) {
   out += "| Instance | " + option_line(rec) + " |\n";
   out += "| Cost | " + cost_line(rec, hours_per_month) + " |\n";
   out += "| Speed | " + speed_line(rec, r["workload"]) + " |\n";
+  if (const std::string engine = engine_line(rec); !engine.empty()) out += "| Engine | " + engine + " |\n";
   out += "| Deployment | " + text(r["deployment"], "choice") + " (" + text(r["deployment"], "service") + ") |\n\n";
   out += "### Why\n\n";
   for (const auto& why : r["compute"]["reasons"]) out += "- " + why.get<std::string>() + "\n";

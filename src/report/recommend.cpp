@@ -30,6 +30,21 @@ Json option_json(const scoring::Candidate& cand, const catalog::Catalog& c, cons
     j["accelerators_per_instance"] = 0;
   }
   put_performance(j, e, w);
+  // Serving: the settings an engine is started with, and the headroom the fleet keeps.
+  if (w && w->phase == workload::Phase::inference && e.fits && e.memory_fraction > 0 && cand.instance != "serverless") {
+    Json engine = {{"tensor_parallel", e.tensor_parallel}, {"replicas_per_instance", e.replicas_per_instance}, {"instances", e.count}};
+    put_number(engine, e.continuous_batching ? "max_concurrent_sequences" : "max_batch_size", e.max_concurrent);
+    put_number(engine, "memory_fraction", e.memory_fraction);
+    j["engine"] = std::move(engine);
+    Json headroom = Json::object();
+    put_number(headroom, "utilisation", e.utilisation);
+    put_number(headroom, "max_utilisation", e.max_utilisation);
+    put_number(headroom, "memory_used_fraction", e.memory_available_gib > 0 ? e.memory_needed_gib / e.memory_available_gib : 0.0);
+    put_number(headroom, "memory_fraction", e.memory_fraction);
+    headroom["replicas"] = e.count * e.replicas_per_instance;
+    headroom["min_replicas"] = e.min_replicas;
+    j["headroom"] = std::move(headroom);
+  }
   j["confidence"] = confidence_json(e.confidence);
   put_number(j, "score", cand.score);
   Json components = Json::object();
@@ -166,6 +181,20 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
       top.push_back(t);
     }
     trace["top_scores"] = top;
+    // The configurations the search tried for the pick (sizing::EstimateOptions::search).
+    Json search = Json::array();
+    if (feasible) {
+      for (const auto& t : d.ranked.front().estimate.tried) {
+        Json x = {{"tensor_parallel", t.tensor_parallel}, {"replicas_per_instance", t.replicas_per_instance}, {"instances", t.count},
+                  {"kept", t.kept}, {"why", t.why}};
+        if (t.count > 0) {
+          put_number(x, "utilisation", t.utilisation);
+          put_number(x, "batch_size", t.batch_size);
+        }
+        search.push_back(std::move(x));
+      }
+    }
+    trace["search"] = search;
     r["trace"] = trace;
   }
   return r;

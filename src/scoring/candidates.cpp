@@ -134,7 +134,7 @@ std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog:
   cand.managed = true;
   cand.id = "serverless@" + s.id;
   // Serverless scales out per request: size the stand-in fleet to the load, then bill by duration.
-  cand.estimate = sizing::estimate(ctx.w, ctx.req, ctx.c, *proxy);
+  cand.estimate = sizing::estimate(ctx.w, ctx.req, ctx.c, *proxy, decision_options(ctx.w));
   auto& e = cand.estimate;
   e.instance = "serverless";
   e.count = 1;
@@ -193,7 +193,7 @@ Evaluator::Evaluator(const Workload& w, const sizing::Requirements& req, const c
   auto prep = prepared(c);
   auto offers = choose_offers(w, c);
   Facts wf = facts_with_needs(w, req, c, offers, [&](std::size_t k) {
-    sizing::EstimateOptions o;
+    sizing::EstimateOptions o = decision_options(w);
     o.words = false;
     return cpu_feasible(sizing::estimate(w, req, c, c.instances[k], prep->instances[k].accelerator, prep->instances[k].cpu, o), w);
   });
@@ -209,9 +209,9 @@ Candidate Evaluator::evaluate(const catalog::Instance& i, const catalog::Service
 }
 
 Candidate Evaluator::evaluate(const catalog::Instance& i, const catalog::Service& s, int count) {
-  sizing::EstimateOptions o;
-  o.count = count;
   const Context& ctx = *m_impl->ctx;
+  sizing::EstimateOptions o = decision_options(ctx.w);
+  o.count = count;
   return evaluate(i, s, sizing::estimate(ctx.w, ctx.req, ctx.c, i, o));
 }
 

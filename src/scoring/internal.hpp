@@ -248,7 +248,7 @@ class Bases {
     const bool priced = m_offers[instance].price_usd_per_hour.has_value();
     auto& slot = m_of_shape[info.shape * 2 + (priced ? 1 : 0)];
     if (slot < 0) {
-      sizing::EstimateOptions o;
+      sizing::EstimateOptions o = decision_options(m_w);
       o.words = false;
       m_bases.push_back(summary(sizing::estimate(m_w, m_req, m_c, m_c.instances[instance], info.accelerator, info.cpu, o), m_w));
       slot = static_cast<std::int32_t>(m_bases.size() - 1);
@@ -359,7 +359,8 @@ class Ranking::Source {
     if (it == m_estimates.end()) {
       const Context& ctx = *m_ctx;
       const auto& info = ctx.prep->instances[instance];
-      it = m_estimates.emplace(instance, sizing::estimate(ctx.w, ctx.req, ctx.c, ctx.c.instances[instance], info.accelerator, info.cpu)).first;
+      it = m_estimates.emplace(instance, sizing::estimate(ctx.w, ctx.req, ctx.c, ctx.c.instances[instance], info.accelerator, info.cpu,
+                                                             decision_options(ctx.w))).first;
     }
     return it->second;
   }

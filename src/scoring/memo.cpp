@@ -47,7 +47,7 @@ class KeyWriter {
 // NOTE: a field added to Workload must be added to the memo key below, or two workloads that differ
 // only in it would share a decision. The size reminds whoever adds one. The requirements are not in
 // the key: they follow from the workload and the catalog, which are.
-static_assert(sizeof(Workload) == 688, "Workload changed: update memo_key");
+static_assert(sizeof(Workload) == 720, "Workload changed: update memo_key");
 #endif
 
 }  // namespace
@@ -70,7 +70,7 @@ std::string memo_key(const catalog::Catalog& c, const Workload& w, const sizing:
   k.num(static_cast<int>(w.mode));
   for (const auto* v : {&w.qps, &w.latency_ms, &w.ttft_ms, &w.tpot_ms, &w.deadline_hours, &w.budget_usd_per_hour, &w.budget_usd,
                         &w.input_tokens, &w.output_tokens, &w.batch_size, &w.dataset_samples, &w.dataset_tokens, &w.epochs,
-                        &w.features, &w.denoising_steps, &w.iterations, &w.resolution}) {
+                        &w.features, &w.denoising_steps, &w.iterations, &w.resolution, &w.max_utilisation, &w.min_replicas}) {
     k.opt(*v);
   }
   k.flag(w.gradient_checkpointing.has_value());

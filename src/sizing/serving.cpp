@@ -15,6 +15,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "sizing/constants.hpp"
 #include "sizing/device.hpp"
@@ -316,6 +319,128 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
     });
     return;
   }
+
+  // The fleet of one degree for real-time serving: the fewest instances whose replicas stay within
+  // the utilisation limit, meet the targets and number at least min_replicas.
+  const double qps = w.qps.value_or(1);
+  auto next = [](int n) { return n < 8 ? n + 1 : n * 2; };
+  auto replicas_of = [&](int deg) { return static_cast<double>(std::max(1, d.per_instance / deg)); };
+  auto ok_at = [&](const Point& p, int n, double rp) {
+    return !p.overloaded && p.utilisation <= o.max_utilisation && meets(p) && n * rp >= o.min_replicas;
+  };
+  struct Plan {
+    int t = 0, count = 1;
+    Point p;
+    bool ok = false;
+  };
+  // `start`: the first count tried; `refine`: after a step past the need, bisect back to the fewest.
+  auto size_fleet = [&](int deg, int start, bool refine) {
+    const double rp = replicas_of(deg);
+    auto at = [&](int n) { return operate(deg, qps / (n * rp), rp); };
+    Plan plan;
+    plan.t = deg;
+    plan.count = o.count > 0 ? o.count : start;
+    plan.p = at(plan.count);
+    if (o.count == 0) {
+      std::optional<Point> alone;
+      int short_of = 0;  // the most instances known to fall short
+      while (plan.count < k::k_max_instances && !ok_at(plan.p, plan.count, rp)) {
+        // Past the load's needs, more instances no longer help a latency target one replica misses.
+        if (!alone) alone = operate(deg, 1e-9, rp);
+        if (!plan.p.overloaded && plan.p.utilisation <= o.max_utilisation && plan.count * rp >= o.min_replicas && !meets(*alone)) break;
+        short_of = plan.count;
+        plan.count = next(plan.count);
+        plan.p = at(plan.count);
+      }
+      if (refine && short_of > 0 && ok_at(plan.p, plan.count, rp)) {
+        int lo = short_of, hi = plan.count;
+        while (hi - lo > 1) {
+          const int mid = lo + (hi - lo) / 2;
+          (ok_at(at(mid), mid, rp) ? hi : lo) = mid;
+        }
+        if (hi != plan.count) {
+          plan.count = hi;
+          plan.p = at(hi);
+        }
+      }
+    }
+    plan.ok = ok_at(plan.p, plan.count, rp);
+    return plan;
+  };
+
+  // NOTE: the configuration search (recommend and check). Every tensor-parallel degree that fits is
+  // a configuration: its replicas per instance are the devices it leaves (per_instance / degree), so
+  // a larger degree trades replicas for a faster, roomier replica (more KV cache, larger batches).
+  // Real time: the fewest instances that meet the targets with the headroom, then the lowest
+  // utilisation, then the smaller degree. A batch job: the most throughput per instance (its cost
+  // for the job). Degrees that cannot beat the best so far on a lower bound are not sized.
+  std::optional<Plan> searched;
+  auto record = [&](int deg, int n, const Point* p, std::string why) {
+    if (!words.on()) return;
+    Tried tr;
+    tr.tensor_parallel = deg;
+    tr.replicas_per_instance = static_cast<int>(replicas_of(deg));
+    tr.count = n;
+    if (p) {
+      tr.utilisation = p->utilisation;
+      tr.batch_size = p->batch;
+    }
+    tr.why = std::move(why);
+    e.tried.push_back(std::move(tr));
+  };
+  if (o.search && o.tensor_parallel == 0 && degrees.size() > 1) {
+    double best_rate = 0;
+    int offline_t = 0;
+    for (int deg : degrees) {
+      if (room(deg) < per_seq) {
+        record(deg, 0, nullptr, "does not fit: weights and one sequence exceed the usable memory");
+        continue;
+      }
+      if (w.batch_size && *w.batch_size > b_max(deg)) {
+        record(deg, 0, nullptr, fmt::format("batch {} does not fit (at most {:.0f})", *w.batch_size, b_max(deg)));
+        continue;
+      }
+      const double rp = replicas_of(deg);
+      if (offline) {
+        const double rate = rp * operate(deg, 0, rp).capacity_rps;
+        record(deg, 0, nullptr, fmt::format("{:.4g} {}/s per instance", rate, ar ? "requests" : r.unit));
+        if (rate > best_rate * (1 + 1e-9)) {
+          best_rate = rate;
+          offline_t = deg;
+        }
+        continue;
+      }
+      const Point alone = operate(deg, 1e-9, rp);
+      if (!meets(alone)) {
+        record(deg, 0, &alone, "misses the latency targets even with one request in flight");
+        continue;
+      }
+      int lower = std::max(1, static_cast<int>(std::ceil(o.min_replicas / rp - 1e-9)));
+      if (alone.capacity_rps > 0) {
+        const double need = qps / (o.max_utilisation * rp * alone.capacity_rps);
+        lower = std::max(lower, static_cast<int>(std::min<double>(k::k_max_instances, std::ceil(need - 1e-9))));
+      }
+      if (o.count == 0 && searched && searched->ok && lower > searched->count) {
+        record(deg, lower, nullptr, fmt::format("needs at least {} instance(s), more than the {} of tp {}", lower, searched->count, searched->t));
+        continue;
+      }
+      const Plan plan = size_fleet(deg, lower, true);
+      if (!plan.ok) {
+        record(deg, plan.count, &plan.p,
+               plan.p.overloaded ? "overloaded" : fmt::format("no fleet up to {} instances meets the targets", plan.count));
+        continue;
+      }
+      record(deg, plan.count, &plan.p,
+             fmt::format("{} instance(s) at {:.0f}% utilisation", plan.count, plan.p.utilisation * 100));
+      if (!searched || plan.count < searched->count ||
+          (plan.count == searched->count && plan.p.utilisation < searched->p.utilisation - 1e-12)) {
+        searched = plan;
+      }
+    }
+    if (offline && offline_t) t = offline_t;
+    if (searched) t = searched->t;
+    for (auto& tr : e.tried) tr.kept = tr.tensor_parallel == t;
+  }
   e.tensor_parallel = t;
   e.replicas_per_instance = std::max(1, d.per_instance / t);
   if (w.batch_size && *w.batch_size > b_max(t)) {
@@ -328,9 +453,8 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
   }
 
   // The fleet: enough instances for the deadline (offline) or for the load within the utilisation
-  // limit and the targets (real time).
+  // limit, the targets and the fewest replicas (real time).
   const double replicas_per = e.replicas_per_instance;
-  auto next = [](int n) { return n < 8 ? n + 1 : n * 2; };
   int count = std::max(1, o.count);
   Point p;
   if (offline) {
@@ -340,24 +464,30 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       while (count < k::k_max_instances && total / (count * replicas_per * p.capacity_rps) / 3600 > *w.deadline_hours) count = next(count);
     }
   } else {
-    const double qps = w.qps.value_or(1);
-    auto at = [&](int n) { return operate(t, qps / (n * replicas_per), replicas_per); };
-    p = at(count);
-    if (o.count == 0) {
-      count = 1;
-      p = at(count);
-      while (count < k::k_max_instances && (p.overloaded || p.utilisation > o.max_utilisation || !meets(p))) {
-        // Past the load's needs, more instances no longer help a latency target one replica misses.
-        const Point alone = operate(t, 1e-9, replicas_per);
-        if (!p.overloaded && p.utilisation <= o.max_utilisation && !meets(alone)) break;
-        count = next(count);
-        p = at(count);
-      }
-    }
+    const Plan plan = searched ? *searched : size_fleet(t, 1, false);
+    count = plan.count;
+    p = plan.p;
   }
   e.count = count;
   e.batch_size = p.batch;
   e.fits = true;
+  e.memory_fraction = k::k_serving_memory_fraction;
+  e.max_utilisation = offline ? 1 : o.max_utilisation;
+  e.min_replicas = offline ? 1 : o.min_replicas;
+  // What the engine is told: an autoregressive server admits as many sequences as its KV cache
+  // holds (vLLM's max_num_seqs), others batch up to the batch chosen here.
+  // With a TPOT target the cap is also the most sequences whose decode step still meets it, so a
+  // burst queues for a slot instead of slowing every sequence past the target.
+  e.max_concurrent = ar ? (w.batch_size ? *w.batch_size : b_max(t)) : p.batch;
+  if (ar && !w.batch_size && w.tpot_ms && timing.step(t, e.max_concurrent) * 1000 > *w.tpot_ms) {
+    double lo = std::max(1.0, std::ceil(p.batch)), hi = e.max_concurrent;
+    while (hi - lo > 1) {
+      const double mid = std::floor((lo + hi) / 2);
+      (timing.step(t, mid) * 1000 <= *w.tpot_ms ? lo : hi) = mid;
+    }
+    e.max_concurrent = std::min(e.max_concurrent, lo);
+  }
+  e.continuous_batching = ar;
   e.memory_needed_gib = (fixed + per_seq * p.batch) / k_gib / t;
   e.headroom = (usable - e.memory_needed_gib) / usable;
   e.utilisation = p.utilisation;

@@ -81,6 +81,10 @@ const std::vector<Field>& fields() {
       {"deadline_hours", Kind::number, "H", "Training must finish within this many hours", {1e-3, 1e6}},
       {"budget_usd_per_hour", Kind::number, "USD", "At most this much per hour", {1e-6, 1e9}},
       {"budget_usd", Kind::number, "USD", "At most this much for the whole run", {1e-6, 1e13}},
+      {"max_utilisation", Kind::number, "X", "Real-time serving: size the fleet to run at most this share of its capacity, 0.01 to 1 "
+                                             "(recommend and check; default 0.8)", {0.01, 1}},
+      {"min_replicas", Kind::integer, "N", "Real-time serving: at least this many replicas over the fleet (recommend and check; "
+                                           "default 2, or 1 to allow a single replica)", {1, 1000, true}},
       {"cloud", Kind::list, "LIST", "Allowed clouds: aws,gcp,azure (default all)"},
       {"region", Kind::text, "R[,R2]", "Only these regions (one per cloud or several), or 'any' for the cheapest (default: each instance's home region)"},
       {"spot", Kind::flag, "", "Price spot or preemptible capacity where the region's offer has a spot price"},
@@ -223,6 +227,8 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   w.deadline_hours = bounded("deadline_hours");
   w.budget_usd_per_hour = bounded("budget_usd_per_hour");
   w.budget_usd = bounded("budget_usd");
+  w.max_utilisation = bounded("max_utilisation");
+  w.min_replicas = bounded("min_replicas");
   for (const auto& c : r.string_list("cloud", &catalog::cloud_names())) w.clouds.push_back(*catalog::parse_cloud(c));
   if (auto region = r.string("region")) {
     // Every listed region must be one the catalog sells in (catalog/offers.hpp); kept canonical.
@@ -319,8 +325,11 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
     for (const char* key : {"deadline_hours", "budget_usd"}) {
       if (r.has(key) && !batch) r.error(key, fmt::format("{} applies to training and batch inference, not to realtime inference", key));
     }
+    for (const char* key : {"max_utilisation", "min_replicas"}) {
+      if (r.has(key) && batch) r.error(key, fmt::format("{} applies to realtime inference, not to batch inference", key));
+    }
   } else {
-    for (const char* key : {"qps", "latency_ms"}) {
+    for (const char* key : {"qps", "latency_ms", "max_utilisation", "min_replicas"}) {
       if (r.has(key)) r.error(key, fmt::format("{} applies to inference, not to {}", key, to_string(w.phase)));
     }
   }
@@ -499,6 +508,8 @@ Json to_json(const Workload& w) {
   put("deadline_hours", w.deadline_hours);
   put("budget_usd_per_hour", w.budget_usd_per_hour);
   put("budget_usd", w.budget_usd);
+  put("max_utilisation", w.max_utilisation);
+  put("min_replicas", w.min_replicas);
   Json clouds = Json::array();
   for (auto c : w.clouds) clouds.push_back(std::string(catalog::to_string(c)));
   j["cloud"] = clouds;

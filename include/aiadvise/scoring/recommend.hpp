@@ -143,6 +143,22 @@ struct Options {
   int top = 5;
 };
 
+/// The headroom a decision sizes real-time serving with (docs/sizing.md, 7.7): the
+/// workload's max_utilisation and min_replicas, else the defaults, each default in words for
+/// `assumed` with its reason. A batch job runs at full capacity on one replica or more.
+struct Headroom {
+  double max_utilisation = 1;
+  int min_replicas = 1;
+  std::vector<std::string> assumed;
+};
+Headroom serving_headroom(const workload::Workload& w);
+/// The estimate options every estimate of a decision (recommend, check) is made with: the headroom
+/// and the configuration search (sizing::EstimateOptions::search).
+sizing::EstimateOptions decision_options(const workload::Workload& w);
+/// The workload with the headroom's defaults set and named in `assumed`, as recommend and check
+/// print it (the decision is the same with or without).
+workload::Workload with_headroom(workload::Workload w);
+
 /// Evaluates candidates one at a time with the rules `recommend` applies; `check` uses it for the
 /// proposed choice. Construction computes the workload's facts once.
 class Evaluator {

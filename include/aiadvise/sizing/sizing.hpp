@@ -110,6 +110,16 @@ struct LatencyParts {
   double generation_ms = 0; ///< output tokens x TPOT (LLMs)
 };
 
+/// A serving configuration the configuration search tried (EstimateOptions::search), and what
+/// became of it: kept, or why not.
+struct Tried {
+  int tensor_parallel = 1, replicas_per_instance = 1;
+  int count = 0;             ///< instances it needs; 0: not sized (rejected before)
+  double utilisation = 0, batch_size = 0;
+  bool kept = false;
+  std::string why;           ///< in words; empty without words
+};
+
 /// How an instance runs the workload.
 struct Estimate {
   std::string instance;  ///< instance id
@@ -139,6 +149,14 @@ struct Estimate {
   bool gradient_checkpointing = false;  ///< training: activations recomputed in the backward pass
   double utilisation = 0;           ///< serving: load / capacity at the operating point (> 1: overloaded)
   bool overloaded = false;          ///< serving: the fleet cannot keep up with the load
+  /// Serving: what the engine is configured for, per replica: the sequences it keeps in flight at
+  /// most (autoregressive: what the KV cache holds, vLLM's max_num_seqs) or the largest batch it forms.
+  double max_concurrent = 0;
+  bool continuous_batching = false; ///< serving: an autoregressive model, batched per step (max_concurrent counts sequences)
+  double memory_fraction = 0;       ///< serving: the share of device memory the engine may use (vLLM's gpu_memory_utilization)
+  double max_utilisation = 1;       ///< serving: the utilisation the fleet was sized to stay under (EstimateOptions)
+  int min_replicas = 1;             ///< serving: the fewest replicas the fleet was sized for (EstimateOptions)
+  std::vector<Tried> tried;         ///< serving with EstimateOptions::search: the configurations tried
 
   std::optional<double> throughput;  ///< whole fleet
   std::string throughput_unit;
@@ -166,6 +184,14 @@ struct EstimateOptions {
   bool words = true;
   /// Serving: the largest utilisation of capacity a sized fleet runs at (1: exactly the load).
   double max_utilisation = 1;
+  /// Serving in real time: the fewest replicas, over all instances, a sized fleet has (a given
+  /// count is kept as given).
+  int min_replicas = 1;
+  /// Serving: search the tensor-parallel degree (and with it the replicas per instance) and the
+  /// instance count for the fewest instances that meet the targets within max_utilisation and
+  /// min_replicas (a batch job: the most throughput per instance). false: the smallest degree that
+  /// fits and meets the latency targets alone, as `estimate` and the calibration measure.
+  bool search = false;
 };
 
 Estimate estimate(const workload::Workload& w, const Requirements& req, const catalog::Catalog& catalog,

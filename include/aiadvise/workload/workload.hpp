@@ -35,6 +35,9 @@ struct Workload {
   // Targets (absent: no target).
   std::optional<double> qps, latency_ms, ttft_ms, tpot_ms;
   std::optional<double> deadline_hours, budget_usd_per_hour, budget_usd;
+  /// Real-time serving headroom (absent: the decision's defaults, scoring::serving_headroom).
+  std::optional<double> max_utilisation;  ///< the largest share of capacity a fleet is sized to run at
+  std::optional<double> min_replicas;     ///< the fewest replicas over the whole fleet
   // Shape of the work.
   std::optional<double> input_tokens, output_tokens;
   std::optional<double> batch_size;  ///< absent: chosen per candidate

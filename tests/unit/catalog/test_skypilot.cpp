@@ -581,8 +581,8 @@ TEST_CASE("import: the output passes catalog validate, and recommend uses the im
   CHECK(listed);
 
   const auto rec = run_captured({"--catalog", out, "recommend", "--model", "llama-3.1-8b", "--phase", "inference", "--mode",
-                                 "realtime", "--qps", "1", "--cloud", "aws", "--region", "us-west-2", "--format", "json",
-                                 "--top", "50"});
+                                 "realtime", "--qps", "1", "--min-replicas", "1", "--cloud", "aws", "--region", "us-west-2",
+                                 "--format", "json", "--top", "50"});
   INFO(rec.err);
   REQUIRE(rec.code == 0);
   const json report = json::parse(rec.out);

@@ -87,7 +87,7 @@ TEST_CASE("scoring: a ranked candidate built on demand is the one a single evalu
       } else {
         const auto* i = c.instance(got.instance);
         REQUIRE(i != nullptr);
-        want = eager.evaluate(*i, *c.service(got.service), sizing::estimate(w, req, c, *i));
+        want = eager.evaluate(*i, *c.service(got.service), sizing::estimate(w, req, c, *i, scoring::decision_options(w)));
       }
       same_candidate(got, want);
       CHECK_FALSE(got.excluded());
@@ -136,7 +136,7 @@ TEST_CASE("scoring: exclusions, their examples and rule counts are those of eval
       if (std::find(w.clouds.begin(), w.clouds.end(), i.cloud) == w.clouds.end()) continue;
       // Only what is sold in the workload's regions is a candidate, and never a burstable size.
       if (!aiadvise::catalog::choose_offer(i, aiadvise::catalog::RegionChoice(w.region), w.spot).offered || i.burstable) continue;
-      const auto base = sizing::estimate(w, req, c, i);
+      const auto base = sizing::estimate(w, req, c, i, scoring::decision_options(w));
       for (const auto& s : c.services) {
         if (s.cloud == i.cloud && scoring::service_applies(s, w, base.compute)) all.push_back(eager.evaluate(i, s, base));
       }
