@@ -25,8 +25,12 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
   d.rules_fired = fired_rules();
   build_ranking();
   if (m_feasible.empty()) {
-    nearest_misses(d);
+    if (options.verdicts) nearest_misses(d);
     d.compute_reasons.push_back(fmt::format("no feasible option among {} candidates", d.candidates_considered));
+    d.ranked = Ranking(std::move(m_entries), m_source);
+    return d;
+  }
+  if (!options.verdicts) {
     d.ranked = Ranking(std::move(m_entries), m_source);
     return d;
   }
@@ -93,7 +97,7 @@ Decision decide(const Workload& w, const sizing::Requirements& req, const catalo
 }  // namespace detail
 
 Decision recommend(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Options& options) {
-  Memo::Impl* memo = t_memo;
+  Memo::Impl* memo = options.verdicts ? t_memo : nullptr;  // the memo keeps whole decisions
   std::string key;
   Memo::Impl::Entry* entry = nullptr;
   if (memo) {

@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <regex>
+#include <cctype>
+#include <set>
+#include <string_view>
 
 #include "aiadvise/catalog/offers.hpp"
 #include "aiadvise/util/diagnostics.hpp"
@@ -32,13 +34,23 @@ std::string number_text(double v) { return util::format_quantity(v); }
 // "bge-large-en-v1.5" -> "bge-en-v1.5", "qwen3-30b-a3b" -> "qwen3"): models with one stem are
 // sizes of one model.
 std::string stem(const std::string& id) {
-  static const std::regex size(R"(^(\d+(\.\d+)?[bmk]|\d+x\d+b|a\d+(\.\d+)?b|tiny|mini|small|base|medium|large|xl|xxl)$)");
+  // "70b", "1.5b", "350m", "8x22b", "a3b", or a size word.
+  auto is_size = [](std::string_view part) {
+    static const std::set<std::string_view> words{"tiny", "mini", "small", "base", "medium", "large", "xl", "xxl"};
+    if (words.count(part)) return true;
+    if (!part.empty() && part.front() == 'a') part.remove_prefix(1);
+    if (part.size() < 2 || !std::isdigit(static_cast<unsigned char>(part.front()))) return false;
+    const char unit = part.back();
+    if (unit != 'b' && unit != 'm' && unit != 'k') return false;
+    part.remove_suffix(1);
+    return std::all_of(part.begin(), part.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) || ch == '.' || ch == 'x'; });
+  };
   std::vector<std::string> kept;
   std::size_t begin = 0;
   while (begin <= id.size()) {
     const std::size_t end = std::min(id.find('-', begin), id.size());
     std::string part = id.substr(begin, end - begin);
-    if (!std::regex_match(part, size)) kept.push_back(std::move(part));
+    if (!is_size(part)) kept.push_back(std::move(part));
     begin = end + 1;
   }
   return util::join(kept, "-");
@@ -62,6 +74,7 @@ class Search {
     std::shared_ptr<const Context> ctx;
     Options o = m_options;
     o.top = 0;
+    o.verdicts = false;
     const Decision d = decide(changed, req, m_c, m_prep, ctx, o);
     if (d.ranked.empty()) return std::nullopt;
     return d.ranked.front();

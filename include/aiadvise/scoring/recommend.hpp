@@ -163,6 +163,9 @@ struct Decision {
 
 struct Options {
   int top = 5;
+  /// false: the ranking alone, without the verdicts, alternatives and API comparison (what the
+  /// relaxations need of each decision they run again).
+  bool verdicts = true;
 };
 
 /// Evaluates candidates one at a time with the rules `recommend` applies; `check` uses it for the
