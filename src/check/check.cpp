@@ -201,8 +201,17 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
     }
   }
   if (!best) {
-    add("check-no-feasible-option", Severity::warn,
-        "aiadvise finds no feasible option for this workload in the catalog; the choice cannot be compared");
+    std::string message = "aiadvise finds no feasible option for this workload in the catalog; the choice cannot be compared";
+    // What would give one, each change alone (as recommend shows them).
+    std::vector<std::string> changes;
+    for (const auto& x : decision.relaxations) {
+      std::string cost = x.option.estimate.cost_usd && (w.trains() || w.mode == workload::Mode::batch)
+                             ? money(*x.option.estimate.cost_usd) + " for the run"
+                             : money(x.option.estimate.price_usd_per_hour.value_or(0)) + "/hour";
+      changes.push_back(fmt::format("{} {} -> {} ({} at {})", x.field, x.from, x.to, describe_option(x.option, c), cost));
+    }
+    if (!changes.empty()) message += "; an option is feasible with " + util::join(changes, ", or ");
+    add("check-no-feasible-option", Severity::warn, std::move(message));
   }
   for (const auto& f : out.findings) out.verdict = std::max(out.verdict, f.severity);
   return out;

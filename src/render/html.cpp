@@ -448,6 +448,19 @@ std::string recommendation_html(const Json& r) {
       }
       b += "</ul>\n";
     }
+    if (r.contains("relaxations") && !r["relaxations"].empty()) {
+      b += "<h3>What to change</h3>\n<p>Each change alone gives an option.</p>\n<ul id=\"relaxations\">";
+      for (const auto& x : r["relaxations"]) {
+        auto value = [](const Json& v) { return v.is_number() ? qty(v.get<double>()) : html_escape(v.get<std::string>()); };
+        const Json& o = x["option"];
+        b += fmt::format("<li><strong>{}: {} &rarr; {}</strong>", esc(x, "field"), value(x["from"]), value(x["to"]));
+        if (auto f = number(x, "factor")) b += fmt::format(" ({}x)", qty(*f));
+        b += fmt::format(": {} x {} on {} ({} {}) at {}</li>", o.value("count", 1), esc(o, "instance"), esc(o, "service"), esc(o, "cloud"),
+                         esc(o, "region", ""),
+                         is_job(o) ? money(number(o, "cost_usd"), " for the run") : money(number(o, "price_usd_per_hour"), "/h"));
+      }
+      b += "</ul>\n";
+    }
     b += "</section>\n";
   } else {
     const Json& o = r["recommendation"];
@@ -505,7 +518,9 @@ std::string recommendation_html(const Json& r) {
         b += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{} / {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                          "<td class=\"num\">{}</td><td>{}</td></tr>\n",
                          esc(a, "service"), esc(a, "model"), money(number(a, "input_usd_per_1m_tokens")), money(number(a, "output_usd_per_1m_tokens")),
-                         money(number(a, "api_usd_per_hour"), "/h"), money(number(a, "self_host_usd_per_hour"), "/h"),
+                         a.contains("api_usd_for_run") ? money(number(a, "api_usd_for_run"), " for the job") : money(number(a, "api_usd_per_hour"), "/h"),
+                         a.contains("api_usd_for_run") ? money(number(a, "self_host_usd_for_run"), " for the job")
+                                                       : money(number(a, "self_host_usd_per_hour"), "/h"),
                          qty(number(a, "break_even_tokens_per_day")), esc(a, "cheaper_at_stated_load"));
       }
       b += "</tbody>\n</table>\n<p class=\"meta\">Prices as of ";

@@ -145,12 +145,31 @@ std::string engine_line(const Json& o) {
 }
 
 std::string api_line(const Json& a) {
+  if (a.contains("api_usd_for_run")) {
+    return fmt::format("{} serves {} at {} in / {} out per 1M tokens: {} for the job's {} tokens against {} self-hosted ({} is "
+                       "cheaper)",
+                       text(a, "service"), text(a, "model"), usd(number(a, "input_usd_per_1m_tokens")),
+                       usd(number(a, "output_usd_per_1m_tokens")), usd(number(a, "api_usd_for_run")), quantity(number(a, "tokens_for_run")),
+                       usd(number(a, "self_host_usd_for_run")), text(a, "cheaper_at_stated_load"));
+  }
   return fmt::format("{} serves {} at {} in / {} out per 1M tokens: {}/hour at the stated load against {}/hour self-hosted; "
                      "break-even {} tokens/day ({} is cheaper now)",
                      text(a, "service"), text(a, "model"), usd(number(a, "input_usd_per_1m_tokens")),
                      usd(number(a, "output_usd_per_1m_tokens")), usd(number(a, "api_usd_per_hour")),
                      usd(number(a, "self_host_usd_per_hour")), quantity(number(a, "break_even_tokens_per_day")),
                      text(a, "cheaper_at_stated_load"));
+}
+
+/// "deadline_hours: 24 -> 32 (1.3x): 4 x p5.48xlarge (...) on ec2, $1,234 for the run".
+std::string relaxation_line(const Json& x) {
+  auto value = [](const Json& v) { return v.is_number() ? util::format_quantity(v.get<double>()) : util::escape_for_terminal(v.get<std::string>()); };
+  std::string line = fmt::format("{}: {} -> {}", text(x, "field"), value(x["from"]), value(x["to"]));
+  if (auto f = number(x, "factor")) line += fmt::format(" ({}x)", util::format_quantity(*f));
+  const Json& o = x["option"];
+  line += ": " + option_line(o);
+  if (is_job(o)) line += fmt::format(", {} for the run in {}", usd(number(o, "cost_usd")), util::format_hours(*number(o, "time_hours")));
+  else line += ", " + usd(number(o, "price_usd_per_hour")) + "/hour";
+  return line;
 }
 
 std::vector<const Json*> options_of(const Json& report) {
@@ -272,6 +291,10 @@ std::string recommendation_table(const Json& r, const Style& style) {
         for (const auto& why : n["excluded_by"]) l.para("      excluded: ", util::escape_for_terminal(why.get<std::string>()), "        ");
       }
     }
+    if (r.contains("relaxations") && !r["relaxations"].empty()) {
+      l.out += "What to change (each alone gives an option):\n";
+      for (const auto& x : r["relaxations"]) l.para("  - ", relaxation_line(x), "    ");
+    }
   } else {
     const auto& rec = r["recommendation"];
     std::string compute = r["compute"]["choice"].get<std::string>();
@@ -367,6 +390,10 @@ std::string recommendation_markdown(const Json& r) {
       out += "- Nearest: " + option_line(n) + " at " + usd(number(n, "price_usd_per_hour")) + "/hour\n";
       for (const auto& why : n["excluded_by"]) out += "  - excluded: " + why.get<std::string>() + "\n";
     }
+    if (r.contains("relaxations") && !r["relaxations"].empty()) {
+      out += "\n**What to change** (each alone gives an option):\n\n";
+      for (const auto& x : r["relaxations"]) out += "- " + relaxation_line(x) + "\n";
+    }
     return out + excluded_section + assumed_section + warnings_section;
   }
   const Json& rec = r["recommendation"];
@@ -384,10 +411,12 @@ std::string recommendation_markdown(const Json& r) {
     out += "\n### API or self-host\n\n| service | model | input / output per 1M tokens | API at the stated load | self-hosted | "
            "break-even | cheaper now |\n|---|---|---:|---:|---:|---:|---|\n";
     for (const auto& a : r["api_vs_self_host"]) {
-      out += fmt::format("| {} | {} | {} / {} | {}/hour | {}/hour | {} tokens/day | {} |\n", text(a, "service"), text(a, "model"),
+      const bool run = a.contains("api_usd_for_run");
+      out += fmt::format("| {} | {} | {} / {} | {} | {} | {} | {} |\n", text(a, "service"), text(a, "model"),
                          usd(number(a, "input_usd_per_1m_tokens")), usd(number(a, "output_usd_per_1m_tokens")),
-                         usd(number(a, "api_usd_per_hour")), usd(number(a, "self_host_usd_per_hour")),
-                         quantity(number(a, "break_even_tokens_per_day")), text(a, "cheaper_at_stated_load"));
+                         run ? usd(number(a, "api_usd_for_run")) + " for the job" : usd(number(a, "api_usd_per_hour")) + "/hour",
+                         run ? usd(number(a, "self_host_usd_for_run")) + " for the job" : usd(number(a, "self_host_usd_per_hour")) + "/hour",
+                         run ? "-" : quantity(number(a, "break_even_tokens_per_day")) + " tokens/day", text(a, "cheaper_at_stated_load"));
     }
   }
   const bool job = is_job(rec);

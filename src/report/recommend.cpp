@@ -130,15 +130,33 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
   Json nearest = Json::array();
   for (const auto& n : d.nearest) nearest.push_back(option_json(n, c, &w));
   r["nearest"] = nearest;
+  Json relaxations = Json::array();
+  for (const auto& x : d.relaxations) {
+    Json j = {{"kind", x.kind}, {"field", x.field}};
+    if (x.from_value) put_number(j, "from", *x.from_value);
+    else j["from"] = x.from;
+    if (x.to_value) put_number(j, "to", *x.to_value);
+    else j["to"] = x.to;
+    put_number(j, "factor", x.factor);
+    j["option"] = option_json(x.option, c, &x.workload);
+    relaxations.push_back(std::move(j));
+  }
+  r["relaxations"] = relaxations;
   Json api = Json::array();
   for (const auto& a : d.api) {
     Json j = {{"service", a.service}, {"model", a.model}, {"cheaper_at_stated_load", a.cheaper}, {"source", a.source}, {"as_of", a.as_of}};
     put_number(j, "input_usd_per_1m_tokens", a.input_usd_per_1m_tokens);
     put_number(j, "output_usd_per_1m_tokens", a.output_usd_per_1m_tokens);
-    put_number(j, "api_usd_per_hour", a.api_usd_per_hour);
-    put_number(j, "self_host_usd_per_hour", a.self_host_usd_per_hour);
-    put_number(j, "tokens_per_day_at_load", a.tokens_per_day_at_load);
-    put_number(j, "break_even_tokens_per_day", a.break_even_tokens_per_day);
+    if (a.per_run) {
+      put_number(j, "api_usd_for_run", a.api_usd_for_run);
+      put_number(j, "self_host_usd_for_run", a.self_host_usd_for_run);
+      put_number(j, "tokens_for_run", a.tokens_for_run);
+    } else {
+      put_number(j, "api_usd_per_hour", a.api_usd_per_hour);
+      put_number(j, "self_host_usd_per_hour", a.self_host_usd_per_hour);
+      put_number(j, "tokens_per_day_at_load", a.tokens_per_day_at_load);
+      put_number(j, "break_even_tokens_per_day", a.break_even_tokens_per_day);
+    }
     api.push_back(j);
   }
   r["api_vs_self_host"] = api;

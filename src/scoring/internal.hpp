@@ -206,6 +206,19 @@ Candidate assemble(const Context& ctx, const catalog::Instance& i, const catalog
 std::optional<Candidate> serverless_candidate(const Context& ctx, const catalog::Service& s, std::map<std::string, FiredRule>* fired,
                                               std::vector<std::uint16_t>* indices = nullptr, Facts* facts_out = nullptr);
 
+// --- The decision and what to change when nothing fits (recommend.cpp, relaxations.cpp) ---------
+
+/// One decision without the memo and without relaxations; `ctx` is made when null (and returned).
+Decision decide(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const std::shared_ptr<const Prepared>& prep,
+                std::shared_ptr<const Context>& ctx, const Options& options);
+/// A numeric constraint is relaxed up to this many times its value, and no further.
+constexpr double k_max_relaxation_factor = 10;
+/// At most this many decisions are re-run to find the relaxations of one infeasible workload.
+constexpr int k_max_relaxation_runs = 24;
+/// The single changes to `w` under which an option is feasible (`d` is its infeasible decision).
+std::vector<Relaxation> relaxations(const Workload& w, const catalog::Catalog& c, const std::shared_ptr<const Prepared>& prep,
+                                    const Decision& d, const Options& options);
+
 // --- Memo (memo.cpp) -----------------------------------------------------------------------------
 
 /// The memo key: every field of the workload and the requirements, as bytes.
@@ -226,11 +239,23 @@ struct Base {
   std::optional<double> latency_ms, time_hours, throughput;
   /// What the cost is ranked at: 1, or the error band of an extrapolated speed (ranking.cpp).
   double risk = 1;
+  /// The largest ratio of an estimated latency to its target (0 without targets): what the
+  /// targets would have to allow (relaxations.cpp).
+  double latency_ratio = 0;
 };
+
+inline double latency_ratio(const sizing::Estimate& e, const Workload& w) {
+  double ratio = 0;
+  for (auto [got, want] : {std::pair{e.latency_ms, w.latency_ms}, std::pair{e.ttft_ms, w.ttft_ms}, std::pair{e.tpot_ms, w.tpot_ms}}) {
+    if (got && want && *want > 0) ratio = std::max(ratio, *got / *want);
+  }
+  return ratio;
+}
 
 inline Base summary(const sizing::Estimate& e, const Workload& w) {
   return Base{e.compute, e.count, e.fits, e.performance_known, meets_targets(w, e), cpu_feasible(e, w), e.precision_supported, e.headroom,
-              e.latency_ms, e.time_hours, e.throughput, e.confidence.extrapolated ? std::max(1.0, e.confidence.band) : 1.0};
+              e.latency_ms, e.time_hours, e.throughput, e.confidence.extrapolated ? std::max(1.0, e.confidence.band) : 1.0,
+              latency_ratio(e, w)};
 }
 
 // The estimates of one workload on a catalog's instances, without words, made once per shape

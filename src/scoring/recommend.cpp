@@ -25,8 +25,12 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
   d.rules_fired = fired_rules();
   build_ranking();
   if (m_feasible.empty()) {
-    nearest_misses(d);
+    if (options.verdicts) nearest_misses(d);
     d.compute_reasons.push_back(fmt::format("no feasible option among {} candidates", d.candidates_considered));
+    d.ranked = Ranking(std::move(m_entries), m_source);
+    return d;
+  }
+  if (!options.verdicts) {
     d.ranked = Ranking(std::move(m_entries), m_source);
     return d;
   }
@@ -75,8 +79,25 @@ std::vector<std::string> region_warnings(const Workload& w, const catalog::Catal
 
 }  // namespace
 
+namespace detail {
+
+Decision decide(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const std::shared_ptr<const Prepared>& prep,
+                std::shared_ptr<const Context>& ctx, const Options& options) {
+  std::vector<catalog::Choice> offers = ctx ? std::vector<catalog::Choice>() : choose_offers(w, c);
+  // The instances' estimates, which needs_accelerator starts and the decision goes on with.
+  Bases bases(w, req, c, *prep, ctx ? ctx->offers : offers);
+  if (!ctx) {
+    Facts wf = facts_with_needs(w, req, c, offers, [&](std::size_t k) { return bases[bases.of(static_cast<std::uint32_t>(k))].cpu_ok; });
+    ctx = make_context(w, req, c, prep, std::move(wf), offers);  // a copy: `bases` reads `offers`
+  }
+  Decider decider(ctx, bases);
+  return decider.run(options, region_warnings(w, c, ctx->offers));
+}
+
+}  // namespace detail
+
 Decision recommend(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Options& options) {
-  Memo::Impl* memo = t_memo;
+  Memo::Impl* memo = options.verdicts ? t_memo : nullptr;  // the memo keeps whole decisions
   std::string key;
   Memo::Impl::Entry* entry = nullptr;
   if (memo) {
@@ -95,15 +116,8 @@ Decision recommend(const Workload& w, const sizing::Requirements& req, const cat
 
   std::shared_ptr<const Context> ctx = entry ? entry->context : nullptr;
   const std::shared_ptr<const Prepared> prep = ctx ? ctx->prep : prepared(c);
-  std::vector<catalog::Choice> offers = ctx ? std::vector<catalog::Choice>() : choose_offers(w, c);
-  // The instances' estimates, which needs_accelerator starts and the decision goes on with.
-  Bases bases(w, req, c, *prep, ctx ? ctx->offers : offers);
-  if (!ctx) {
-    Facts wf = facts_with_needs(w, req, c, offers, [&](std::size_t k) { return bases[bases.of(static_cast<std::uint32_t>(k))].cpu_ok; });
-    ctx = make_context(w, req, c, prep, std::move(wf), offers);  // a copy: `bases` reads `offers`
-  }
-  Decider decider(ctx, bases);
-  Decision d = decider.run(options, region_warnings(w, c, ctx->offers));
+  Decision d = decide(w, req, c, prep, ctx, options);
+  if (d.ranked.empty()) d.relaxations = relaxations(w, c, prep, d, options);
   if (memo) {
     if (!entry) entry = &memo->insert(std::move(key), ctx);
     entry->decisions.emplace_back(options.top, d);

@@ -29,11 +29,29 @@ void Decider::nearest_misses(Decision& d) {
   for (std::uint32_t k = 0; k < m_all.size(); ++k) {
     const Light& l = m_all[k];
     bool only_soft = true;
+    const std::string* group = nullptr;  // the one soft group that excludes it, if only one does
+    bool one_group = true;
     for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count && only_soft; ++f) {
       const std::uint16_t r = m_fired[f];
-      only_soft = !p.rules[r].exclude || soft.count(p.groups[r]) > 0;
+      if (!p.rules[r].exclude) continue;
+      only_soft = soft.count(p.groups[r]) > 0;
+      if (group && *group != p.groups[r]) one_group = false;
+      group = &p.groups[r];
     }
-    if (only_soft && l.price) nearest.push_back(k);
+    if (!only_soft || !l.price) continue;
+    nearest.push_back(k);
+    // What the one constraint that excludes it would have to allow (relaxations.cpp starts there).
+    if (group && one_group) {
+      std::optional<double> need;
+      if (*group == "deadline") need = base_of(l).time_hours;
+      if (*group == "budget-hourly") need = l.price;
+      if (*group == "budget-total") need = l.cost_usd;
+      if (*group == "latency-targets" && base_of(l).latency_ratio > 1) need = base_of(l).latency_ratio;
+      if (need) {
+        auto [it, inserted] = d.least_needed.emplace(*group, *need);
+        if (!inserted) it->second = std::min(it->second, *need);
+      }
+    }
   }
   auto cost = [&](std::uint32_t k) { return cost_for_work(w, m_all[k].cost_usd, m_all[k].price); };
   std::sort(nearest.begin(), nearest.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -215,8 +233,21 @@ if (w.phase == Phase::inference && w.is_llm() && w.model && pick.estimate.price_
       a.source = t.provenance.source;
       a.as_of = t.provenance.as_of;
       const double in = w.input_tokens.value_or(512), out = w.output_tokens.value_or(256);
-      const double rps = w.mode == Mode::realtime ? w.qps.value_or(1) : 0;
       const double per_request = (in * t.input_usd_per_1m_tokens + out * t.output_usd_per_1m_tokens) / 1e6;
+      if (w.mode == Mode::batch) {
+        // NOTE: a batch job has no load per hour: the API is priced for the job's tokens and
+        // compared with what the self-hosted job costs.
+        if (!pick.estimate.cost_usd) continue;
+        const double requests = w.dataset_samples.value_or(0);
+        a.per_run = true;
+        a.tokens_for_run = requests * (in + out);
+        a.api_usd_for_run = requests * per_request;
+        a.self_host_usd_for_run = *pick.estimate.cost_usd;
+        a.cheaper = a.api_usd_for_run < a.self_host_usd_for_run ? "api" : "self-host";
+        d.api.push_back(a);
+        continue;
+      }
+      const double rps = w.qps.value_or(1);
       a.api_usd_per_hour = rps * 3600 * per_request;
       a.self_host_usd_per_hour = *pick.estimate.price_usd_per_hour;
       a.tokens_per_day_at_load = rps * 86400 * (in + out);

@@ -30,6 +30,8 @@ const std::vector<std::string> k_priorities{"flexibility", "security", "integrat
 const std::vector<std::string> k_ops{"low", "medium", "high"};
 const std::vector<std::string> k_traffic{"steady", "spiky", "intermittent"};
 const std::vector<std::string> k_optimizations{"quantized", "pruned", "distilled"};
+// The window a batch inference job without a deadline is sized to finish in.
+constexpr double k_default_batch_deadline_hours = 24;
 
 enum class Kind { count, number, integer, text, list, flag };
 
@@ -78,7 +80,7 @@ const std::vector<Field>& fields() {
       {"iterations", Kind::integer, "N", "Boosting rounds or solver iterations (classical ML)", {1, 1e9, true}},
       {"gradient_checkpointing", Kind::flag, "", "Recompute activations in the backward pass (training)"},
       {"optimizations", Kind::list, "LIST", "Model made smaller: quantized, pruned, distilled"},
-      {"deadline_hours", Kind::number, "H", "Training must finish within this many hours", {1e-3, 1e6}},
+      {"deadline_hours", Kind::number, "H", "Training or a batch job must finish within this many hours (batch default: 24)", {1e-3, 1e6}},
       {"budget_usd_per_hour", Kind::number, "USD", "At most this much per hour", {1e-6, 1e9}},
       {"budget_usd", Kind::number, "USD", "At most this much for the whole run", {1e-6, 1e13}},
       {"max_utilisation", Kind::number, "X", "Real-time serving: size the fleet to run at most this share of its capacity, 0.01 to 1 "
@@ -422,6 +424,14 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   if (w.phase == Phase::inference && w.mode == Mode::batch && !w.dataset_samples) {
     w.dataset_samples = 1e6;
     assume("dataset_samples: 1M (default batch job size)");
+  }
+  // NOTE: without a window a batch job is sized to the cheapest single instance, however many
+  // hours that takes (thousands, for a large model); a day is what practice expects of one.
+  if (w.phase == Phase::inference && w.mode == Mode::batch && !w.deadline_hours) {
+    w.deadline_hours = k_default_batch_deadline_hours;
+    assume(fmt::format("deadline_hours: {:g} (default window for a batch job, so that it is sized to finish within a day rather "
+                       "than on the cheapest single instance; --deadline-hours changes it)",
+                       k_default_batch_deadline_hours));
   }
   if (w.trains()) {
     if (w.is_transformer() && !w.dataset_tokens) {

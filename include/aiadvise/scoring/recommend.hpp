@@ -46,6 +46,10 @@ struct ApiComparison {
   double self_host_usd_per_hour = 0;  ///< the recommended instance fleet
   double tokens_per_day_at_load = 0;
   std::optional<double> break_even_tokens_per_day;  ///< below: the API is cheaper; above: self-hosting
+  /// A batch job is compared for the whole run: the API priced for the job's tokens against the
+  /// self-hosted job's cost (the per-hour fields and the break-even are then not given).
+  bool per_run = false;
+  double api_usd_for_run = 0, self_host_usd_for_run = 0, tokens_for_run = 0;
   std::string cheaper;  ///< "api" or "self-host" at the stated load
   std::string source, as_of;
 };
@@ -123,9 +127,27 @@ class Ranking {
   std::shared_ptr<Source> m_source;
 };
 
+/// One change to the workload under which some option is feasible, and the best option then: what
+/// a "no feasible option" answer offers instead of a dead end.
+struct Relaxation {
+  std::string kind;   ///< precision, spot, region, cloud, deadline, budget-hourly, budget-total, latency, model
+  std::string field;  ///< the workload field it changes ("deadline_hours"; "latency" scales every latency target)
+  std::string from, to;  ///< the old and the new value, as text
+  std::optional<double> from_value, to_value, factor;  ///< numeric changes: the values and to / from
+  workload::Workload workload;  ///< the workload with the change
+  Candidate option;             ///< the best option under it
+};
+
 struct Decision {
   Ranking ranked;                  ///< feasible, best first
   std::vector<Candidate> nearest;  ///< when none is feasible: the closest misses
+  /// When none is feasible: single changes to the workload that give an option, one per kind, the
+  /// smallest found within 10x of the constraint.
+  std::vector<Relaxation> relaxations;
+  /// When none is feasible: per soft constraint ("deadline", "budget-hourly", "budget-total",
+  /// "latency-targets"), the least value that a candidate excluded by it alone needs (its time,
+  /// price per hour, cost, or the factor its latency is over the targets).
+  std::map<std::string, double> least_needed;
   std::map<std::string, int> excluded_by_rule;
   std::map<std::string, std::vector<std::string>> excluded_examples;  ///< rule -> a few reasons with numbers
   std::size_t candidates_considered = 0;
@@ -141,6 +163,9 @@ struct Decision {
 
 struct Options {
   int top = 5;
+  /// false: the ranking alone, without the verdicts, alternatives and API comparison (what the
+  /// relaxations need of each decision they run again).
+  bool verdicts = true;
 };
 
 /// The headroom a decision sizes real-time serving with (docs/sizing.md, 7.7): the

@@ -343,3 +343,17 @@ TEST_CASE("workload: the normalised workload fed back gives the same workload an
     CHECK(second.assumed.size() == first.assumed.size());
   }
 }
+
+TEST_CASE("workload: a batch job without a deadline gets a 24-hour window, named in assumed", "[workload]") {
+  const Workload w = aiadvise::workload::normalise(nullptr, FlagValues{{"model", "bert-base"}, {"mode", "batch"}}, default_catalog());
+  REQUIRE(w.deadline_hours);
+  CHECK(*w.deadline_hours == 24);
+  CHECK(std::any_of(w.assumed.begin(), w.assumed.end(), [](const std::string& a) { return a.rfind("deadline_hours: 24 (", 0) == 0; }));
+  // Given, it is kept, and nothing is assumed; real-time serving and training get no window.
+  const Workload given =
+      aiadvise::workload::normalise(nullptr, FlagValues{{"model", "bert-base"}, {"mode", "batch"}, {"deadline_hours", "72"}}, default_catalog());
+  CHECK(*given.deadline_hours == 72);
+  CHECK(std::none_of(given.assumed.begin(), given.assumed.end(), [](const std::string& a) { return a.rfind("deadline_hours", 0) == 0; }));
+  CHECK_FALSE(aiadvise::workload::normalise(nullptr, FlagValues{{"model", "bert-base"}}, default_catalog()).deadline_hours);
+  CHECK_FALSE(aiadvise::workload::normalise(nullptr, FlagValues{{"model", "resnet-50"}, {"phase", "training"}}, default_catalog()).deadline_hours);
+}
