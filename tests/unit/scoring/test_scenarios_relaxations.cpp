@@ -47,13 +47,13 @@ void check_relaxations(const json& r) {
 
 }  // namespace
 
-TEST_CASE("scenario: a 70B model under a tiny hourly budget is offered the budget it needs, with its option", "[scenario][relaxations]") {
-  const auto r = recommend({"--model", "llama-3.1-70b", "--qps", "1", "--budget-usd-per-hour", "1"});
+TEST_CASE("scenario: a 70B model under a tiny hourly budget (2 replicas cost about $12/h) is offered the budget it needs, with its option", "[scenario][relaxations]") {
+  const auto r = recommend({"--model", "llama-3.1-70b", "--qps", "1", "--budget-usd-per-hour", "2"});
   check_relaxations(r);
   const json* b = relaxation(r, "budget-hourly");
   REQUIRE(b);
   CHECK(b->at("field") == "budget_usd_per_hour");
-  CHECK(b->at("from").get<double>() == 1);
+  CHECK(b->at("from").get<double>() == 2);
   const double to = b->at("to").get<double>();
   // The smallest budget that works: the option fits it, and it is no more than 2 digits above it.
   CHECK(b->at("option").at("price_usd_per_hour").get<double>() <= to);
@@ -131,7 +131,7 @@ TEST_CASE("scenario: no relaxation beyond 10x is offered: a 405B model for a cen
 
 TEST_CASE("scenario: every infeasible answer with a change within 10x offers at least one, and a feasible one none", "[scenario][relaxations]") {
   const std::vector<std::vector<std::string>> infeasible{
-      {"--model", "llama-3.1-70b", "--qps", "1", "--budget-usd-per-hour", "1"},
+      {"--model", "llama-3.1-70b", "--qps", "1", "--budget-usd-per-hour", "2"},
       {"--model", "llama-3.1-70b", "--qps", "1", "--budget-usd-per-hour", "4", "--cloud", "aws,gcp"},
       {"--model", "llama-3.1-405b", "--qps", "1", "--tpot-ms", "20", "--cloud", "azure"},
       {"--model", "llama-3.1-70b", "--phase", "training", "--deadline-hours", "2", "--cloud", "aws"},
@@ -150,10 +150,10 @@ TEST_CASE("scenario: every infeasible answer with a change within 10x offers at 
 
 TEST_CASE("scenario: the table and the JSON of an infeasible answer say what to change", "[scenario][relaxations]") {
   const auto out = aiadvise::cli::run_captured(
-      {"recommend", "--model", "llama-3.1-70b", "--qps", "1", "--budget-usd-per-hour", "1", "-o", "table", "--no-color"});
+      {"recommend", "--model", "llama-3.1-70b", "--qps", "1", "--budget-usd-per-hour", "2", "-o", "table", "--no-color"});
   CHECK(out.out.find("No feasible option") != std::string::npos);
   CHECK(out.out.find("What to change") != std::string::npos);
-  CHECK(out.out.find("budget_usd_per_hour: 1 -> ") != std::string::npos);
+  CHECK(out.out.find("budget_usd_per_hour: 2 -> ") != std::string::npos);
 }
 
 TEST_CASE("scenario: a batch job without a deadline finishes within 24 hours and says so under assumed", "[scenario][relaxations]") {
@@ -188,8 +188,8 @@ TEST_CASE("scenario: a batch job's API comparison prices the job's tokens agains
 }
 
 TEST_CASE("scenario: check names what to change when the workload has no feasible option", "[scenario][relaxations]") {
-  const auto out = aiadvise::cli::run_captured({"check", "--model", "llama-3.1-70b", "--qps", "1", "--budget-usd-per-hour", "1",
+  const auto out = aiadvise::cli::run_captured({"check", "--model", "llama-3.1-70b", "--qps", "1", "--budget-usd-per-hour", "2",
                                                 "--proposed", "g5.xlarge", "--format", "json"});
   const auto j = json::parse(out.out);
-  CHECK(j.dump().find("an option is feasible with budget_usd_per_hour 1 -> ") != std::string::npos);
+  CHECK(j.dump().find("an option is feasible with budget_usd_per_hour 2 -> ") != std::string::npos);
 }
