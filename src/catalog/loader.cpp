@@ -266,8 +266,10 @@ std::vector<JsonDocument> parse_all(const std::vector<SourceText>& sources, cons
     double charged = 0;
     for (const auto& s : sources) charged += s.embedded ? 0 : static_cast<double>(s.text.size());
     for (std::size_t k = 0; k < sources.size(); ++k) {
+      if (sources[k].embedded) continue;  // parsed with embedded_limits
       own[k].draw_from_budget = false;
-      own[k].max_values = static_cast<std::size_t>(left * (static_cast<double>(sources[k].text.size()) / charged));
+      const double share = charged > 0 ? left * (static_cast<double>(sources[k].text.size()) / charged) : left;
+      own[k].max_values = static_cast<std::size_t>(std::min(left, share));
     }
   }
   auto parse_own = [&](std::size_t k, std::vector<Diagnostic>& out) {
