@@ -1,12 +1,16 @@
 #include "support/scenario.hpp"
 
+#include <utility>
+
 #include "aiadvise/cli/app.hpp"
 #include "support/helpers.hpp"
 
 namespace aiadvise::test::scenario {
 
-json recommend(std::vector<std::string> args) {
-  args.insert(args.begin(), "recommend");
+json recommend(std::vector<std::string> args) { return run_json("recommend", std::move(args)); }
+
+json run_json(const std::string& command, std::vector<std::string> args) {
+  args.insert(args.begin(), command);
   args.push_back("--format");
   args.push_back("json");
   const auto r = aiadvise::cli::run_captured(args);

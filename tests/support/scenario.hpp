@@ -14,6 +14,9 @@ namespace aiadvise::test::scenario {
 
 using nlohmann::json;
 
+// The report of `COMMAND ARGS --format json`; requires exit code 0.
+json run_json(const std::string& command, std::vector<std::string> args);
+
 // The report of `recommend ARGS --format json`; requires exit code 0.
 json recommend(std::vector<std::string> args);
 

@@ -21,15 +21,7 @@ using namespace aiadvise::test::scenario;
 namespace {
 
 // The `instance` object of `aiadvise estimate ARGS --format json`.
-json estimate_on(std::vector<std::string> args) {
-  args.insert(args.begin(), "estimate");
-  args.push_back("--format");
-  args.push_back("json");
-  const auto r = aiadvise::cli::run_captured(args);
-  INFO("args: " << json(args).dump() << "\nstderr: " << r.err);
-  REQUIRE(r.code == 0);
-  return json::parse(r.out).at("instance");
-}
+json estimate_on(std::vector<std::string> args) { return run_json("estimate", std::move(args)).at("instance"); }
 
 bool chip_has(const std::string& accelerator, const std::string& precision) {
   const auto* h = aiadvise::test::default_catalog().hardware_by_id(accelerator);
