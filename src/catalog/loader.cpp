@@ -15,6 +15,7 @@
 
 #include "aiadvise/catalog/embedded.hpp"
 #include "aiadvise/util/file_io.hpp"
+#include "aiadvise/util/heap.hpp"
 #include "aiadvise/util/json_reader.hpp"
 #include "aiadvise/util/text.hpp"
 #include "catalog/entries.hpp"
@@ -238,8 +239,12 @@ class Merger {
 std::vector<JsonDocument> parse_all(const std::vector<SourceText>& sources, const util::JsonLimits& limits,
                                     std::vector<Diagnostic>& diagnostics) {
   constexpr std::size_t k_parallel_bytes = 1 << 20;  // below this in all, a thread costs more than it saves
-  std::size_t total = 0;
-  for (const auto& s : sources) total += s.text.size();
+  constexpr std::size_t k_heap_per_byte = 12;         // memory per byte of JSON, about (values of ~100 bytes, one per 8 bytes)
+  std::size_t total = 0, user = 0;
+  for (const auto& s : sources) {
+    total += s.text.size();
+    user += s.embedded ? 0 : s.text.size();
+  }
   util::JsonLimits embedded_limits;
   embedded_limits.draw_from_budget = false;  // validated at build time; not the user's input
   auto parse = [&](std::size_t k, std::vector<Diagnostic>& out) {
@@ -253,6 +258,7 @@ std::vector<JsonDocument> parse_all(const std::vector<SourceText>& sources, cons
     for (std::size_t k = 0; k < sources.size(); ++k) docs.push_back(parse(k, diagnostics));
     return std::move(docs);
   };
+  if (user >= k_parallel_bytes) util::prepare_heap(total * k_heap_per_byte);  // not for the embedded catalog alone
   if (sources.size() < 2 || total < k_parallel_bytes) return one_after_another();
   // Documents that draw from the run's input budget (util::InputBudget, one for all inputs) are
   // parsed at once too, each capped at its share of the values left, in proportion to its bytes;
@@ -348,7 +354,9 @@ std::vector<SourceText> read_catalog_path(const std::string& path, const util::J
   }
   // A catalog is read implicitly (from a config file or $AIADVISE_CATALOG too): a regular file, or
   // standard input when named "-".
-  return {SourceText{util::display_name(path), util::read_input(path, limits.max_bytes, util::InputKind::regular)}};
+  std::vector<SourceText> out;  // not `return {SourceText{...}}`: an initializer list copies its elements
+  out.push_back(SourceText{util::display_name(path), util::read_input(path, limits.max_bytes, util::InputKind::regular)});
+  return out;
 }
 
 Catalog load_catalog_texts(const std::vector<SourceText>& sources, const util::JsonLimits& limits, bool keep_json) {

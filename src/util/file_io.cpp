@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -94,6 +95,11 @@ std::string read_input(const std::string& path, std::size_t max_bytes, InputKind
     }
   } closer{fd};
   std::string data;
+  struct stat held {};
+  if (::fstat(fd, &held) == 0 && S_ISREG(held.st_mode) && held.st_size > 0) {
+    // One allocation for a file of known size, not one per doubling (a catalog of every region is megabytes).
+    data.reserve(std::min(static_cast<std::size_t>(held.st_size), max_bytes) + 1);
+  }
   std::vector<char> buffer(65536);
   for (;;) {
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());
