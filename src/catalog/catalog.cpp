@@ -72,7 +72,7 @@ void Catalog::index() {
   m_factor_key.reserve(factors.size());
   for (std::size_t i = 0; i < factors.size(); ++i) {
     const Factor& f = factors[i];
-    m_factor_key.emplace_back(f.hardware + "|" + f.family + "|" + f.regime, i);
+    m_factor_key.emplace_back(f.hardware, i);
   }
   std::stable_sort(m_factor_key.begin(), m_factor_key.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   m_instance_name.clear();
@@ -130,14 +130,16 @@ const Factor* Catalog::factor_by_id(std::string_view id) const { return find_in(
 
 namespace {
 
+// Factors are indexed by hardware (a chip's id or a kind), in catalog order within one: a chip has a
+// handful, and this is asked for every configuration a search sizes (thousands in one `recommend`).
 const Factor* factor_at(const std::vector<Factor>& factors, const std::vector<std::pair<std::string, std::size_t>>& keys,
                         std::string_view hardware, std::string_view family, std::string_view regime) {
-  std::string key;
-  key.reserve(hardware.size() + family.size() + regime.size() + 2);
-  key.append(hardware).append("|").append(family).append("|").append(regime);
-  auto it = std::lower_bound(keys.begin(), keys.end(), key, [](const auto& entry, const std::string& k) { return entry.first < k; });
-  if (it == keys.end() || it->first != key) return nullptr;
-  return &factors[it->second];
+  auto it = std::lower_bound(keys.begin(), keys.end(), hardware, [](const auto& entry, std::string_view k) { return entry.first < k; });
+  for (; it != keys.end() && it->first == hardware; ++it) {
+    const Factor& f = factors[it->second];
+    if (f.regime == regime && f.family == family) return &f;
+  }
+  return nullptr;
 }
 
 }  // namespace

@@ -486,6 +486,7 @@ namespace {
 // that allocate (nlohmann_json frees a tree through a vector of its children) get it, and the
 // bad_alloc reaches run_streaming, which says so and returns exit code 3.
 char* g_reserve = nullptr;
+bool g_process_run = false;  // set by run(argc, argv)
 
 void on_out_of_memory() {
   if (g_reserve != nullptr) {
@@ -514,11 +515,14 @@ void on_out_of_memory() {
 
 }  // namespace
 
+bool process_exits_after_run() { return g_process_run; }
+
 int run(int argc, const char* const* argv) {
   // A reader that closes the pipe early (`| head -1`) is not an error: ignore SIGPIPE, and
   // write_stdout reports EPIPE as the reader having gone.
   std::signal(SIGPIPE, SIG_IGN);
   g_reserve = new char[k_memory_reserve_bytes];
+  g_process_run = true;
   std::set_new_handler(on_out_of_memory);
   std::set_terminate(on_terminate);
   std::vector<std::string> args;

@@ -13,6 +13,7 @@
 #include "aiadvise/catalog/offers.hpp"
 #include "aiadvise/catalog/skypilot.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/render/json.hpp"
 #include "aiadvise/util/atomic_file.hpp"
 #include "aiadvise/util/diagnostics.hpp"
 #include "aiadvise/util/file_io.hpp"
@@ -251,7 +252,7 @@ int run_list(const ListOptions& o, const GlobalOptions& global, Io& io) {
   if (o.format == "json") {
     Json doc = Json::object();
     doc[section] = std::move(items);
-    io.out = doc.dump(2) + '\n';
+    io.out = render::json_text(doc);
   } else {
     io.out = table->render();
   }
@@ -349,7 +350,7 @@ int run_show(const ShowOptions& o, const GlobalOptions& global, Io& io) {
       doc["origin"]["defined_in"] = origin.file;
       doc["origin"]["fields"] = origin.fields;
     }
-    io.out = doc.dump(2) + '\n';
+    io.out = render::json_text(doc);
     return k_exit_ok;
   }
   std::vector<std::string> headers{"field", "value"};
@@ -384,7 +385,7 @@ int run_validate(const ValidateOptions& o, const GlobalOptions& global, Io& io) 
                {"instances_priced", priced},
                {"services", c.services.size()},
                {"rules", c.rules.size()}}}};
-    io.out = doc.dump(2) + '\n';
+    io.out = render::json_text(doc);
   } else {
     io.out = fmt::format(
         "catalog is valid: {} files; {} families, {} models, {} hardware, {} instances ({} priced), {} services, {} rules\n",

@@ -11,6 +11,7 @@
 #include "aiadvise/catalog/diff.hpp"
 #include "aiadvise/catalog/loader.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/render/json.hpp"
 #include "aiadvise/util/diagnostics.hpp"
 #include "aiadvise/util/table.hpp"
 #include "aiadvise/util/text.hpp"
@@ -108,7 +109,7 @@ int run_diff(const DiffOptions& o, const GlobalOptions& global, Io& io) {
       specs.push_back({{"id", s.id}, {"instance", s.name}, {"field", s.field}, {"old", s.old_value}, {"new", s.new_value}});
     }
     doc["spec_changes"] = std::move(specs);
-    io.out = doc.dump(2) + "\n";
+    io.out = render::json_text(doc);
     return k_exit_ok;
   }
 

@@ -13,6 +13,7 @@
 #include "aiadvise/check/check.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/render/html.hpp"
+#include "aiadvise/render/json.hpp"
 #include "aiadvise/util/file_io.hpp"
 #include "aiadvise/util/numeric.hpp"
 #include "aiadvise/util/text.hpp"
@@ -192,7 +193,7 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
   }
   util::Json report = check::check_report(checks, skipped, warnings, options, fail_on, &c);
   if (!o.baseline.empty()) check::compare_with_baseline(report, read_json(o.baseline, global));
-  if (o.format == "json") io.out = report.dump(2) + "\n";
+  if (o.format == "json") io.out = render::json_text(report);
   else if (o.format == "markdown") io.out = check::render_markdown(report);
   else if (o.format == "github") io.out = check::render_github(report, global.verbose);
   else if (o.format == "sarif") io.out = check::render_sarif(report);

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "aiadvise/cli/exit_codes.hpp"
+#include "aiadvise/render/json.hpp"
 #include "aiadvise/report/json.hpp"
 #include "aiadvise/render/recommend.hpp"
 #include "aiadvise/report/plausibility.hpp"
@@ -149,7 +150,7 @@ int run_estimate(const EstimateOptions& o, const GlobalOptions& global, Io& io) 
                                                         o.count > 0 ? "--count" : "");
     if (!warnings.empty()) doc["warnings"] = warnings;
   }
-  io.out = o.format == "json" ? doc.dump(2) + "\n" : render_table(doc, global.width());
+  io.out = o.format == "json" ? render::json_text(doc) : render_table(doc, global.width());
   return k_exit_ok;
 }
 

@@ -7,6 +7,7 @@
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/render/chart.hpp"
 #include "aiadvise/render/html.hpp"
+#include "aiadvise/render/json.hpp"
 #include "aiadvise/render/recommend.hpp"
 #include "aiadvise/report/recommend.hpp"
 #include "cli/context.hpp"
@@ -53,7 +54,7 @@ int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io
   report_options.feasible_points = format == "html";  // the HTML report charts every feasible option
   const util::Json report = report::recommendation_report(w, req, d, c, report_options);
   if (format == "json") {
-    io.out = report.dump(2) + "\n";
+    io.out = render::json_text(report);
   } else if (format == "markdown") {
     io.out = render::recommendation_markdown(report);
   } else if (format == "html") {
@@ -73,6 +74,8 @@ int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io
       if (!bars.empty()) io.out += "\n" + bars;
     }
   }
+  release(std::move(report));
+  release(std::move(c));
   return k_exit_ok;
 }
 

@@ -2,8 +2,11 @@
 // What every subcommand shares: global options, the buffered output, and catalog loading.
 
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "aiadvise/catalog/catalog.hpp"
@@ -90,6 +93,21 @@ enum class CatalogUse { decide, inspect };
 /// The default catalog plus the config files' "catalog" paths, $AIADVISE_CATALOG and --catalog.
 /// For `decide` with no user catalog this is the catalog baked in at build time (no JSON parsing).
 catalog::Catalog load_catalog(const GlobalOptions& global, CatalogUse use = CatalogUse::decide);
+
+/// Whether this run is the process's (`run(argc, argv)`, then exit) rather than one of many in a
+/// program (run_captured: tests).
+bool process_exits_after_run();
+
+/// Large values a command is done with (a catalog, a decision, a report): when the process exits
+/// after this run they are kept, still reachable, instead of freed one node at a time just before
+/// the exit frees them all (about a tenth of a `recommend`; clang's -disable-free does the same);
+/// otherwise they are freed here as usual.
+template <typename T>
+void release(T&& value) {
+  if (!process_exits_after_run()) return;  // `value` is freed by its owner
+  static auto* const kept = new std::vector<std::shared_ptr<void>>();  // reachable: not a leak
+  kept->push_back(std::make_shared<std::decay_t<T>>(std::forward<T>(value)));
+}
 
 /// A flag's check: decimal text (util::parse_decimal) within `bounds`; NaN, hexadecimal, spaces
 /// and subnormal values are refused with the range in the message.

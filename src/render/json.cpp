@@ -92,4 +92,68 @@ void append_json(std::string& out, const Json& value) {
   }
 }
 
+namespace {
+
+void indented(std::string& out, const Json& value, int indent, int depth) {
+  const auto inner = static_cast<std::size_t>(indent) * static_cast<std::size_t>(depth + 1);
+  if (value.is_binary()) {  // as nlohmann writes it; reports never hold one
+    const auto& binary = value.get_binary();
+    out += "{\n";
+    out.append(inner, ' ');
+    out += "\"bytes\": [";
+    for (std::size_t k = 0; k < binary.size(); ++k) {
+      if (k) out += ", ";
+      append_integer(out, static_cast<unsigned>(binary[k]));
+    }
+    out += "],\n";
+    out.append(inner, ' ');
+    out += "\"subtype\": ";
+    if (binary.has_subtype()) append_integer(out, binary.subtype());
+    else out += "null";
+    out += '\n';
+    out.append(inner - static_cast<std::size_t>(indent), ' ');
+    out += '}';
+    return;
+  }
+  const bool object = value.is_object();
+  if (!(object || value.is_array()) || value.empty()) {
+    append_json(out, value);
+    return;
+  }
+  out += object ? "{\n" : "[\n";
+  bool first = true;
+  auto start = [&] {
+    if (!first) out += ",\n";
+    first = false;
+    out.append(inner, ' ');
+  };
+  if (object) {
+    for (const auto& [key, item] : value.get_ref<const Json::object_t&>()) {
+      start();
+      append_string(out, key);
+      out += ": ";
+      indented(out, item, indent, depth + 1);
+    }
+  } else {
+    for (const auto& item : value.get_ref<const Json::array_t&>()) {
+      start();
+      indented(out, item, indent, depth + 1);
+    }
+  }
+  out += '\n';
+  out.append(inner - static_cast<std::size_t>(indent), ' ');
+  out += object ? '}' : ']';
+}
+
+}  // namespace
+
+void append_json_indented(std::string& out, const Json& value, int indent) { indented(out, value, indent < 0 ? 0 : indent, 0); }
+
+std::string json_text(const Json& value, int indent) {
+  std::string out;
+  append_json_indented(out, value, indent);
+  out += '\n';
+  return out;
+}
+
 }  // namespace aiadvise::render

@@ -310,7 +310,7 @@ class Catalog : public CatalogData {
   mutable std::shared_ptr<const std::vector<std::pair<std::string, Cloud>>> m_regions;
   mutable std::shared_ptr<const std::vector<std::string>> m_region_names;
   void build_regions() const;
-  /// "hardware|family|regime" -> factor position, for factor().
+  /// (hardware, factor position) sorted by hardware, catalog order within one, for factor().
   std::vector<std::pair<std::string, std::size_t>> m_factor_key;
 };
 

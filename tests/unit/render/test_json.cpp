@@ -1,5 +1,6 @@
-// render::append_json writes what nlohmann's dump(-1, ' ', false, replace) writes, byte for byte,
-// for any document: batch output must not change with the writer.
+// render::append_json writes what nlohmann's dump(-1, ' ', false, replace) writes, and
+// append_json_indented what dump(indent, ' ', false, replace) writes, byte for byte, for any
+// document: output must not change with the writer.
 
 #include <catch2/catch.hpp>
 
@@ -88,4 +89,20 @@ TEST_CASE("render: a document on one line is written as nlohmann writes it", "[r
   CHECK(written(Json::array()) == "[]");
   CHECK(written(Json(1.0)) == "1.0");
   CHECK(written(Json(-0.0)) == "-0.0");
+}
+
+TEST_CASE("render: an indented document is written as nlohmann's dump(indent) writes it", "[render]") {
+  Random random;
+  for (int k = 0; k < 20000; ++k) {
+    const Json j = random.value(4);
+    const int indent = k % 3 == 0 ? 4 : 2;
+    const std::string want = j.dump(indent, ' ', false, Json::error_handler_t::replace);
+    INFO(want);
+    std::string got;
+    aiadvise::render::append_json_indented(got, j, indent);
+    REQUIRE(got == want);
+  }
+  const Json nested = Json::parse(R"({"a": [], "b": {}, "c": [1, {"d": [true, null]}], "e": "x"})");
+  CHECK(aiadvise::render::json_text(nested) == nested.dump(2) + "\n");
+  CHECK(aiadvise::render::json_text(Json::array()) == "[]\n");
 }
