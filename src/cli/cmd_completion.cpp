@@ -155,6 +155,7 @@ int run_completion(const std::string& shell, const CLI::App& app, const GlobalOp
       {"--traffic", {"steady", "spiky", "intermittent"}},
       {"--priorities", {"flexibility", "security", "integration", "ease", "scalability", "cost", "maintenance"}},
       {"--optimizations", {"quantized", "pruned", "distilled"}},
+      {"--compute", catalog::compute_kind_names()},
   };
   if (!values.count("--cloud")) values["--cloud"] = catalog::cloud_names();
   try {

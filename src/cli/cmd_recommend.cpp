@@ -107,7 +107,7 @@ answered), 3 internal error, 4 output could not be written.)");
   format->description(
       "table (fitted to the terminal), wide (every column), json, markdown or html (a self-contained page with a cost chart of "
       "every feasible option), in any case; default: table on a terminal or with --chart, json otherwise");
-  cmd->add_option("--top", o->top, "Alternatives to list (at least the best per cloud and per compute kind)")
+  cmd->add_option("--top", o->top, "Alternatives to list (at least the best per cloud, and per compute kind within 10x the cost)")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
   cmd->add_option("--batch", o->batch, "JSON Lines of workloads (a file, or - for stdin): one JSON report per line, streaming")

@@ -35,6 +35,7 @@ const std::map<std::string, std::string>& known_fields() {
       {"workload.dataset_samples", "training or batch samples"},
       {"workload.memory_gib", "memory of one replica"},
       {"workload.needs_accelerator", "true when no CPU candidate is feasible for the workload"},
+      {"workload.compute", "list: the compute kinds the user allows (--compute); empty when any is"},
       {"candidate.compute", "cpu, gpu, tpu, inferentia, trainium"},
       {"candidate.cloud", "aws, gcp, azure"},
       {"candidate.instance", "instance id"},

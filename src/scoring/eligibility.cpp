@@ -33,6 +33,10 @@ bool cpu_feasible(const sizing::Estimate& e, const Workload& w) {
 
 bool allowed(const Workload& w, catalog::Cloud cloud) { return std::find(w.clouds.begin(), w.clouds.end(), cloud) != w.clouds.end(); }
 
+bool allowed(const Workload& w, ComputeKind kind) {
+  return w.compute.empty() || std::find(w.compute.begin(), w.compute.end(), kind) != w.compute.end();
+}
+
 // Whether the targets are met, judged only where the model fits (fit-memory reports the rest).
 bool meets_targets(const Workload& w, const sizing::Estimate& e) {
   if (!e.fits || w.phase != Phase::inference) return true;

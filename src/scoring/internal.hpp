@@ -53,7 +53,7 @@ inline bool realtime(const Workload& w) { return w.phase == Phase::inference && 
 // The fact slots the engine sets, looked up by name once.
 struct SlotIds {
   int family, sizing, model, phase, method, mode, params, precision, optimizations, priorities, ops_maturity, traffic, qps,
-      framework, dataset_samples, memory_gib, needs_accelerator;
+      framework, dataset_samples, memory_gib, needs_accelerator, compute_allowed;
   int compute, cloud, instance, accelerator, has_accelerator, accelerators_per_instance, service, service_kind, management, count,
       price, latency, performance_known, fits, meets_targets, meets_deadline, within_hourly_budget, within_total_budget,
       price_known, framework_supported, family_supported, within_service_limits, precision_supported;
@@ -156,6 +156,8 @@ bool service_serves(const catalog::Service& s, const Workload& w, ComputeKind ki
 /// Whether some CPU instance in the allowed clouds fits the workload and meets its latency target.
 bool cpu_feasible(const sizing::Estimate& e, const Workload& w);
 bool allowed(const Workload& w, catalog::Cloud cloud);
+/// The compute kind is one the user allows (--compute; all when none is named).
+bool allowed(const Workload& w, catalog::ComputeKind kind);
 /// Whether the targets are met, judged only where the model fits (fit-memory reports the rest).
 bool meets_targets(const Workload& w, const sizing::Estimate& e);
 /// Whether the instance's accelerator runs the workload's framework and family (true where unused).
@@ -183,7 +185,7 @@ Facts facts_with_needs(const Workload& w, const sizing::Requirements& req, const
   bool any_cpu = false;
   for (std::size_t k = 0; k < c.instances.size() && !any_cpu; ++k) {
     const auto& i = c.instances[k];
-    if (i.accelerator || !allowed(w, i.cloud) || !offers[k].offered || i.burstable) continue;
+    if (i.accelerator || !allowed(w, i.cloud) || !allowed(w, catalog::ComputeKind::cpu) || !offers[k].offered || i.burstable) continue;
     any_cpu = cpu_ok(k);
   }
   wf.set(slot_ids().needs_accelerator, !any_cpu);

@@ -47,7 +47,7 @@ class KeyWriter {
 // NOTE: a field added to Workload must be added to the memo key below, or two workloads that differ
 // only in it would share a decision. The size reminds whoever adds one. The requirements are not in
 // the key: they follow from the workload and the catalog, which are.
-static_assert(sizeof(Workload) == 720, "Workload changed: update memo_key");
+static_assert(sizeof(Workload) == 744, "Workload changed: update memo_key");
 #endif
 
 }  // namespace
@@ -78,6 +78,8 @@ std::string memo_key(const catalog::Catalog& c, const Workload& w, const sizing:
   k.list(w.optimizations);
   k.num(static_cast<int>(w.clouds.size()));
   for (auto cloud : w.clouds) k.num(static_cast<int>(cloud));
+  k.num(static_cast<int>(w.compute.size()));
+  for (auto kind : w.compute) k.num(static_cast<int>(kind));
   k.opt(w.region);
   k.flag(w.spot);
   k.text(w.framework);

@@ -13,7 +13,7 @@ const SlotIds& slot_ids() {
     auto c = [](const char* name) { return rules::field_slot(std::string("candidate.") + name); };
     return SlotIds{w("family"), w("sizing"), w("model"), w("phase"), w("method"), w("mode"), w("params"), w("precision"),
                    w("optimizations"), w("priorities"), w("ops_maturity"), w("traffic"), w("qps"), w("framework"),
-                   w("dataset_samples"), w("memory_gib"), w("needs_accelerator"),
+                   w("dataset_samples"), w("memory_gib"), w("needs_accelerator"), w("compute"),
                    c("compute"), c("cloud"), c("instance"), c("accelerator"), c("has_accelerator"), c("accelerators_per_instance"),
                    c("service"), c("service_kind"), c("management"), c("count"), c("price_usd_per_hour"), c("latency_ms"),
                    c("performance_known"), c("fits"), c("meets_targets"), c("meets_deadline"), c("within_hourly_budget"),
@@ -88,6 +88,9 @@ Facts workload_facts(const Workload& w, const sizing::Requirements& req) {
   wf.set(k.framework, w.framework);
   if (w.dataset_samples) wf.set(k.dataset_samples, *w.dataset_samples);
   wf.set(k.memory_gib, req.memory.total_gib());
+  std::vector<std::string> kinds;
+  for (auto kind : w.compute) kinds.emplace_back(catalog::to_string(kind));
+  wf.set(k.compute_allowed, kinds);
   return wf;
 }
 

@@ -78,6 +78,7 @@ void Decider::evaluate_instances() {
     const auto& info = p.instances[ii];
     const std::uint32_t base_index = m_bases.of(ii);
     const Base& e = m_bases[base_index];
+    if (!allowed(w, e.compute)) continue;  // --compute: not a candidate, as another cloud is not
     bool instance_done = false;
     for (std::size_t si : p.by_cloud[static_cast<std::size_t>(i.cloud)]) {
       if (!serves[si][static_cast<std::size_t>(e.compute)]) continue;
@@ -149,7 +150,7 @@ void Decider::evaluate_serverless() {
     std::vector<std::uint16_t> indices;
     auto facts = std::make_unique<Facts>();
     auto cand = serverless_candidate(ctx, s, nullptr, &indices, facts.get());
-    if (!cand) continue;
+    if (!cand || !allowed(w(), cand->estimate.compute)) continue;
     Light l;
     l.service = si;
     l.base = static_cast<std::uint32_t>(m_serverless.size());

@@ -103,7 +103,13 @@ void Decider::compute_verdict(Decision& d, const Candidate& pick) {
   const bool any_cpu = std::any_of(entries.begin(), entries.end(), [](const Ranking::Entry& x) { return x.compute == ComputeKind::cpu; });
   if (!any_cpu && d.compute_choice != "cpu") {
     std::string why = "no CPU option is feasible";
+    const auto deep = std::find_if(p.rules.begin(), p.rules.end(), [](const rules::Rule& r) { return r.id == "training-cpu-deep-network"; });
+    if (deep != p.rules.end() && m_counts[static_cast<std::size_t>(deep - p.rules.begin())] > 0) {
+      why = "no CPU option: CPUs are not proposed for training a deep network (rule training-cpu-deep-network; list cpu in "
+            "--compute to compare them)";
+    }
     for (const char* rule : {"compute-llm-training-accelerator", "fit-memory", "latency-targets", "deadline"}) {
+      if (why.size() > 30) break;
       for (std::uint32_t k = 0; k < m_all.size(); ++k) {
         const Light& l = m_all[k];
         if (base_of(l).compute != ComputeKind::cpu) continue;
@@ -204,9 +210,15 @@ void Decider::choose_alternatives(Decision& d, const Options& options) {
       }
     }
   }
+  // The best of each compute kind, when it is within k_alternative_cost_ratio of the pick; beyond
+  // that compute_verdict names it in one line ("no cpu option within 10x the cost") and the table
+  // does not offer it as a choice.
+  const double pick_cost = entries.front().cost_for_work;
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     auto it = std::find_if(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.compute == static_cast<ComputeKind>(k); });
-    if (it != entries.end()) add(static_cast<std::size_t>(it - entries.begin()));
+    if (it != entries.end() && it->cost_for_work <= k_alternative_cost_ratio * std::max(pick_cost, 1e-12)) {
+      add(static_cast<std::size_t>(it - entries.begin()));
+    }
   }
   for (std::size_t rank = 0; rank < entries.size(); ++rank) {
     if (static_cast<int>(chosen.size()) - 1 >= options.top) break;

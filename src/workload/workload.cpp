@@ -88,6 +88,8 @@ const std::vector<Field>& fields() {
       {"min_replicas", Kind::integer, "N", "Real-time serving: at least this many replicas over the fleet (recommend and check; "
                                            "default 2, or 1 to allow a single replica)", {1, 1000, true}},
       {"cloud", Kind::list, "LIST", "Allowed clouds: aws,gcp,azure (default all)"},
+      {"compute", Kind::list, "LIST", "Allowed compute kinds: cpu,gpu,tpu,inferentia,trainium (default all; list cpu to train "
+                                      "a deep network on CPUs)"},
       {"region", Kind::text, "R[,R2]", "Only these regions (one per cloud or several), or 'any' for the cheapest (default: each instance's home region)"},
       {"spot", Kind::flag, "", "Price spot or preemptible capacity where the region's offer has a spot price"},
       {"framework", Kind::text, "F", "pytorch, tensorflow, jax, xgboost, sklearn, onnx or torchrec"},
@@ -232,6 +234,7 @@ Workload normalise(const util::JsonDocument* file, const FlagValues& flags, cons
   w.max_utilisation = bounded("max_utilisation");
   w.min_replicas = bounded("min_replicas");
   for (const auto& c : r.string_list("cloud", &catalog::cloud_names())) w.clouds.push_back(*catalog::parse_cloud(c));
+  for (const auto& c : r.string_list("compute", &catalog::compute_kind_names())) w.compute.push_back(*catalog::parse_compute_kind(c));
   if (auto region = r.string("region")) {
     // Every listed region must be one the catalog sells in (catalog/offers.hpp); kept canonical.
     if (auto problem = catalog::check_regions(catalog, *region)) r.error("region", *problem);
@@ -523,6 +526,11 @@ Json to_json(const Workload& w) {
   Json clouds = Json::array();
   for (auto c : w.clouds) clouds.push_back(std::string(catalog::to_string(c)));
   j["cloud"] = clouds;
+  if (!w.compute.empty()) {
+    Json kinds = Json::array();
+    for (auto c : w.compute) kinds.push_back(std::string(catalog::to_string(c)));
+    j["compute"] = kinds;
+  }
   if (w.region) j["region"] = *w.region;
   if (w.spot) j["spot"] = true;
   j["framework"] = w.framework;

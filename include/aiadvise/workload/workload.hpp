@@ -47,6 +47,9 @@ struct Workload {
   std::vector<std::string> optimizations;  ///< quantized, pruned, distilled
   // Where and how.
   std::vector<catalog::Cloud> clouds;
+  /// Compute kinds the user allows (--compute); empty: any. Listing cpu is also how a user asks
+  /// for CPU training of a deep network (rule training-cpu-deep-network).
+  std::vector<catalog::ComputeKind> compute;
   std::optional<std::string> region;
   bool spot = false;
   std::string framework;

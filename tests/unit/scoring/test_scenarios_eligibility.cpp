@@ -1,0 +1,93 @@
+// End-to-end scenarios: which compute kinds a workload is offered at all. CPUs are not proposed to
+// train a deep network unless asked for (--compute), separate small TPU slices follow the multi-node
+// rule, and a compute kind far above the pick's cost is named in one line, not listed as an option.
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "support/scenario.hpp"
+
+using nlohmann::json;
+
+using namespace aiadvise::test::scenario;
+
+namespace {
+
+// The pick and every alternative.
+std::vector<json> options_of(const json& r) {
+  std::vector<json> out{pick(r)};
+  for (const auto& a : r.at("alternatives")) out.push_back(a);
+  return out;
+}
+
+// What an option costs for the work: per run for a job, per hour for serving.
+double cost_of(const json& o) { return o.contains("cost_usd") ? o.at("cost_usd").get<double>() : o.at("price_usd_per_hour").get<double>(); }
+
+}  // namespace
+
+TEST_CASE("scenario: fine-tuning Stable Diffusion offers no CPU (its guidance: CPU training is impractical), and says how to ask for one", "[scenario][eligibility]") {
+  const auto r = recommend({"--model", "stable-diffusion-1.5", "--phase", "training", "--dataset-samples", "100k", "--epochs", "10",
+                            "--deadline-hours", "24"});
+  CHECK(pick(r).at("compute") != "cpu");
+  for (const auto& o : options_of(r)) {
+    INFO(o.dump());
+    CHECK(o.at("compute") != "cpu");
+  }
+  CHECK(excluded_by(r, "training-cpu-deep-network"));
+  CHECK(reasons(r).find("list cpu in --compute") != std::string::npos);
+}
+
+TEST_CASE("scenario: a team that asks for CPUs (--compute cpu) to train a small ResNet-50 run gets a CPU instance, and nothing else", "[scenario][eligibility]") {
+  const auto r = recommend({"--model", "resnet-50", "--phase", "training", "--dataset-samples", "50k", "--epochs", "5", "--compute", "cpu"});
+  for (const auto& o : options_of(r)) {
+    INFO(o.dump());
+    CHECK(o.at("compute") == "cpu");
+    CHECK(o.at("accelerators_per_instance") == 0);
+  }
+  CHECK_FALSE(fired(r, "training-cpu-deep-network"));
+  CHECK(r.at("workload").at("compute") == json::array({"cpu"}));
+}
+
+TEST_CASE("scenario: --compute gpu,tpu keeps serving a chat model to GPUs and TPUs only", "[scenario][eligibility]") {
+  const auto r = recommend({"--model", "llama-3.1-8b", "--qps", "5", "--tpot-ms", "50", "--compute", "gpu,tpu"});
+  for (const auto& o : options_of(r)) {
+    INFO(o.dump());
+    CHECK((o.at("compute") == "gpu" || o.at("compute") == "tpu"));
+  }
+}
+
+TEST_CASE("scenario: ResNet-50 training in 2 hours on GCP is not split over separate single-chip TPU slices", "[scenario][eligibility]") {
+  const auto r = recommend({"--model", "resnet-50", "--phase", "training", "--dataset-samples", "1.28M", "--epochs", "90",
+                            "--deadline-hours", "2", "--cloud", "gcp"});
+  for (const auto& o : options_of(r)) {
+    INFO(o.dump());
+    // More than one instance (slice) only where each has 8 accelerators or more, TPUs as GPUs.
+    if (o.at("count").get<int>() > 1) CHECK(o.at("accelerators_per_instance").get<int>() >= 8);
+  }
+  CHECK(excluded_by(r, "training-multi-node-small-instances"));
+}
+
+TEST_CASE("scenario: real-time YOLOv8 lists no compute kind at more than 10x the pick's cost, and names it in one line", "[scenario][eligibility]") {
+  const auto r = recommend({"--model", "yolov8-m", "--qps", "30", "--latency-ms", "50"});
+  const double pick_cost = cost_of(pick(r));
+  const std::string kind = pick(r).at("compute");
+  for (const auto& a : r.at("alternatives")) {
+    INFO(a.dump());
+    // An option of another kind is there as that kind's best: only when it is within 10x.
+    if (a.at("compute") != kind) CHECK(cost_of(a) <= 10 * pick_cost * (1 + 1e-9));
+  }
+  CHECK(reasons(r).find("no cpu option within 10x the cost") != std::string::npos);
+}
+
+TEST_CASE("scenario: LightGBM training lands on CPUs, managed and self-managed, as its managed services train it", "[scenario][eligibility]") {
+  const auto r = recommend({"--model", "lightgbm", "--phase", "training", "--dataset-samples", "100M", "--features", "200",
+                            "--deadline-hours", "4", "--ops-maturity", "low"});
+  CHECK(pick(r).at("compute") == "cpu");
+  CHECK(pick(r).at("management") == "managed");
+  CHECK(fired(r, "compute-classical-cpu"));
+  CHECK_FALSE(fired(r, "training-cpu-deep-network"));  // classical ML is not a deep network
+}
