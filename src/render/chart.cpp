@@ -13,6 +13,7 @@
 
 #include "aiadvise/util/human.hpp"
 #include "aiadvise/util/text.hpp"
+#include "render/fields.hpp"
 
 namespace aiadvise::render {
 
@@ -20,10 +21,7 @@ using util::Json;
 
 namespace {
 
-std::optional<double> number(const Json& o, const char* key) {
-  if (!o.contains(key) || !o[key].is_number()) return std::nullopt;
-  return o[key].get<double>();
-}
+using detail::number;
 
 std::string string_of(const Json& o, const char* key) {
   return o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string("-");

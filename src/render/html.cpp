@@ -12,6 +12,7 @@
 #include "aiadvise/util/human.hpp"
 #include "aiadvise/util/table.hpp"
 #include "aiadvise/util/text.hpp"
+#include "render/fields.hpp"
 
 namespace aiadvise::render {
 
@@ -40,10 +41,8 @@ namespace {
 
 // ---- reading the report -------------------------------------------------------------------------
 
-std::optional<double> number(const Json& o, const char* key) {
-  if (!o.is_object() || !o.contains(key) || !o[key].is_number()) return std::nullopt;
-  return o[key].get<double>();
-}
+using detail::is_job;
+using detail::number;
 
 std::string str(const Json& o, const char* key, const char* missing = "-") {
   if (!o.is_object() || !o.contains(key) || o[key].is_null()) return missing;
@@ -73,7 +72,7 @@ std::string without_scheme(std::string s) {
   return s;
 }
 
-std::string workload_line(const Json& w) {
+std::string workload_html(const Json& w) {
   std::string line = w.contains("model") ? str(w, "model") : str(w, "family");
   if (w.contains("params") && w["params"].is_number()) line += fmt::format(" ({} parameters)", util::format_count(w["params"].get<double>()));
   line += ", " + str(w, "phase");
@@ -87,8 +86,6 @@ std::string workload_line(const Json& w) {
   if (auto v = number(w, "deadline_hours")) line += fmt::format(", {} deadline", util::format_hours(*v));
   return html_escape(line);
 }
-
-bool is_job(const Json& o) { return o.is_object() && o.contains("time_hours"); }
 
 // ---- page frame ---------------------------------------------------------------------------------
 
@@ -429,7 +426,7 @@ std::string recommendation_html(const Json& r) {
   std::string b;
   const Json& w = r["workload"];
   const std::string model = w.contains("model") ? str(w, "model") : str(w, "family");
-  b += "<header>\n<h1>aiadvise recommendation</h1>\n<p class=\"workload\" id=\"workload\">" + workload_line(w) + "</p>\n";
+  b += "<header>\n<h1>aiadvise recommendation</h1>\n<p class=\"workload\" id=\"workload\">" + workload_html(w) + "</p>\n";
   b += fmt::format("<p class=\"meta\">Catalog prices as of {} &middot; {} candidates considered</p>\n</header>\n", esc(r, "catalog_as_of"),
                    r.value("candidates_considered", 0));
 

@@ -8,6 +8,7 @@
 #include "aiadvise/util/human.hpp"
 #include "aiadvise/util/table.hpp"
 #include "aiadvise/util/text.hpp"
+#include "render/fields.hpp"
 
 namespace aiadvise::render {
 
@@ -15,10 +16,8 @@ using util::Json;
 
 namespace {
 
-std::optional<double> number(const Json& j, const char* key) {
-  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return std::nullopt;
-  return j[key].get<double>();
-}
+using detail::is_job;
+using detail::number;
 
 std::string text(const Json& j, const char* key) {
   if (!j.is_object() || !j.contains(key) || j[key].is_null()) return "-";
@@ -45,8 +44,6 @@ std::string short_unit(const std::string& unit) {
   if (unit == "requests/s") return "req/s";
   return unit.empty() ? "per s" : unit;
 }
-
-bool is_job(const Json& o) { return o.is_object() && o.contains("time_hours"); }
 
 struct Lines {
   std::size_t width = 0;
