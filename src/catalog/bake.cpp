@@ -162,6 +162,7 @@ void write(Writer& w, const Model& e) {
   w.text("input", e.input);
   w.enumerator("default_precision", "Precision", e.default_precision);
   w.texts("frameworks", e.frameworks);
+  w.kinds("runs_on", e.runs_on);
   w.provenance("provenance", e.provenance);
 }
 

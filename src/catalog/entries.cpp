@@ -168,6 +168,7 @@ Model EntryReaders::model(const Json& v, const Location& at, const FieldLocation
   m.input = r.string("input").value_or("");
   if (auto p = r.one_of("default_precision", precision_names())) m.default_precision = parse_precision(*p);
   m.frameworks = r.string_list("frameworks", &framework_names());
+  for (const auto& k : r.string_list("runs_on", &compute_kind_names())) m.runs_on.push_back(*parse_compute_kind(k));
   m.provenance = provenance(r);
   r.allow("notes");
   r.finish();

@@ -177,7 +177,8 @@ std::vector<const Json*> options_of(const Json& report) {
 }
 
 /// The options table. Narrow: the columns that decide, fitted to the width by leaving out the
-/// least needed (score, service, $/hour, compute, cloud, in that order). Wide: every column.
+/// least needed (score, cloud, $/hour, compute, service, in that order: the service names the
+/// cloud too, and tells apart the rows of one instance on several services). Wide: every column.
 std::string options_table(const Json& report, const Style& style) {
   const auto options = options_of(report);
   const bool job = !options.empty() && is_job(*options.front());
@@ -193,9 +194,9 @@ std::string options_table(const Json& report, const Style& style) {
   std::vector<Column> columns{
       {"#", 0, [](const Json&, int rank) { return std::to_string(rank); }},
       {"instance", 0, [](const Json& o, int) { return text(o, "instance"); }},
-      {"cloud", 2, [](const Json& o, int) { return text(o, "cloud"); }},
+      {"cloud", 5, [](const Json& o, int) { return text(o, "cloud"); }},
       {"region", -1, [](const Json& o, int) { return text(o, "region"); }},
-      {"service", 5, [](const Json& o, int) { return text(o, "service"); }},
+      {"service", 2, [](const Json& o, int) { return text(o, "service"); }},
       {"managed", -1, [](const Json& o, int) { return o.value("management", "") == "managed" ? std::string("yes") : std::string("no"); }},
       {"count", 0, [](const Json& o, int) { return std::to_string(o.value("count", 1)); }},
       {"compute", 3, [](const Json& o, int) { return text(o, "compute"); }},

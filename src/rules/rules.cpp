@@ -58,6 +58,7 @@ const std::map<std::string, std::string>& known_fields() {
       {"candidate.framework_supported", "the accelerator runs the framework"},
       {"candidate.precision_supported", "the accelerator computes in the workload's precision or a wider one"},
       {"candidate.family_supported", "the accelerator's compiler supports the family"},
+      {"candidate.model_runs_here", "the named model's own tooling runs on this compute kind (its runs_on; true when it has none)"},
       {"candidate.within_service_limits", "the service's limits allow the workload"},
   };
   return fields;

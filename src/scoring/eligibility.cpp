@@ -61,6 +61,11 @@ std::pair<bool, bool> accelerator_support(const catalog::Hardware* h, ComputeKin
   return {framework_ok, family_ok};
 }
 
+bool model_runs_on(const catalog::Catalog& c, const Workload& w, ComputeKind compute) {
+  const catalog::Model* m = w.model ? c.model(*w.model) : nullptr;
+  return !m || m->runs_on.empty() || std::find(m->runs_on.begin(), m->runs_on.end(), compute) != m->runs_on.end();
+}
+
 // Whether the service's limits allow the workload at the estimated latency; the reasons if not.
 bool within_limits(const catalog::Service& s, const sizing::Estimate& e, const Workload& w, std::vector<std::string>& limit_reasons) {
   bool within = true;
@@ -111,6 +116,7 @@ Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::
       accelerator_support(i.accelerator ? ctx.c.hardware_by_id(*i.accelerator) : nullptr, e.compute, w);
   f.set(k.framework_supported, framework_ok);
   f.set(k.family_supported, family_ok);
+  f.set(k.model_runs_here, model_runs_on(ctx.c, w, e.compute));
   f.set(k.within_service_limits, s ? within_limits(*s, e, w, limit_reasons) : true);
   return f;
 }

@@ -56,7 +56,7 @@ struct SlotIds {
       framework, dataset_samples, memory_gib, needs_accelerator, compute_allowed;
   int compute, cloud, instance, accelerator, has_accelerator, accelerators_per_instance, service, service_kind, management, count,
       price, latency, performance_known, fits, meets_targets, meets_deadline, within_hourly_budget, within_total_budget,
-      price_known, framework_supported, family_supported, within_service_limits, precision_supported;
+      price_known, framework_supported, family_supported, within_service_limits, precision_supported, model_runs_here;
 };
 
 const SlotIds& slot_ids();
@@ -162,6 +162,9 @@ bool allowed(const Workload& w, catalog::ComputeKind kind);
 bool meets_targets(const Workload& w, const sizing::Estimate& e);
 /// Whether the instance's accelerator runs the workload's framework and family (true where unused).
 std::pair<bool, bool> accelerator_support(const catalog::Hardware* h, ComputeKind compute, const Workload& w);
+/// Whether the named model's own tooling runs on `compute` (catalog Model::runs_on; true for a
+/// model without that list, or no named model).
+bool model_runs_on(const catalog::Catalog& c, const Workload& w, ComputeKind compute);
 /// Whether the service's limits allow the workload at the estimated latency; the reasons if not.
 bool within_limits(const catalog::Service& s, const sizing::Estimate& e, const Workload& w, std::vector<std::string>& limit_reasons);
 Facts candidate_facts(const Context& ctx, const Candidate& cand, const catalog::Instance& i, const catalog::Service* s,

@@ -18,7 +18,7 @@ const SlotIds& slot_ids() {
                    c("service"), c("service_kind"), c("management"), c("count"), c("price_usd_per_hour"), c("latency_ms"),
                    c("performance_known"), c("fits"), c("meets_targets"), c("meets_deadline"), c("within_hourly_budget"),
                    c("within_total_budget"), c("price_known"), c("framework_supported"), c("family_supported"),
-                   c("within_service_limits"), c("precision_supported")};
+                   c("within_service_limits"), c("precision_supported"), c("model_runs_here")};
   }();
   return ids;
 }

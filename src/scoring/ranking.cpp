@@ -59,7 +59,8 @@ void Decider::evaluate_instances() {
   // What does not depend on the service: rules that read only this are fired once per instance.
   std::vector<bool> per_instance(static_cast<std::size_t>(rules::slot_count()), false);
   for (int slot : {k.compute, k.cloud, k.instance, k.accelerator, k.has_accelerator, k.accelerators_per_instance, k.count, k.latency,
-                   k.performance_known, k.fits, k.meets_targets, k.meets_deadline, k.framework_supported, k.family_supported, k.precision_supported}) {
+                   k.performance_known, k.fits, k.meets_targets, k.meets_deadline, k.framework_supported, k.family_supported, k.precision_supported,
+                   k.model_runs_here}) {
     per_instance[static_cast<std::size_t>(slot)] = true;
   }
   const rules::Specialised rules(p.rules, p.symbols, ctx.workload_facts, per_instance);
@@ -68,6 +69,8 @@ void Decider::evaluate_instances() {
   for (std::size_t s = 0; s < serves.size(); ++s) {
     for (std::size_t kind = 0; kind < 5; ++kind) serves[s][kind] = service_serves(c().services[s], w, static_cast<ComputeKind>(kind));
   }
+  std::array<bool, 5> runs_here{};  // per compute kind: the named model's tooling runs there
+  for (std::size_t kind = 0; kind < runs_here.size(); ++kind) runs_here[kind] = model_runs_on(c(), w, static_cast<ComputeKind>(kind));
   std::vector<rules::Fact> facts(static_cast<std::size_t>(rules::slot_count()));
   std::vector<std::uint16_t> shared, rest;
   for (std::uint32_t ii = 0; ii < c().instances.size(); ++ii) {
@@ -104,6 +107,7 @@ void Decider::evaluate_instances() {
         const auto [framework_ok, family_ok] = accelerator_support(info.accelerator, e.compute, w);
         facts[k.framework_supported] = rules::Fact::of(framework_ok);
         facts[k.family_supported] = rules::Fact::of(family_ok);
+        facts[k.model_runs_here] = rules::Fact::of(runs_here[static_cast<std::size_t>(e.compute)]);
         shared.clear();
         rules.fire_shared(facts.data(), shared);
       }

@@ -76,6 +76,9 @@ struct Model {
   std::string input;
   std::optional<Precision> default_precision;
   std::vector<std::string> frameworks;
+  /// The compute kinds the model's own tooling trains and deploys it on (its exporter's targets);
+  /// empty: not limited. Rule model-compute-path excludes the others.
+  std::vector<ComputeKind> runs_on;
   Provenance provenance;
 
   bool operator==(const Model&) const = default;

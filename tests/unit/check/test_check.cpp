@@ -213,7 +213,8 @@ TEST_CASE("check: check-* findings for choices that are wrong on their face", "[
 }
 
 TEST_CASE("check: --max-cost-ratio moves the cost finding", "[check]") {
-  const std::vector<std::string> base = {"--model", "yolov8-m", "--qps", "30", "--latency-ms", "100", "--cloud", "aws", "--proposed", "g4dn.xlarge:1",
+  // One A10G (g5.xlarge) where one T4 (g4dn.xlarge) does: 1.9x the cost.
+  const std::vector<std::string> base = {"--model", "yolov8-m", "--qps", "30", "--latency-ms", "100", "--cloud", "aws", "--proposed", "g5.xlarge:1",
                                         "--min-replicas", "1", "--min-cost-difference", "0"};
   const json strict = flags(base);
   REQUIRE(rules(strict).count("check-cost-ratio"));

@@ -1,6 +1,7 @@
 // End-to-end scenarios: which compute kinds a workload is offered at all. CPUs are not proposed to
 // train a deep network unless asked for (--compute), separate small TPU slices follow the multi-node
-// rule, and a compute kind far above the pick's cost is named in one line, not listed as an option.
+// rule, a model runs only where its own tooling runs it, and a compute kind far above the pick's cost
+// is named in one line, not listed as an option.
 
 #include <catch2/catch.hpp>
 
@@ -71,8 +72,8 @@ TEST_CASE("scenario: ResNet-50 training in 2 hours on GCP is not split over sepa
   CHECK(excluded_by(r, "training-multi-node-small-instances"));
 }
 
-TEST_CASE("scenario: real-time YOLOv8 lists no compute kind at more than 10x the pick's cost, and names it in one line", "[scenario][eligibility]") {
-  const auto r = recommend({"--model", "yolov8-m", "--qps", "30", "--latency-ms", "50"});
+TEST_CASE("scenario: DLRM training lists no compute kind at more than 10x the pick's cost (CPUs cost thousands of times more), and names it in one line", "[scenario][eligibility]") {
+  const auto r = recommend({"--model", "dlrm", "--phase", "training", "--dataset-samples", "4B", "--epochs", "1", "--deadline-hours", "24"});
   const double pick_cost = cost_of(pick(r));
   const std::string kind = pick(r).at("compute");
   for (const auto& a : r.at("alternatives")) {
@@ -81,6 +82,19 @@ TEST_CASE("scenario: real-time YOLOv8 lists no compute kind at more than 10x the
     if (a.at("compute") != kind) CHECK(cost_of(a) <= 10 * pick_cost * (1 + 1e-9));
   }
   CHECK(reasons(r).find("no cpu option within 10x the cost") != std::string::npos);
+  // Recommenders are not under training-cpu-deep-network: CPUs were weighed, and found far dearer.
+  CHECK_FALSE(fired(r, "training-cpu-deep-network"));
+}
+
+TEST_CASE("scenario: Ultralytics YOLOv8 in real time is served on GPUs or CPUs, never on a TPU or Inferentia (no export path to either)", "[scenario][eligibility]") {
+  const auto r = recommend({"--model", "yolov8-m", "--qps", "30", "--latency-ms", "50"});
+  for (const auto& o : options_of(r)) {
+    INFO(o.dump());
+    CHECK((o.at("compute") == "gpu" || o.at("compute") == "cpu"));
+  }
+  CHECK(excluded_by(r, "model-compute-path"));
+  // A model without such a limit keeps every kind: ResNet-50 is not held back.
+  CHECK_FALSE(fired(recommend({"--model", "resnet-50", "--qps", "30", "--latency-ms", "50"}), "model-compute-path"));
 }
 
 TEST_CASE("scenario: LightGBM training lands on CPUs, managed and self-managed, as its managed services train it", "[scenario][eligibility]") {
