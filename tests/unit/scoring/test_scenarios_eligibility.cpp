@@ -105,3 +105,35 @@ TEST_CASE("scenario: LightGBM training lands on CPUs, managed and self-managed, 
   CHECK(fired(r, "compute-classical-cpu"));
   CHECK_FALSE(fired(r, "training-cpu-deep-network"));  // classical ML is not a deep network
 }
+
+// A managed answer on every cloud, compared with running the same instance yourself.
+namespace {
+
+void check_managed_on(const std::string& cloud, std::vector<std::string> args, const std::string& managed_prefix) {
+  args.insert(args.end(), {"--cloud", cloud, "--ops-maturity", "low"});
+  const auto r = recommend(args);
+  const json& p = pick(r);
+  CHECK(p.at("cloud") == cloud);
+  CHECK(p.at("management") == "managed");
+  CHECK(p.at("service").get<std::string>().rfind(managed_prefix, 0) == 0);
+  CHECK(r.at("deployment").at("choice") == "managed");
+  // The comparison names the same instance type under both: what managing it costs, on its own.
+  const std::string first = r.at("deployment").at("reasons").at(0).get<std::string>();
+  const std::string instance = p.at("instance").get<std::string>();
+  CHECK(first.find("best managed: ") == 0);
+  CHECK(first.find("best self-managed: ") != std::string::npos);
+  const auto self = first.substr(first.find("best self-managed: "));
+  CHECK(self.find(instance) != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("scenario: a low-ops team serving BERT on GCP gets Vertex AI, compared with GCE on the same instance", "[scenario][eligibility]") {
+  check_managed_on("gcp", {"--model", "bert-base", "--qps", "50", "--latency-ms", "100"}, "vertex-ai");
+}
+
+TEST_CASE("scenario: a low-ops team training ResNet-50 on Azure gets Azure ML, compared with a VM of the same size", "[scenario][eligibility]") {
+  check_managed_on("azure", {"--model", "resnet-50", "--phase", "training", "--dataset-samples", "1.28M", "--epochs", "10",
+                             "--deadline-hours", "24"},
+                   "azure-ml");
+}
