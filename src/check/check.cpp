@@ -156,6 +156,11 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
         add("check-headroom", Severity::warn,
             fmt::format("{} has {} replica(s); production serving asks for at least {} (--min-replicas)", describe_option(*chosen, c),
                         replicas, pe.min_replicas));
+      } else if (pe.min_replicas >= 2 && pe.count < 2) {
+        add("check-headroom", Severity::warn,
+            fmt::format("{} runs its {} replicas on one instance, which takes them all down when it fails or is maintained; "
+                        "production serving spreads them over at least 2 instances (--min-replicas)",
+                        describe_option(*chosen, c), replicas));
       }
     }
     if (feasible && best) {

@@ -325,8 +325,12 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
   const double qps = w.qps.value_or(1);
   auto next = [](int n) { return n < 8 ? n + 1 : n * 2; };
   auto replicas_of = [&](int deg) { return static_cast<double>(std::max(1, d.per_instance / deg)); };
+  // Replicas asked for (min_replicas >= 2) are there so that one can fail or restart without an
+  // outage: two replicas on one instance fail together, so they are spread over two instances at least.
+  const int min_instances = o.min_replicas >= 2 ? 2 : 1;
+  auto enough = [&](int n, double rp) { return n * rp >= o.min_replicas && n >= min_instances; };
   auto ok_at = [&](const Point& p, int n, double rp) {
-    return !p.overloaded && p.utilisation <= o.max_utilisation && meets(p) && n * rp >= o.min_replicas;
+    return !p.overloaded && p.utilisation <= o.max_utilisation && meets(p) && enough(n, rp);
   };
   struct Plan {
     int t = 0, count = 1;
@@ -347,7 +351,7 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       while (plan.count < k::k_max_instances && !ok_at(plan.p, plan.count, rp)) {
         // Past the load's needs, more instances no longer help a latency target one replica misses.
         if (!alone) alone = operate(deg, 1e-9, rp);
-        if (!plan.p.overloaded && plan.p.utilisation <= o.max_utilisation && plan.count * rp >= o.min_replicas && !meets(*alone)) break;
+        if (!plan.p.overloaded && plan.p.utilisation <= o.max_utilisation && enough(plan.count, rp) && !meets(*alone)) break;
         short_of = plan.count;
         plan.count = next(plan.count);
         plan.p = at(plan.count);
@@ -415,7 +419,7 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
         record(deg, 0, &alone, "misses the latency targets even with one request in flight");
         continue;
       }
-      int lower = std::max(1, static_cast<int>(std::ceil(o.min_replicas / rp - 1e-9)));
+      int lower = std::max(min_instances, static_cast<int>(std::ceil(o.min_replicas / rp - 1e-9)));
       if (alone.capacity_rps > 0) {
         const double need = qps / (o.max_utilisation * rp * alone.capacity_rps);
         lower = std::max(lower, static_cast<int>(std::min<double>(k::k_max_instances, std::ceil(need - 1e-9))));

@@ -85,8 +85,9 @@ const std::vector<Field>& fields() {
       {"budget_usd", Kind::number, "USD", "At most this much for the whole run", {1e-6, 1e13}},
       {"max_utilisation", Kind::number, "X", "Real-time serving: size the fleet to run at most this share of its capacity, 0.01 to 1 "
                                              "(recommend and check; default 0.8)", {0.01, 1}},
-      {"min_replicas", Kind::integer, "N", "Real-time serving: at least this many replicas over the fleet (recommend and check; "
-                                           "default 2, or 1 to allow a single replica)", {1, 1000, true}},
+      {"min_replicas", Kind::integer, "N", "Real-time serving: at least this many replicas over the fleet, on 2 instances or more "
+                                           "when 2 or more (recommend and check; default 2, or 1 to allow a single replica)",
+       {1, 1000, true}},
       {"cloud", Kind::list, "LIST", "Allowed clouds: aws,gcp,azure (default all)"},
       {"compute", Kind::list, "LIST", "Allowed compute kinds: cpu,gpu,tpu,inferentia,trainium (default all; list cpu to train "
                                       "a deep network on CPUs)"},

@@ -665,3 +665,20 @@ TEST_CASE("check: --baseline reports new, resolved and unchanged findings and th
     CHECK(r.err.find("/workloads/0: expected a workload with a \"name\"") != std::string::npos);
   }
 }
+
+TEST_CASE("check: replicas kept on one instance are a headroom warning; spread over two they are not", "[check]") {
+  auto headroom_message = [](const json& w) {
+    for (const auto& f : w.at("findings")) {
+      if (f.at("rule") == "check-headroom") return f.at("message").get<std::string>();
+    }
+    return std::string();
+  };
+  // One p4d holds 8 replicas of an 8B model: all of them go down with the instance.
+  const json one = flags({"--model", "llama-3.1-8b", "--qps", "2", "--tpot-ms", "60", "--cloud", "aws", "--proposed", "p4d.24xlarge:1"});
+  CHECK(severity_of(one, "check-headroom") == "warn");
+  CHECK(headroom_message(one).find("replicas on one instance") != std::string::npos);
+  // --min-replicas 1: a single instance is what was asked for.
+  const json allowed = flags({"--model", "llama-3.1-8b", "--qps", "2", "--tpot-ms", "60", "--cloud", "aws", "--proposed", "p4d.24xlarge:1",
+                              "--min-replicas", "1"});
+  CHECK(headroom_message(allowed).empty());
+}

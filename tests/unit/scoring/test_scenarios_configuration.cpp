@@ -154,3 +154,18 @@ TEST_CASE("scenario: estimate measures the configuration asked for, without the 
   CHECK_FALSE(doc.at("instance").contains("engine"));
   for (const auto& a : doc.at("workload").at("assumed")) CHECK(a.get<std::string>().rfind("min_replicas", 0) != 0);
 }
+
+TEST_CASE("scenario: a 70B chat model at 2 requests/s keeps its two replicas on two instances, not both on one 16-chip instance", "[scenario][configuration]") {
+  const auto r = recommend({"--model", "llama-3.1-70b", "--qps", "2", "--tpot-ms", "60"});
+  const auto& p = pick(r);
+  INFO(p.dump());
+  CHECK(p.at("count").get<int>() >= 2);
+  for (const auto& a : r.at("alternatives")) {
+    INFO(a.dump());
+    CHECK(a.at("count").get<int>() >= 2);  // every real-time option: one instance can fail
+  }
+  // --min-replicas 1 lifts it: a fleet no dearer, and the headroom says so.
+  const auto one = recommend({"--model", "llama-3.1-70b", "--qps", "2", "--tpot-ms", "60", "--min-replicas", "1"});
+  CHECK(pick(one).at("cost_usd_per_month").get<double>() <= p.at("cost_usd_per_month").get<double>());
+  CHECK(pick(one).at("headroom").at("min_replicas") == 1);
+}
