@@ -20,6 +20,13 @@ namespace {
 constexpr double k_default_max_utilisation = 0.8;
 constexpr int k_default_min_replicas = 2;
 
+// The numbers alone: what every estimate of a decision is made with (decision_options, once per
+// instance shape), without the words.
+void set_numbers(Headroom& h, const workload::Workload& w) {
+  h.max_utilisation = w.max_utilisation.value_or(k_default_max_utilisation);
+  h.min_replicas = static_cast<int>(w.min_replicas.value_or(k_default_min_replicas));
+}
+
 }  // namespace
 
 Headroom serving_headroom(const workload::Workload& w) {
@@ -30,8 +37,7 @@ Headroom serving_headroom(const workload::Workload& w) {
                                     sizing::constants::k_serving_memory_fraction * 100));
   }
   if (!detail::realtime(w)) return h;
-  h.max_utilisation = w.max_utilisation.value_or(k_default_max_utilisation);
-  h.min_replicas = static_cast<int>(w.min_replicas.value_or(k_default_min_replicas));
+  set_numbers(h, w);
   if (!w.max_utilisation) {
     h.assumed.push_back(fmt::format("max_utilisation: {} (default: serve at no more than {:.0f}% of capacity, room for bursts and "
                                     "a short queue)",
@@ -46,7 +52,8 @@ Headroom serving_headroom(const workload::Workload& w) {
 }
 
 sizing::EstimateOptions decision_options(const workload::Workload& w) {
-  const Headroom h = serving_headroom(w);
+  Headroom h;
+  if (detail::realtime(w)) set_numbers(h, w);
   sizing::EstimateOptions o;
   o.max_utilisation = h.max_utilisation;
   o.min_replicas = h.min_replicas;
