@@ -74,6 +74,11 @@ void Decider::compute_verdict(Decision& d, const Candidate& pick) {
   const std::string basis = cost_basis(w);
   d.compute_reasons.push_back(fmt::format("best option: {} x {} ({}) at {} {}", pick.estimate.count, pi ? pi->name : pick.instance,
                                           d.compute_choice, money(pick.cost_for_work), basis));
+  if (!w.compute.empty()) {
+    std::vector<std::string> kinds_allowed;
+    for (auto kind : w.compute) kinds_allowed.emplace_back(catalog::to_string(kind));
+    d.compute_reasons.push_back(fmt::format("only {} considered (--compute)", util::join(kinds_allowed, ", ")));
+  }
   const auto& kinds = catalog::compute_kind_names();
   for (std::size_t k = 0; k < kinds.size(); ++k) {
     const std::string& kind = kinds[k];

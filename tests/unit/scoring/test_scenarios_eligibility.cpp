@@ -51,6 +51,7 @@ TEST_CASE("scenario: a team that asks for CPUs (--compute cpu) to train a small 
   }
   CHECK_FALSE(fired(r, "training-cpu-deep-network"));
   CHECK(r.at("workload").at("compute") == json::array({"cpu"}));
+  CHECK(reasons(r).find("only cpu considered (--compute)") != std::string::npos);  // the limit is said, not silent
 }
 
 TEST_CASE("scenario: --compute gpu,tpu keeps serving a chat model to GPUs and TPUs only", "[scenario][eligibility]") {
