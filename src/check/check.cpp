@@ -239,20 +239,23 @@ const std::map<std::string, std::string>& check_rule_descriptions() {
   return descriptions;
 }
 
-namespace {
-
-Json location_json(const SourceLocation& l) {
-  return {{"file", l.file}, {"line", l.line}, {"column", l.column}, {"pointer", l.pointer}, {"what", l.what}};
-}
-
-// What the report says of all its workloads together, gathered one workload at a time.
-struct Totals {
+// What the report says of all its workloads together, gathered one workload at a time. Not in the
+// anonymous namespace: JsonReportWriter::State (a member of a class with linkage) holds one.
+struct ReportTotals {
   int counts[3] = {0, 0, 0};
   bool failing = false;
   std::size_t workloads = 0;
   std::set<std::string> fired;
   std::vector<std::string> warnings;
 };
+
+namespace {
+
+using Totals = ReportTotals;
+
+Json location_json(const SourceLocation& l) {
+  return {{"file", l.file}, {"line", l.line}, {"column", l.column}, {"pointer", l.pointer}, {"what", l.what}};
+}
 
 Json workload_entry(const WorkloadCheck& ch, Severity fail_on, Totals& totals) {
   ++totals.workloads;
