@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,7 +36,8 @@ namespace {
 class Timing {
  public:
   Timing(const Workload& w, const Requirements& r, const Device& d, double uc, double ub, double overhead_s)
-      : m_w(w), m_r(r), m_d(d), m_uc(uc), m_ub(ub), m_overhead_s(overhead_s) {
+      : m_w(w), m_r(r), m_d(d), m_uc(uc), m_ub(ub), m_overhead_s(overhead_s),
+        m_full(w.is_transformer() || w.family == "rnn") {
     for (std::size_t s = 0; s < r.stages.size(); ++s) {
       if (r.stages[s].per_token) m_decode = static_cast<int>(s);
     }
@@ -55,7 +57,7 @@ class Timing {
       return flops * k::k_classical_cycles_per_op / (m_d.cpu_cores * m_d.clock_ghz * 1e9);
     }
     // Dense networks fill the device only with enough work per pass; transformers at LLM sizes do.
-    const double fill = m_w.is_transformer() || m_w.family == "rnn" ? 1.0 : ramp(m_d, flops / t);
+    const double fill = m_full ? 1.0 : ramp(m_d, flops / t);
     const double compute = flops / (t * *m_d.peak * m_uc * fill);
     double weights = s.weight_bytes;
     if (s.experts > 0) {
@@ -95,10 +97,27 @@ class Timing {
   }
   double step(int t, double b) const { return run(decode(), t, b); }
 
-  /// Non-autoregressive: the time of a batch of b requests through every stage.
+  /// Non-autoregressive: the time of a batch of b requests through every stage. The fleet search
+  /// asks for the same whole batches again and again (a bisection per load it tries): those are
+  /// remembered per degree.
   double batch(int t, double b) const {
+    // An open-addressed table keyed by (t, b), for whole batches up to 4095 on up to 1023 devices.
+    Memo* slot = nullptr;
+    if (b >= 1 && b < 4096 && b == std::floor(b) && t > 0 && t < 1024) {
+      const std::uint32_t key = static_cast<std::uint32_t>(t) << 12 | static_cast<std::uint32_t>(b);
+      for (std::uint32_t probe = 0, h = (key * 2654435761u) >> (32 - k_memo_bits); probe < 8; ++probe, h = (h + 1) & (k_memo_size - 1)) {
+        Memo& m = m_memo[h];
+        if (m.key == key) return m.seconds;
+        if (m.key == 0) {
+          slot = &m;
+          slot->key = key;
+          break;
+        }
+      }
+    }
     double sum = 0;
     for (const auto& s : m_r.stages) sum += s.runs * run(s, t, b);
+    if (slot) slot->seconds = sum;
     return sum;
   }
 
@@ -112,12 +131,48 @@ class Timing {
     return 2 * m_r.layers * (latency + 2.0 * (t - 1) / t * message / link);
   }
 
+  struct Memo {
+    std::uint32_t key = 0;  ///< t << 12 | b; 0: empty
+    double seconds = 0;
+  };
+  static constexpr std::uint32_t k_memo_bits = 7, k_memo_size = 1u << k_memo_bits;
+
   const Workload& m_w;
   const Requirements& m_r;
   const Device& m_d;
   double m_uc, m_ub, m_overhead_s;
+  bool m_full;  ///< the device is full at any batch (transformers, RNNs); others ramp up (ramp())
   int m_decode = -1;
+  mutable std::array<Memo, k_memo_size> m_memo{};  ///< batch(t, b) for whole b
 };
+
+// Where a decreasing-through-zero f crosses zero between lo (f > 0) and hi (f <= 0), to within
+// 1e-6: the end of the bracket where f <= 0. Regula falsi with the Illinois step (the end that
+// stays has its value halved), so a piecewise linear f takes a few evaluations, not the twenty
+// of a bisection; a step that would not shrink the bracket by at least the tolerance bisects.
+template <typename F>
+double crossing(F&& f, double lo, double f_lo, double hi, double f_hi) {
+  constexpr double tol = 1e-6;
+  int kept = 0;  // which end stayed on the last step: -1 lo, +1 hi
+  for (int it = 0; it < 100 && hi - lo > tol; ++it) {
+    double x = f_lo > f_hi ? hi - f_hi * (hi - lo) / (f_hi - f_lo) : (lo + hi) / 2;
+    x = std::clamp(x, lo + tol / 2, hi - tol / 2);
+    if (!(x > lo && x < hi)) x = (lo + hi) / 2;
+    const double fx = f(x);
+    if (fx > 0) {
+      lo = x;
+      f_lo = fx;
+      if (kept == 1) f_hi /= 2;
+      kept = 1;
+    } else {
+      hi = x;
+      f_hi = fx;
+      if (kept == -1) f_lo /= 2;
+      kept = -1;
+    }
+  }
+  return hi;
+}
 
 // The operating point of one replica at a request rate.
 struct Point {
@@ -210,16 +265,11 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       if (w.batch_size) {
         p.batch = *w.batch_size;
         if (excess(p.batch) > 0) p.overloaded = true;
-      } else if (excess(bmax) > 0) {
+      } else if (const double at_max = excess(bmax); at_max > 0) {
         p.overloaded = true;
         p.batch = bmax;
       } else {
-        double lo = 0, hi = bmax;
-        for (int it = 0; it < 60 && hi - lo > 1e-3; ++it) {
-          const double mid = (lo + hi) / 2;
-          (excess(mid) > 0 ? lo : hi) = mid;
-        }
-        p.batch = std::max(1.0, hi);
+        p.batch = std::max(1.0, crossing(excess, 0, excess(0), bmax, at_max));
       }
       p.tpot_s = tpot(p.batch);
       p.latency_s = p.ttft_s + out * p.tpot_s;
@@ -379,7 +429,8 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
   // utilisation, then the smaller degree. A batch job: the most throughput per instance (its cost
   // for the job). Degrees that cannot beat the best so far on a lower bound are not sized.
   std::optional<Plan> searched;
-  auto record = [&](int deg, int n, const Point* p, std::string why) {
+  // `why` is a callable that words the outcome, called only when the search is shown.
+  auto record = [&](int deg, int n, const Point* p, auto&& why) {
     if (!words.on()) return;
     Tried tr;
     tr.tensor_parallel = deg;
@@ -389,7 +440,7 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       tr.utilisation = p->utilisation;
       tr.batch_size = p->batch;
     }
-    tr.why = std::move(why);
+    tr.why = why();
     e.tried.push_back(std::move(tr));
   };
   if (o.search && o.tensor_parallel == 0 && degrees.size() > 1) {
@@ -397,17 +448,17 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
     int offline_t = 0;
     for (int deg : degrees) {
       if (room(deg) < per_seq) {
-        record(deg, 0, nullptr, "does not fit: weights and one sequence exceed the usable memory");
+        record(deg, 0, nullptr, [] { return std::string("does not fit: weights and one sequence exceed the usable memory"); });
         continue;
       }
       if (w.batch_size && *w.batch_size > b_max(deg)) {
-        record(deg, 0, nullptr, fmt::format("batch {} does not fit (at most {:.0f})", *w.batch_size, b_max(deg)));
+        record(deg, 0, nullptr, [&] { return fmt::format("batch {} does not fit (at most {:.0f})", *w.batch_size, b_max(deg)); });
         continue;
       }
       const double rp = replicas_of(deg);
       if (offline) {
         const double rate = rp * operate(deg, 0, rp).capacity_rps;
-        record(deg, 0, nullptr, fmt::format("{:.4g} {}/s per instance", rate, ar ? "requests" : r.unit));
+        record(deg, 0, nullptr, [&] { return fmt::format("{:.4g} {}/s per instance", rate, ar ? "requests" : r.unit); });
         if (rate > best_rate * (1 + 1e-9)) {
           best_rate = rate;
           offline_t = deg;
@@ -416,7 +467,7 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       }
       const Point alone = operate(deg, 1e-9, rp);
       if (!meets(alone)) {
-        record(deg, 0, &alone, "misses the latency targets even with one request in flight");
+        record(deg, 0, &alone, [] { return std::string("misses the latency targets even with one request in flight"); });
         continue;
       }
       int lower = std::max(min_instances, static_cast<int>(std::ceil(o.min_replicas / rp - 1e-9)));
@@ -425,17 +476,19 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
         lower = std::max(lower, static_cast<int>(std::min<double>(k::k_max_instances, std::ceil(need - 1e-9))));
       }
       if (o.count == 0 && searched && searched->ok && lower > searched->count) {
-        record(deg, lower, nullptr, fmt::format("needs at least {} instance(s), more than the {} of tp {}", lower, searched->count, searched->t));
+        record(deg, lower, nullptr, [&] {
+          return fmt::format("needs at least {} instance(s), more than the {} of tp {}", lower, searched->count, searched->t);
+        });
         continue;
       }
       const Plan plan = size_fleet(deg, lower, true);
       if (!plan.ok) {
-        record(deg, plan.count, &plan.p,
-               plan.p.overloaded ? "overloaded" : fmt::format("no fleet up to {} instances meets the targets", plan.count));
+        record(deg, plan.count, &plan.p, [&] {
+          return plan.p.overloaded ? std::string("overloaded") : fmt::format("no fleet up to {} instances meets the targets", plan.count);
+        });
         continue;
       }
-      record(deg, plan.count, &plan.p,
-             fmt::format("{} instance(s) at {:.0f}% utilisation", plan.count, plan.p.utilisation * 100));
+      record(deg, plan.count, &plan.p, [&] { return fmt::format("{} instance(s) at {:.0f}% utilisation", plan.count, plan.p.utilisation * 100); });
       if (!searched || plan.count < searched->count ||
           (plan.count == searched->count && plan.p.utilisation < searched->p.utilisation - 1e-12)) {
         searched = plan;
