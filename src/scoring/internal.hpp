@@ -280,6 +280,7 @@ class Bases {
     if (slot < 0) {
       sizing::EstimateOptions o = decision_options(m_w);
       o.words = false;
+      o.factors = &m_factors;
       m_bases.push_back(summary(sizing::estimate(m_w, m_req, m_c, m_c.instances[instance], info.accelerator, info.cpu, o), m_w));
       slot = static_cast<std::int32_t>(m_bases.size() - 1);
     }
@@ -295,6 +296,7 @@ class Bases {
   const std::vector<catalog::Choice>& m_offers;
   std::vector<std::int32_t> m_of_shape;
   std::vector<Base> m_bases;
+  sizing::FactorMemo m_factors;
 };
 
 // A candidate as the decision sees it: numbers and the rules that fired, no words.
@@ -389,8 +391,9 @@ class Ranking::Source {
     if (it == m_estimates.end()) {
       const Context& ctx = *m_ctx;
       const auto& info = ctx.prep->instances[instance];
-      it = m_estimates.emplace(instance, sizing::estimate(ctx.w, ctx.req, ctx.c, ctx.c.instances[instance], info.accelerator, info.cpu,
-                                                             decision_options(ctx.w))).first;
+      sizing::EstimateOptions o = decision_options(ctx.w);
+      o.factors = &m_factors;
+      it = m_estimates.emplace(instance, sizing::estimate(ctx.w, ctx.req, ctx.c, ctx.c.instances[instance], info.accelerator, info.cpu, o)).first;
     }
     return it->second;
   }
@@ -404,6 +407,7 @@ class Ranking::Source {
  private:
   std::shared_ptr<const Context> m_ctx;
   mutable std::unordered_map<std::uint32_t, sizing::Estimate> m_estimates;
+  mutable sizing::FactorMemo m_factors;
 };
 
 

@@ -166,8 +166,13 @@ Device device_of(const Workload& w, const Requirements& r, const catalog::Instan
   return d;
 }
 
+const catalog::Factor* Efficiency::find(const char* regime) const {
+  if (m_memo) return m_memo->get(m_c, m_d.hardware, m_d.kind, m_w.family, regime);
+  return m_d.hardware ? m_c.factor(*m_d.hardware, m_w.family, regime) : m_c.factor(m_d.kind, m_w.family, regime);
+}
+
 std::optional<double> Efficiency::operator()(const char* regime) {
-  const catalog::Factor* f = m_d.hardware ? m_c.factor(*m_d.hardware, m_w.family, regime) : m_c.factor(m_d.kind, m_w.family, regime);
+  const catalog::Factor* f = find(regime);
   if (!f) {
     m_missing = true;
     return std::nullopt;
@@ -177,7 +182,7 @@ std::optional<double> Efficiency::operator()(const char* regime) {
 }
 
 std::optional<double> Efficiency::optional(const char* regime) {
-  const catalog::Factor* f = m_d.hardware ? m_c.factor(*m_d.hardware, m_w.family, regime) : m_c.factor(m_d.kind, m_w.family, regime);
+  const catalog::Factor* f = find(regime);
   if (!f) return std::nullopt;
   if (std::find(m_used.begin(), m_used.end(), f) == m_used.end()) m_used.push_back(f);
   return f->value;

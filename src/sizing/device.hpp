@@ -68,7 +68,8 @@ Device device_of(const workload::Workload& w, const Requirements& r, const catal
 /// leaves its value empty (the estimate then says the performance is unknown).
 class Efficiency {
  public:
-  Efficiency(const catalog::Catalog& c, const workload::Workload& w, const Device& d) : m_c(c), m_w(w), m_d(d) {}
+  Efficiency(const catalog::Catalog& c, const workload::Workload& w, const Device& d, FactorMemo* memo = nullptr)
+      : m_c(c), m_w(w), m_d(d), m_memo(memo) {}
   /// The fraction of the peak for `regime` (training, prefill, decode, inference, gbdt).
   std::optional<double> operator()(const char* regime);
   /// A factor the estimate can do without (overhead): nothing when the catalog has none.
@@ -77,9 +78,12 @@ class Efficiency {
   Confidence confidence(bool words) const;
 
  private:
+  const catalog::Factor* find(const char* regime) const;
+
   const catalog::Catalog& m_c;
   const workload::Workload& m_w;
   const Device& m_d;
+  FactorMemo* m_memo;
   std::vector<const catalog::Factor*> m_used;
   bool m_missing = false;
 };

@@ -44,6 +44,24 @@ void price(const workload::Workload& w, const catalog::Instance& i, const Estima
 
 }  // namespace detail
 
+const catalog::Factor* FactorMemo::get(const catalog::Catalog& c, const catalog::Hardware* h, catalog::ComputeKind kind,
+                                       std::string_view family, std::string_view regime) {
+  if (m_catalog != &c || m_family != family) {
+    m_entries.clear();
+    m_catalog = &c;
+    m_family = std::string(family);
+  }
+  // No object lives at the small addresses a kind's value gives.
+  const auto key = h ? reinterpret_cast<std::uintptr_t>(h) : static_cast<std::uintptr_t>(kind);
+  auto& list = m_entries[key];
+  for (const Entry& e : list) {
+    if (e.regime == regime) return e.factor;
+  }
+  const catalog::Factor* f = h ? c.factor(*h, family, regime) : c.factor(kind, family, regime);
+  list.push_back(Entry{std::string(regime), f});
+  return f;
+}
+
 double billed_hours(double hours) { return std::max(hours, k::k_minimum_billed_hours); }
 
 double allocated_gib(const Estimate& e) {
@@ -123,7 +141,7 @@ Estimate estimate_at(const workload::Workload& w, const Requirements& r, const c
   e.count = std::max(1, o.count);
   const detail::Device d = detail::device_of(w, r, i, h, cpu, e, words);
   e.compute = d.kind;
-  detail::Efficiency eff(c, w, d);
+  detail::Efficiency eff(c, w, d, o.factors);
   if (w.trains()) detail::estimate_training(w, r, d, eff, i, o, e, words);
   else detail::estimate_serving(w, r, d, eff, i, o, e, words);
   e.confidence = eff.confidence(o.words);

@@ -4,8 +4,11 @@
 /// is. docs/sizing.md states every formula and constant with its source; docs/accuracy.md shows how
 /// far the estimates are from published measurements.
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "aiadvise/catalog/catalog.hpp"
@@ -174,7 +177,30 @@ struct Estimate {
   std::vector<std::string> notes;
 };
 
+/// The efficiency factors the estimates of one workload look up, remembered per hardware and
+/// regime: a decision sizes hundreds of instances on a few dozen chips, and Catalog::factor asks up
+/// to four indexes each time. Valid for one catalog; a workload of another family starts it afresh.
+class FactorMemo {
+ public:
+  /// Catalog::factor(*h, family, regime), or Catalog::factor(kind, ...) when h is null.
+  const catalog::Factor* get(const catalog::Catalog& c, const catalog::Hardware* h, catalog::ComputeKind kind, std::string_view family,
+                             std::string_view regime);
+
+ private:
+  struct Entry {
+    std::string regime;
+    const catalog::Factor* factor;
+  };
+  const catalog::Catalog* m_catalog = nullptr;
+  std::string m_family;
+  /// By hardware (its address, or its kind's value when there is none), then regime.
+  std::unordered_map<std::uintptr_t, std::vector<Entry>> m_entries;
+};
+
 struct EstimateOptions {
+  /// Where the efficiency factors looked up are remembered (null: none). The caller keeps it for
+  /// one catalog; it changes no number.
+  FactorMemo* factors = nullptr;
   int count = 0;  ///< 0: as many as the targets need (qps, deadline), at least 1
   int tensor_parallel = 0;  ///< 0: the smallest split that fits and meets the latency targets
   bool spot = false;
