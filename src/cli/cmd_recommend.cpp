@@ -46,13 +46,13 @@ int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io
   const sizing::Requirements req = sizing::requirements(w, c);
   scoring::Options options;
   options.top = o.top;
-  const scoring::Decision d = scoring::recommend(w, req, c, options);
+  scoring::Decision d = scoring::recommend(w, req, c, options);
   // --chart draws after the table, so it implies the table format.
   const std::string format = o.chart && !o.format_given ? "table" : o.format;
   report::ReportOptions report_options;
   report_options.explain = o.explain;
   report_options.feasible_points = format == "html";  // the HTML report charts every feasible option
-  const util::Json report = report::recommendation_report(w, req, d, c, report_options);
+  util::Json report = report::recommendation_report(w, req, d, c, report_options);
   if (format == "json") {
     io.out = render::json_text(report);
   } else if (format == "markdown") {
@@ -74,7 +74,9 @@ int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io
       if (!bars.empty()) io.out += "\n" + bars;
     }
   }
+  // Moved, not copied: none of them is const.
   release(std::move(report));
+  release(std::move(d));
   release(std::move(c));
   return k_exit_ok;
 }
