@@ -6,13 +6,14 @@
 namespace aiadvise::util {
 
 /// Readies the heap for about `bytes` of allocations made next, by this thread and threads it
-/// starts: with glibc, one arena for all threads, grown now by that much and advised to the kernel
-/// as a place for transparent huge pages (MADV_HUGEPAGE). Parsing a user catalog of every region
-/// (megabytes of JSON, tens of megabytes of values) otherwise spends about half its time in page
-/// faults and in growing per-thread arenas a page at a time (docs/performance.md, "2026-12-06").
-/// Memory is only committed where it is used. Once per process; later calls do nothing. Returns
-/// whether the heap was prepared (false with another C library, under a sanitizer's allocator, or
-/// when the kernel refuses the advice: the run is then only slower).
+/// starts: with glibc, one arena for all threads, its next allocation moved to a huge page
+/// boundary, grown now by that much and advised to the kernel as a place for transparent huge
+/// pages (MADV_HUGEPAGE). A page fault costs about 10 us on the virtual machines the tool runs on:
+/// a `recommend` otherwise spends more time faulting in its heap than computing, and parsing a user
+/// catalog of every region half its time (docs/performance.md, "2026-12-06"). Memory is only
+/// committed where it is used. A later call for more bytes grows the heap further; one for no more
+/// does nothing. Returns whether the heap was prepared now (false with another C library, under a
+/// sanitizer's allocator, or when the kernel refuses the advice: the run is then only slower).
 bool prepare_heap(std::size_t bytes);
 
 }  // namespace aiadvise::util
