@@ -903,6 +903,15 @@ void Importer::tpu(const std::string& name, const std::vector<const Row*>& rows)
     skip(name, fmt::format("new TPU slice: no host VM row for a {}-chip v5e host in this file", host_chips), lines);
     return;
   }
+  // The slice's totals must be values the catalog accepts (each host row alone was checked).
+  if (*host->second->vcpus * hosts > k_max_vcpus || *host->second->memory * hosts > k_max_memory_gib) {
+    skip(name,
+         fmt::format("new TPU slice: {} hosts of {} vCPUs and {} GiB (line {}) exceed the catalog's limits ({:g} vCPUs, {:g} GiB)",
+                     hosts, fmt_num(*host->second->vcpus), fmt_num(*host->second->memory), host->second->line, k_max_vcpus,
+                     k_max_memory_gib),
+         lines);
+    return;
+  }
   spec.vcpus = *host->second->vcpus * hosts;
   spec.memory = *host->second->memory * hosts;
   spec.count = chips;

@@ -340,6 +340,20 @@ TEST_CASE("import: TPU host VMs give new slices their host, never become CPU ins
   require_merges(r);
 }
 
+TEST_CASE("import: a new TPU slice whose hosts add up past the catalog's limits is skipped, not written", "[import]") {
+  // Found by the skypilot fuzz target: 128 hosts of 11,120 vCPUs made a slice of 1,423,360 vCPUs,
+  // which the import wrote and the catalog then refused to load.
+  const auto r = import_file(k_fixtures + "gcp-tpu-host-huge.csv", "gcp", "all");
+  CHECK_FALSE(entry(r, "gcp-tpu-v5litepod-512"));
+  bool named = false;
+  for (const auto& s : r.skipped) {
+    named = named || (s.what == "tpu-v5litepod-512" && s.reason.find("exceed the catalog's limits") != std::string::npos);
+  }
+  CHECK(named);
+  CHECK(offer(r, "gcp-tpu-v5litepod-8", "us-central1"));  // the rest of the file is imported
+  require_merges(r);
+}
+
 TEST_CASE("import: fractional GPU counts are a share of one GPU; a bad row is skipped and counted", "[import]") {
   const auto r = import_file(k_fixtures + "azure-fractional.csv", "azure", "all");
   CHECK(r.rows_read == 9);
