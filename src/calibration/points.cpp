@@ -74,6 +74,7 @@ std::vector<Point> read_points(const std::string& name, const std::string& text,
         if (p.accelerator.empty() && p.cpu.empty()) hw.error("accelerator", "a point names an accelerator or a host cpu");
       }
       p.tolerance = r.number("tolerance", NumberRule::positive);
+      if (auto n = r.integer("clients", 1, 1000000)) p.clients = static_cast<int>(*n);
       static const std::vector<std::string> k_memory{"allocated", "device"};
       p.memory = r.one_of("memory", k_memory).value_or("device");
       if (p.tolerance && *p.tolerance < 1) r.error("tolerance", fmt::format("a multiplicative tolerance is at least 1, got {}", *p.tolerance));

@@ -36,6 +36,10 @@ struct Point {
   int tensor_parallel = 0;  ///< 0: the model chooses
   std::optional<double> vcpus, memory_gib;  ///< of the host (CPU runs: what the run used)
   std::optional<double> tolerance;  ///< multiplicative: allowed max(predicted/measured, measured/predicted)
+  /// A closed-loop load generator's clients (each sends its next request when the last one ends).
+  /// With more clients than the server runs at once (workload.batch_size), the others wait, and a
+  /// measured ttft_ms or latency_ms includes that wait.
+  std::optional<int> clients;
   /// peak_memory_gib: what was measured: the framework's allocations (torch.cuda.max_memory_allocated)
   /// or the device's use (nvidia-smi, pynvml), which adds the runtime's context and cache.
   std::string memory = "device";

@@ -152,3 +152,39 @@ TEST_CASE("calibration: fine-tuning memory is within 25% of published peaks for 
   for (const auto& [model, m] : within) methods.insert(m.begin(), m.end());
   CHECK(methods == std::set<std::string>{"full", "lora", "qlora"});
 }
+
+TEST_CASE("calibration: a closed loop of more clients than the server's batch adds their wait to a replayed TTFT", "[calibration]") {
+  // 8 clients, 4 slots: each slot serves one request per request time S, the loop goes round in
+  // 8 / 4 x S, so a request waits (8 / 4 - 1) x S = S before its prefill starts.
+  const std::string base = R"("scope": "system", "workload": {"model": "llama-3.1-70b", "phase": "inference", "mode": "batch", "precision": "fp16", "batch_size": 4, "input_tokens": 1500, "output_tokens": 245}, "hardware": {"accelerator": "aws-trainium", "per_instance": 16, "instances": 1, "tensor_parallel": 16}, "source": "https://example.com/test", "as_of": "2026-12-06")";
+  const std::string text = R"({"id": "open-ttft", "metric": "ttft_ms", "value": 1000, )" + base + "}\n" +
+                           R"({"id": "open-latency", "metric": "latency_ms", "value": 1000, )" + base + "}\n" +
+                           R"({"id": "closed-ttft", "metric": "ttft_ms", "value": 1000, "clients": 8, )" + base + "}\n" +
+                           R"({"id": "few-clients-ttft", "metric": "ttft_ms", "value": 1000, "clients": 3, )" + base + "}\n";
+  std::vector<aiadvise::util::Diagnostic> diagnostics;
+  const auto read = aiadvise::calibration::read_points("clients.jsonl", text, diagnostics);
+  REQUIRE(diagnostics.empty());
+  REQUIRE(read.size() == 4);
+  CHECK(read[2].clients == 8);
+  const auto& c = default_catalog();
+  const auto ttft = aiadvise::calibration::predict(read[0], c);
+  const auto latency = aiadvise::calibration::predict(read[1], c);
+  const auto closed = aiadvise::calibration::predict(read[2], c);
+  const auto few = aiadvise::calibration::predict(read[3], c);
+  REQUIRE(ttft.ok());
+  REQUIRE(latency.ok());
+  REQUIRE(closed.ok());
+  REQUIRE(few.ok());
+  CHECK(latency.predicted > ttft.predicted);
+  CHECK(closed.predicted == Approx(ttft.predicted + latency.predicted).epsilon(1e-9));
+  // No more clients than slots: nobody waits.
+  CHECK(few.predicted == Approx(ttft.predicted).epsilon(1e-12));
+
+  // A count of clients below one is an error that names the line and the field.
+  diagnostics.clear();
+  const std::string bad = R"({"id": "bad", "metric": "ttft_ms", "value": 1000, "clients": 0, )" + base + "}\n";
+  CHECK(aiadvise::calibration::read_points("bad.jsonl", bad, diagnostics).empty());
+  REQUIRE(diagnostics.size() == 1);
+  CHECK(diagnostics[0].line == 1);
+  CHECK(diagnostics[0].pointer == "/clients");
+}
