@@ -411,3 +411,31 @@ TEST_CASE("sizing: the spot price is used with --spot where the instance has one
   REQUIRE_FALSE(aws->spot_price_usd_per_hour);
   CHECK(*on(spot, "m7i.2xlarge").price_usd_per_hour == Approx(*aws->price_usd_per_hour));
 }
+
+TEST_CASE("sizing: training splits a sample over an instance's devices when that is faster than recomputing it", "[sizing]") {
+  // Llama 2 70B pre-training at 4,096 tokens on 128 x p4de.24xlarge (8 x A100 80 GB, NVLink):
+  // without recomputation a sample's activations (about 85 GiB) fit no device alone. Full
+  // recomputation at t = 1 costs a third more compute; a split over t devices costs, per sample and
+  // device, 8 x 80 layers x (t-1)/t x 4096 x 8192 x 2 bytes over NVLink, a few percent of the compute.
+  const json pretrain = {{"model", "llama-2-70b"}, {"phase", "training"}, {"input_tokens", 4096}, {"dataset_tokens", 2e12}, {"precision", "bf16"}};
+  EstimateOptions o;
+  o.count = 128;
+  const auto split = on(pretrain, "p4de.24xlarge", o);
+  REQUIRE(split.fits);
+  CHECK(split.tensor_parallel > 1);
+  CHECK_FALSE(split.gradient_checkpointing);
+  CHECK(split.replicas_per_instance == 8 / split.tensor_parallel);
+  // Asked to recompute, it stays on one device per sample, and takes longer.
+  json recompute = pretrain;
+  recompute["gradient_checkpointing"] = true;
+  const auto ckpt = on(recompute, "p4de.24xlarge", o);
+  REQUIRE(ckpt.fits);
+  CHECK(ckpt.tensor_parallel == 1);
+  CHECK(ckpt.gradient_checkpointing);
+  CHECK(*ckpt.time_hours > *split.time_hours * 1.1);
+  // A model whose samples fit one device is not split: the split would only add communication.
+  const auto small = on({{"model", "llama-3.1-8b"}, {"phase", "training"}, {"dataset_tokens", 1e10}}, "p5.48xlarge");
+  REQUIRE(small.fits);
+  CHECK(small.tensor_parallel == 1);
+  CHECK_FALSE(small.gradient_checkpointing);
+}
