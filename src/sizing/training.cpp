@@ -116,7 +116,8 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
     return seconds / 3600;
   };
   // Every plan that fits (a tensor-parallel degree, with recomputation or without, and the largest
-  // micro-batch that fits it); the fastest wins, ties to the smaller degree. Splitting a sample over
+  // micro-batch that fits it), up to the first degree that needs no recomputation beyond what was
+  // asked; the fastest wins, ties to the smaller degree. Splitting a sample over
   // the devices of an instance often costs less than recomputing its activations (Korthikanti et
   // al. 2022, "Reducing Activation Recomputation in Large Transformer Models").
   auto plan_for = [&](int count) {
@@ -147,6 +148,8 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
         if (!best.fits || hours < best_hours * (1 - 1e-9)) best = p, best_hours = hours;
         break;  // recomputing what fits without it would only cost time
       }
+      // A plan that recomputes no more than asked: a wider split would only add communication.
+      if (best.fits && best.checkpointing == r.checkpointing) break;
     }
     if (best.fits) return best;
     Plan p;
