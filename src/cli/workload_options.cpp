@@ -70,7 +70,7 @@ workload::FlagValues with_config_defaults(const workload::FlagValues& flags, con
   return out;
 }
 
-void add_local_model(const util::Json* workload, workload::FlagValues& flags, const GlobalOptions& global,
+bool add_local_model(const util::Json* workload, workload::FlagValues& flags, const GlobalOptions& global,
                      catalog::Catalog& catalog, std::vector<std::string>& notes) {
   auto field = [&](const char* key) -> std::optional<std::string> {
     if (auto it = flags.find(key); it != flags.end()) return it->second;
@@ -86,11 +86,11 @@ void add_local_model(const util::Json* workload, workload::FlagValues& flags, co
     // NOTE: a Hugging Face name the catalog maps is answered from the catalog (sourced, with API
     // prices); the cache is for the others. --model-config reads local files for any model.
     const auto snapshot = models::find_in_hf_cache(*name);
-    if (!snapshot) return;
+    if (!snapshot) return false;
     local = models::read_local_model(snapshot->string(), *name, global.limits());
     local.assumed.front() += " (from the Hugging Face cache)";
   } else {
-    return;
+    return false;
   }
   flags["model"] = local.model.id;
   const auto at = std::lower_bound(catalog.models.begin(), catalog.models.end(), local.model.id,
@@ -99,13 +99,15 @@ void add_local_model(const util::Json* workload, workload::FlagValues& flags, co
   else catalog.models.insert(at, std::move(local.model));
   catalog.index();
   notes.insert(notes.end(), local.assumed.begin(), local.assumed.end());
+  return true;
 }
 
 workload::Workload normalise_with_config(const util::JsonDocument* doc, const workload::FlagValues& flags,
-                                         const GlobalOptions& global, catalog::Catalog& catalog) {
+                                         const GlobalOptions& global, catalog::Catalog& catalog, bool* catalog_changed) {
   std::vector<std::string> model_notes, notes;
   workload::FlagValues given = flags;
-  add_local_model(doc ? &doc->value() : nullptr, given, global, catalog, model_notes);
+  const bool changed = add_local_model(doc ? &doc->value() : nullptr, given, global, catalog, model_notes);
+  if (changed && catalog_changed) *catalog_changed = true;
   workload::Workload w =
       workload::normalise(doc, with_config_defaults(given, doc ? &doc->value() : nullptr, global, &notes), catalog);
   auto known = [&w](const std::string& n) { return std::find(w.assumed.begin(), w.assumed.end(), n) != w.assumed.end(); };

@@ -30,14 +30,17 @@ workload::FlagValues with_config_defaults(const workload::FlagValues& flags, con
 
 /// A model described by files (model_config, or a Hugging Face name in the local cache that the
 /// catalog does not have) is read and added to `catalog`, and `flags` then name it; `notes`
-/// receives what was read, for `assumed`. Nothing happens for a catalog model.
-void add_local_model(const util::Json* workload, workload::FlagValues& flags, const GlobalOptions& global,
+/// receives what was read, for `assumed`. Nothing happens for a catalog model. Returns whether
+/// `catalog` changed.
+bool add_local_model(const util::Json* workload, workload::FlagValues& flags, const GlobalOptions& global,
                      catalog::Catalog& catalog, std::vector<std::string>& notes);
 
 /// Normalises `doc` (may be null) with `flags` and the configured defaults, which are listed in
-/// the workload's `assumed` like the built-in ones. A model from files is added to `catalog` first.
+/// the workload's `assumed` like the built-in ones. A model from files is added to `catalog` first
+/// (and `*catalog_changed`, if given, set to true).
 workload::Workload normalise_with_config(const util::JsonDocument* doc, const workload::FlagValues& flags,
-                                         const GlobalOptions& global, catalog::Catalog& catalog);
+                                         const GlobalOptions& global, catalog::Catalog& catalog,
+                                         bool* catalog_changed = nullptr);
 
 /// Reads --workload (if any) and the flags, and normalises against the catalog. The configured
 /// workload defaults apply where both lack a field: default < config < workload file < flag.

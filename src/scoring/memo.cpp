@@ -102,6 +102,11 @@ std::shared_ptr<const Prepared> prepared(const catalog::Catalog& c) {
 
 using detail::t_memo;
 
+std::string decision_key(const catalog::Catalog& catalog, const workload::Workload& w) {
+  // NOTE: memo_key reads nothing of the requirements (they follow from the workload and catalog).
+  return detail::memo_key(catalog, w, sizing::Requirements{});
+}
+
 Memo::Impl::Entry* Memo::Impl::find(const std::string& key) {
   auto it = index.find(key);
   if (it == index.end()) return nullptr;

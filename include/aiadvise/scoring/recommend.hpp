@@ -232,6 +232,11 @@ class Memo {
   Impl* m_previous;
 };
 
+/// The bytes that identify a decision for `w` on `catalog` (this object, as it is now): what Memo
+/// keys its decisions on. Equal keys mean equal decisions, requirements and reports for the same
+/// options; batch mode keys the output text of a line on it.
+std::string decision_key(const catalog::Catalog& catalog, const workload::Workload& w);
+
 /// Whether a service can run the workload on a compute kind (phase, mode, accelerators).
 bool service_applies(const catalog::Service& s, const workload::Workload& w, catalog::ComputeKind kind);
 
