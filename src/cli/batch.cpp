@@ -62,8 +62,7 @@ util::Json diagnostics_json(const std::vector<util::Diagnostic>& diagnostics) {
 
 }  // namespace
 
-int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
-              const std::function<util::Json(const util::JsonDocument&, std::size_t, int&)>& handle) {
+int run_batch(const std::string& path, const GlobalOptions& global, Io& io, const BatchHandler& handle) {
   std::FILE* file = stdin;
   const std::string name = util::display_name(path);
   if (path != "-") {
@@ -96,7 +95,7 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
       throw util::InputError(std::vector<util::Diagnostic>{util::Diagnostic{name, reader.line_number() + 1, 0, "", "read error"}});
     }
     const std::size_t number = reader.line_number();
-    util::Json result;
+    text.clear();
     std::vector<util::Diagnostic> diagnostics;
     if (got == util::LineReader::Status::too_long) {
       diagnostics.push_back(util::Diagnostic{name, number, 1, "",
@@ -108,7 +107,7 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
       const util::JsonDocument doc = util::JsonDocument::parse(name, line, global.limits(), diagnostics);
       if (doc.ok()) {
         try {
-          result = handle(doc, number, worst);
+          handle(doc, number, worst, text);
         } catch (const util::InputError& e) {
           diagnostics = e.diagnostics();
         }
@@ -133,11 +132,10 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
         }
         not_shown += d.more;
       }
-      result = {{"line", number}, {"error", diagnostics_json(diagnostics)}};
+      // Replace, never throw on, invalid UTF-8: one odd line must not end the stream.
+      text.clear();
+      render::append_json(text, util::Json{{"line", number}, {"error", diagnostics_json(diagnostics)}});
     }
-    // Replace, never throw on, invalid UTF-8: one odd line must not end the stream.
-    text.clear();
-    render::append_json(text, result);
     text += '\n';
     status = io.emit(text);
     if (status != 0) break;

@@ -14,9 +14,11 @@
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/render/html.hpp"
 #include "aiadvise/render/json.hpp"
+#include "aiadvise/scoring/recommend.hpp"
 #include "aiadvise/util/file_io.hpp"
 #include "aiadvise/util/numeric.hpp"
 #include "aiadvise/util/text.hpp"
+#include "cli/batch_cache.hpp"
 #include "cli/context.hpp"
 #include "cli/workload_options.hpp"
 
@@ -77,6 +79,29 @@ util::JsonDocument read_json(const std::string& path, const GlobalOptions& globa
   return doc;
 }
 
+/// What a check --batch line's output depends on besides its number and name: the workload (as
+/// the decision memo keys it) and every field of the proposed choice.
+std::string check_line_key(const catalog::Catalog& c, const workload::Workload& w, const check::Proposed& p) {
+#if defined(__GLIBCXX__) && defined(__x86_64__)
+  // NOTE: a field added to Proposed must be added to the key below, or two lines that differ only in
+  // it would share an output. The size reminds whoever adds one.
+  static_assert(sizeof(check::Proposed) == 184, "Proposed changed: update check_line_key");
+#endif
+  std::string key = scoring::decision_key(c, w);
+  const auto text = [&key](std::string_view s) {
+    key += std::to_string(s.size());
+    key += ':';
+    key += s;
+  };
+  for (const std::string* s : {&p.cloud, &p.instance, &p.service, &p.origin}) text(*s);
+  text(std::to_string(p.count));
+  for (const auto* list : {&p.assumptions, &p.notes}) {
+    text(std::to_string(list->size()));
+    for (const auto& s : *list) text(s);
+  }
+  return key;
+}
+
 /// Why nothing was checked, for the error that stops an empty run.
 std::string nothing_checked(const std::vector<check::SkippedResource>& skipped, const std::vector<std::string>& warnings, bool plan) {
   std::map<std::string, int> kinds;
@@ -104,18 +129,48 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
 
   if (!o.batch.empty()) {
     // One {name, workload, proposed} per line, one workload result per line.
-    return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t number, int& worst) {
+    // Lines of the same workload and proposed choice differ only in their number and name, so a
+    // repeated one is answered with the text of the first, those two filled in.
+    OutputCache cache;
+    std::string number_text, name_text;
+    return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t number, int& worst, std::string& out) {
       const check::ProjectWorkload entry = check::read_project_entry(line, "", c, fmt::format("line {}", number));
       if (!entry.proposed) {
         throw util::InputError(std::vector<util::Diagnostic>{line.diagnostic("", "a check line needs a \"proposed\" choice")});
       }
-      const check::WorkloadCheck result = check::check_workload(entry.name, entry.workload, *entry.proposed, c, options);
-      const util::Json report = check::check_report({result}, {}, {}, options, fail_on);
-      if (report["summary"]["failed"].get<bool>()) worst = k_exit_findings;
-      util::Json out = report["workloads"][0];
-      out["line"] = number;
-      if (!report["warnings"].empty()) out["warnings"] = report["warnings"];
-      return out;
+      number_text.clear();
+      render::append_json(number_text, util::Json(number));
+      name_text.clear();
+      render::append_json(name_text, util::Json(entry.name));
+      // A kept line's holes are "line", "name" and "workload_name" (output_template below), filled
+      // in that order.
+      const auto fill = [&](const OutputTemplate& text) { text.fill(out, {number_text, name_text, name_text}); };
+      std::string key = check_line_key(c, entry.workload, *entry.proposed);
+      if (const OutputTemplate* kept = cache.find(key)) {
+        if (kept->failed) worst = k_exit_findings;
+        fill(*kept);
+        return;
+      }
+      std::vector<check::WorkloadCheck> checks;
+      checks.push_back(check::check_workload(entry.name, entry.workload, *entry.proposed, c, options));
+      // NOTE: the workload's name is written in "name", in "workload_name" (the same, since a line
+      // names no project workload) and in the words of plausibility warnings. Whether there are
+      // warnings does not depend on the name, and a line with warnings is written whole, not kept.
+      const bool keep = checks.front().workload.empty() && checks.front().name == entry.name;
+      util::Json report = check::check_report(checks, {}, {}, options, fail_on);
+      const bool failed = report["summary"]["failed"].get<bool>();
+      if (failed) worst = k_exit_findings;
+      util::Json result = std::move(report["workloads"][0]);
+      result["line"] = number;
+      if (!report["warnings"].empty() || !keep) {
+        if (!report["warnings"].empty()) result["warnings"] = std::move(report["warnings"]);
+        render::append_json(out, result);
+        return;
+      }
+      OutputTemplate text = output_template(result, {"line", "name", "workload_name"});
+      text.failed = failed;
+      fill(text);
+      cache.insert(std::move(key), std::move(text));
     });
   }
 

@@ -10,6 +10,7 @@
 #include "aiadvise/render/json.hpp"
 #include "aiadvise/render/recommend.hpp"
 #include "aiadvise/report/recommend.hpp"
+#include "cli/batch_cache.hpp"
 #include "cli/context.hpp"
 #include "cli/workload_options.hpp"
 
@@ -32,10 +33,27 @@ int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, 
   const workload::FlagValues flags = workload_flags_given(o.workload);
   scoring::Options options;
   options.top = o.top;
-  return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t, int&) {
-    const workload::Workload w = scoring::with_headroom(normalise_with_config(&line, flags, global, c));
+  // A line's text depends on its workload only (the options, catalog and configuration are the
+  // run's), so a repeated workload is answered with the text of its first line.
+  OutputCache cache;
+  return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t, int&, std::string& out) {
+    bool catalog_changed = false;
+    const workload::Workload w = scoring::with_headroom(normalise_with_config(&line, flags, global, c, &catalog_changed));
+    // NOTE: a model read from files is added to the catalog (or replaces one of the same id), which
+    // may change what any kept line would say: those are forgotten.
+    if (catalog_changed) cache.clear();
+    std::string key = scoring::decision_key(c, w);
+    if (const OutputTemplate* kept = cache.find(key)) {
+      kept->fill(out);
+      return;
+    }
     const sizing::Requirements req = sizing::requirements(w, c);
-    return report::recommendation_report(w, req, scoring::recommend(w, req, c, options), c, report::ReportOptions{o.explain});
+    const std::size_t start = out.size();
+    render::append_json(out, report::recommendation_report(w, req, scoring::recommend(w, req, c, options), c,
+                                                           report::ReportOptions{o.explain}));
+    OutputTemplate text;
+    text.parts.push_back(out.substr(start));
+    cache.insert(std::move(key), std::move(text));
   });
 }
 

@@ -77,11 +77,14 @@ struct Io {
 /// The most diagnostics printed on stderr in one run; the rest are counted in a last line.
 inline constexpr std::size_t k_max_diagnostics_shown = 100;
 
+/// One line of a batch: appends the line's result to `out` as one line of JSON text (as
+/// render::append_json writes it, without the newline), or throws util::InputError.
+using BatchHandler = std::function<void(const util::JsonDocument& line, std::size_t number, int& worst, std::string& out)>;
+
 /// --batch: runs `handle` on each JSON Lines record of `path` ("-": stdin) and writes one JSON
 /// result per line, in order, streaming. A bad line yields {"line": N, "error": ...} and the run
 /// goes on. Returns 2 if any line was bad, else `worst` as updated by `handle` (0 or 1).
-int run_batch(const std::string& path, const GlobalOptions& global, Io& io,
-              const std::function<util::Json(const util::JsonDocument& line, std::size_t number, int& worst)>& handle);
+int run_batch(const std::string& path, const GlobalOptions& global, Io& io, const BatchHandler& handle);
 
 /// A subcommand's work, chosen while parsing and run afterwards.
 using Action = std::function<int(Io&)>;
