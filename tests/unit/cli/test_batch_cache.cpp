@@ -150,3 +150,22 @@ TEST_CASE("batch: kept outputs are bounded in count and bytes, the least recentl
   CHECK(small.size() == 0);
   CHECK(small.bytes() == 0);
 }
+
+TEST_CASE("batch: a model read from files changes the catalog, and what was kept is not reused across it", "[batch][models]") {
+  const std::string hf = std::string(AIADVISE_SOURCE_DIR) + "/tests/fixtures/hf/";
+  const std::string qwen = R"({"model":"mine","qps":1,"model_config":")" + hf + R"(Qwen--Qwen3-8B"})";
+  const std::string gemma = R"({"model":"mine","qps":1,"model_config":")" + hf + R"(google--gemma-2-9b"})";
+  const std::string mine = R"({"model":"mine","qps":1})";
+  const TempFile f("models.jsonl", qwen + "\n" + mine + "\n" + gemma + "\n" + mine + "\n" + qwen + "\n" + mine + "\n");
+  const auto r = run_captured({"recommend", "--batch", f.path});
+  INFO(r.err);
+  CHECK(r.code == aiadvise::cli::k_exit_ok);
+  const auto lines = text_lines(r.out);
+  REQUIRE(lines.size() == 6);
+  CHECK(lines[0] == fresh("recommend", qwen, 1));
+  CHECK(lines[2] == fresh("recommend", gemma, 3));
+  CHECK(lines[4] == lines[0]);
+  // "mine" is whichever model was read last.
+  CHECK(lines[1] != lines[3]);
+  CHECK(lines[5] == lines[1]);
+}
