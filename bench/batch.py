@@ -4,7 +4,7 @@ workload templates: LLM serving, 70B serving, CNN serving and training, XGBoost,
 diffusion, LoRA, k-means, Mixtral; `check` proposes an instance for each), one process, one thread.
 
 Two streams, because batch mode reuses a decision for a workload it has already seen in the run
-(scoring::Memo) and fleets repeat shapes:
+(scoring::Memo), and the text it wrote for it (cli::OutputCache), and fleets repeat shapes:
   repeated  the ten templates cycled: after the first ten lines every decision comes from the memo
   distinct  the same templates with their numbers (load, dataset size, deadline) drawn at random:
             every workload differs, so every decision is computed afresh
