@@ -10,7 +10,7 @@ Two streams, because batch mode reuses a decision for a workload it has already 
             every workload differs, so every decision is computed afresh
 Prints workloads per second and the peak RSS of each run. --verify also checks, for the repeated
 stream, that every line equals the first line of its template (which was computed afresh), apart
-from check's "name" and "line" (reading the output makes those runs slower: time without it).
+from check's "name", "workload_name" and "line" (reading the output makes those runs slower: time without it).
 
 Usage: bench/batch.py BUILD/aiadvise [--count N] [--streams repeated,distinct] [--seed S] [--verify]
 """
@@ -98,6 +98,7 @@ def check_lines(stream):
     for k, raw in enumerate(stream):
         line = json.loads(raw)
         line.pop("name", None)
+        line.pop("workload_name", None)  # check: the name again
         line.pop("line", None)
         t = k % len(TEMPLATES)
         if t not in first:
