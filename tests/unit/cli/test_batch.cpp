@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -18,7 +20,8 @@ namespace {
 
 struct TempFile {
   std::string path;
-  TempFile(const std::string& name, const std::string& bytes) : path("aiadvise-test-batch-" + name) {
+  // The process id keeps apart the files of test cases that ctest runs at once (-j).
+  TempFile(const std::string& name, const std::string& bytes) : path("aiadvise-test-batch-" + std::to_string(::getpid()) + "-" + name) {
     std::ofstream(path, std::ios::binary) << bytes;
   }
   ~TempFile() { std::remove(path.c_str()); }
