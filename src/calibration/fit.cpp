@@ -1,7 +1,8 @@
 // Fitting efficiency factors to measurements: coordinate descent over the factors, each a 1-D
 // golden-section search of the squared log error of the points that use it. First one factor per
 // hardware kind and regime fitted on every point of that kind (the fallback for families without
-// points: "extrapolated"), then one per family where it has enough points of its own.
+// points: "extrapolated"), then one per family where it has enough points of its own, then one per
+// chip and family where that chip has enough points of the family (generations of a kind differ).
 
 #include <fmt/format.h>
 
@@ -172,6 +173,54 @@ std::vector<catalog::Factor> fit(const std::vector<Point>& points, const catalog
   }
   descend(points, c, own, options.rounds);
 
+  // The points behind each family factor of a kind: those of pass 2 (a chip factor of pass 3 takes
+  // some of them over, but the kind's value rests on all of them).
+  std::map<std::string, std::vector<std::string>> family_points;
+  {
+    const Usage u = usage_of(points, c);
+    for (std::size_t k = 0; k < c.factors.size(); ++k) {
+      if (c.factors[k].family == "any") continue;
+      for (std::size_t p : u.points[k]) family_points[c.factors[k].id].push_back(points[p].id);
+    }
+  }
+
+  // Pass 3: a factor of its own for each (chip, family, regime) with enough points: generations of
+  // one kind differ (Trainium 1 and 2, Inferentia 1 and 2, each GPU generation), started from the
+  // family's kind-level value and fitted with those held.
+  if (options.min_chip_points > 0) {
+    std::map<std::string, std::size_t> per_chip;  // "chip|family|regime" -> points
+    std::map<std::string, const catalog::Factor*> from;
+    for (const auto& p : points) {
+      const std::string chip = p.accelerator.empty() ? p.cpu : p.accelerator;
+      if (chip.empty()) continue;
+      const Prediction pr = predict(p, c);
+      if (!pr.ok()) continue;
+      for (const auto& id : pr.factors) {
+        const catalog::Factor* f = c.factor_by_id(id);
+        if (!f || f->family != pr.family || !catalog::parse_compute_kind(f->hardware)) continue;
+        const std::string key = chip + "|" + pr.family + "|" + f->regime;
+        ++per_chip[key];
+        from[key] = f;
+      }
+    }
+    std::vector<catalog::Factor> with_chips = c.factors;
+    for (const auto& [key, n] : per_chip) {
+      if (static_cast<int>(n) < options.min_chip_points) continue;
+      catalog::Factor f = *from[key];
+      f.hardware = key.substr(0, key.find('|'));
+      f.id = fmt::format("{}-{}-{}", f.hardware, f.family, f.regime);
+      with_chips.push_back(f);
+    }
+    std::sort(with_chips.begin(), with_chips.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    c.factors = with_chips;
+    c.index();
+    std::vector<std::size_t> chips;
+    for (std::size_t k = 0; k < c.factors.size(); ++k) {
+      if (!catalog::parse_compute_kind(c.factors[k].hardware)) chips.push_back(k);
+    }
+    descend(points, c, chips, options.rounds);
+  }
+
   // The points behind each factor (a kind-wide one: those it was fitted on in pass 1), and its
   // provenance.
   const Usage u = usage_of(points, c);
@@ -179,6 +228,7 @@ std::vector<catalog::Factor> fit(const std::vector<Point>& points, const catalog
     catalog::Factor& f = c.factors[k];
     f.points.clear();
     if (f.family == "any") f.points = any_points[f.id];
+    else if (catalog::parse_compute_kind(f.hardware)) f.points = family_points[f.id];
     else for (std::size_t p : u.points[k]) f.points.push_back(points[p].id);
     std::sort(f.points.begin(), f.points.end());
     f.band.reset();

@@ -30,6 +30,7 @@ struct CalibrateOptions {
   std::string as_of;
   std::string format = "table";
   int min_family_points = 2;
+  int min_chip_points = 3;
 };
 
 std::vector<calibration::Point> read(const std::string& path, const GlobalOptions& global) {
@@ -56,6 +57,7 @@ int run_calibrate(const CalibrateOptions& o, const GlobalOptions& global, Io& io
   fo.as_of = o.as_of.empty() ? today() : o.as_of;
   fo.source = util::display_name(o.measurements);
   fo.min_family_points = o.min_family_points;
+  fo.min_chip_points = o.min_chip_points;
   auto factors = calibration::fit(points, c, fo);
   c.factors = factors;
   c.index();
@@ -139,6 +141,8 @@ void setup_calibrate(CLI::App& app, const GlobalOptions& global, Action& action)
   cmd->add_option("--as-of", o->as_of, "Date written on the factors (default: today, UTC)");
   cmd->add_option("--min-family-points", o->min_family_points, "Points a family needs on a hardware kind for a factor of its own")
       ->check(CLI::Range(1, 1000));
+  cmd->add_option("--min-chip-points", o->min_chip_points, "Points a family needs on one chip for a factor of that chip (0: none)")
+      ->check(CLI::Range(0, 1000));
   add_format_option(*cmd, o->format, {"table", "json"});
   cmd->footer(R"(Examples:
   aiadvise calibrate my-cluster.jsonl -o my-factors.json

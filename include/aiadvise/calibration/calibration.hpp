@@ -74,6 +74,7 @@ struct FitOptions {
   std::string source;       ///< where the points came from, for the factors' provenance
   int rounds = 40;          ///< most coordinate-descent passes (it stops when no factor moves by 0.1%)
   int min_family_points = 2;  ///< calibration points a family needs on a hardware kind for a factor of its own
+  int min_chip_points = 3;    ///< ... and on one chip for a factor of that chip (0: none per chip)
 };
 
 /// The factors (as catalog entries) that minimise the squared log error over `points` on

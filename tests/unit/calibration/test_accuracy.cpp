@@ -188,3 +188,37 @@ TEST_CASE("calibration: a closed loop of more clients than the server's batch ad
   CHECK(diagnostics[0].line == 1);
   CHECK(diagnostics[0].pointer == "/clients");
 }
+
+TEST_CASE("calibration: a chip with enough points of a family gets factors of its own, and estimates on it use them", "[calibration]") {
+  // Trainium 1 and 2 are one kind with different generations: the committed fit gives each its own
+  // LLM prefill factor (at least FitOptions::min_chip_points calibration points each).
+  const auto& c = default_catalog();
+  const auto* trn1 = c.factor_by_id("aws-trainium-llm-decoder-prefill");
+  const auto* trn2 = c.factor_by_id("aws-trainium2-llm-decoder-prefill");
+  REQUIRE(trn1);
+  REQUIRE(trn2);
+  CHECK(trn1->points.size() >= 3);
+  CHECK(trn2->points.size() >= 3);
+  CHECK(trn1->value != trn2->value);
+  // Every point behind a chip factor ran on that chip.
+  for (const auto* f : {trn1, trn2}) {
+    for (const auto& id : f->points) {
+      const auto it = std::find_if(points("calibration").begin(), points("calibration").end(), [&](const Point& p) { return p.id == id; });
+      REQUIRE(it != points("calibration").end());
+      CHECK(it->accelerator == f->hardware);
+    }
+  }
+  // A replayed trn2 point rests on the trn2 factor, not the kind's.
+  const auto it = std::find_if(points("calibration").begin(), points("calibration").end(),
+                               [](const Point& p) { return p.accelerator == "aws-trainium2" && p.metric == "tpot_ms"; });
+  REQUIRE(it != points("calibration").end());
+  const auto pr = aiadvise::calibration::predict(*it, c);
+  REQUIRE(pr.ok());
+  CHECK(std::find(pr.factors.begin(), pr.factors.end(), "aws-trainium2-llm-decoder-decode") != pr.factors.end());
+  CHECK(std::find(pr.factors.begin(), pr.factors.end(), "trainium-llm-decoder-decode") == pr.factors.end());
+  // The kind's family factor keeps the points it was fitted on, these included: an estimate on a
+  // Trainium of another generation rests on it, calibrated, not extrapolated.
+  const auto* kind = c.factor_by_id("trainium-llm-decoder-prefill");
+  REQUIRE(kind);
+  CHECK(kind->points.size() == trn1->points.size() + trn2->points.size());
+}
