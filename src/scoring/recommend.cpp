@@ -21,8 +21,7 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
   evaluate_serverless();
   m_built.resize(m_all.size());
   d.candidates_considered = m_all.size();
-  score(d);
-  d.rules_fired = fired_rules();
+  score(d);  // sets d.rules_fired too
   build_ranking();
   if (m_feasible.empty()) {
     if (options.verdicts) nearest_misses(d);
