@@ -177,14 +177,21 @@ std::optional<double> Efficiency::operator()(const char* regime) {
     m_missing = true;
     return std::nullopt;
   }
-  if (std::find(m_used.begin(), m_used.end(), f) == m_used.end()) m_used.push_back(f);
+  use(f);
   return f->value;
+}
+
+void Efficiency::use(const catalog::Factor* f) {
+  const auto used = m_used.begin() + static_cast<std::ptrdiff_t>(m_used_count);
+  if (std::find(m_used.begin(), used, f) != used || std::find(m_used_more.begin(), m_used_more.end(), f) != m_used_more.end()) return;
+  if (m_used_count < m_used.size()) m_used[m_used_count++] = f;
+  else m_used_more.push_back(f);
 }
 
 std::optional<double> Efficiency::optional(const char* regime) {
   const catalog::Factor* f = find(regime);
   if (!f) return std::nullopt;
-  if (std::find(m_used.begin(), m_used.end(), f) == m_used.end()) m_used.push_back(f);
+  use(f);
   return f->value;
 }
 
@@ -194,14 +201,17 @@ Confidence Efficiency::confidence(bool words) const {
   // extrapolation, and its band widens to at least x2 (docs/accuracy.md).
   Confidence c;
   double band = 1;
-  bool extrapolated = m_missing || m_used.empty();
-  for (const catalog::Factor* f : m_used) {
+  bool extrapolated = m_missing || m_used_count == 0;
+  // The factors in the order first used: those kept in place, then any beyond them.
+  auto read = [&](const catalog::Factor* f) {
     if (words) c.factors.push_back(f->id);
     const bool own = f->family == m_w.family && !f->points.empty();
     if (!own) extrapolated = true;
     if (words && own) c.points.insert(c.points.end(), f->points.begin(), f->points.end());
     band = std::max(band, f->band.value_or(2));
-  }
+  };
+  for (std::size_t k = 0; k < m_used_count; ++k) read(m_used[k]);
+  for (const catalog::Factor* f : m_used_more) read(f);
   std::sort(c.points.begin(), c.points.end());
   c.points.erase(std::unique(c.points.begin(), c.points.end()), c.points.end());
   c.extrapolated = extrapolated;

@@ -2,6 +2,7 @@
 // What estimate() works with: one compute device as the model sees it (an accelerator chip, or the
 // whole host for CPU work), the efficiency factors for the workload on it, and where the words go.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -84,7 +85,13 @@ class Efficiency {
   const workload::Workload& m_w;
   const Device& m_d;
   FactorMemo* m_memo;
-  std::vector<const catalog::Factor*> m_used;
+  /// Remembers a factor used (once); confidence() reads them in the order first used.
+  void use(const catalog::Factor* f);
+  // NOTE: an estimate uses a handful of factors (one per regime it asks for): they are kept in place,
+  // without an allocation per estimate; more than fit here go on in m_used_more.
+  std::array<const catalog::Factor*, 8> m_used{};
+  std::size_t m_used_count = 0;
+  std::vector<const catalog::Factor*> m_used_more;
   bool m_missing = false;
 };
 
