@@ -297,8 +297,9 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
     // near saturation (a queue that grows as 1 / (1 - rho)), a larger one serves each request
     // slower but drains the queue. The batches tried: the smallest that keeps up, then doubling to
     // the largest that fits.
-    auto queueing_at = [&](double b) {
-      const double service = timing.batch(t, b);
+    // The queueing of batches of b whose service time is `service` (timing.batch(t, b)): the
+    // callers have it already, so each batch size tried is looked up once.
+    auto queueing_at = [&](double b, double service) {
       const double rho = std::min(0.99, std::max(load * service / b, p.utilisation));
       return (b - 1) / (2 * load) + service * rho / (2 * (1 - rho));
     };
@@ -313,9 +314,11 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
         else lo = mid + 1;
       }
       b = lo;
-      double best = queueing_at(b) + timing.batch(t, b);
+      const double service_lo = timing.batch(t, b);
+      double best = queueing_at(b, service_lo) + service_lo;
       for (double c = std::max(2.0, 2 * lo); c <= bmax; c = std::min(bmax, 2 * c)) {
-        const double total = queueing_at(c) + timing.batch(t, c);
+        const double service_c = timing.batch(t, c);
+        const double total = queueing_at(c, service_c) + service_c;
         if (total < best) {
           best = total;
           b = c;
@@ -325,7 +328,7 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
     }
     const double service = timing.batch(t, b);
     p.batch = b;
-    p.queueing_s = queueing_at(b);
+    p.queueing_s = queueing_at(b, service);
     p.latency_s = service;
     return p;
   };
