@@ -281,6 +281,7 @@ class Bases {
       sizing::EstimateOptions o = decision_options(m_w);
       o.words = false;
       o.factors = &m_factors;
+      o.offer = &m_offers[instance];  // what choose_offers chose for it
       m_bases.push_back(summary(sizing::estimate(m_w, m_req, m_c, m_c.instances[instance], info.accelerator, info.cpu, o), m_w));
       slot = static_cast<std::int32_t>(m_bases.size() - 1);
     }
@@ -393,6 +394,7 @@ class Ranking::Source {
       const auto& info = ctx.prep->instances[instance];
       sizing::EstimateOptions o = decision_options(ctx.w);
       o.factors = &m_factors;
+      o.offer = &ctx.offers[instance];  // what choose_offers chose for it
       it = m_estimates.emplace(instance, sizing::estimate(ctx.w, ctx.req, ctx.c, ctx.c.instances[instance], info.accelerator, info.cpu, o)).first;
     }
     return it->second;

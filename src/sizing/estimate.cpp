@@ -21,7 +21,7 @@ namespace detail {
 void price(const workload::Workload& w, const catalog::Instance& i, const EstimateOptions& o, Estimate& e, Words& words) {
   // The offer the workload's region and spot settings choose (catalog/offers.hpp): the one place
   // every command takes its instance prices from.
-  const catalog::Choice offer = catalog::choose_offer(i, catalog::RegionChoice(w.region), o.spot || w.spot);
+  const catalog::Choice offer = o.offer ? *o.offer : catalog::choose_offer(i, catalog::RegionChoice(w.region), o.spot || w.spot);
   if (o.words) e.region = std::string(offer.region);
   std::optional<double> per_instance = o.price_override_usd_per_hour;
   if (!per_instance) {

@@ -14,6 +14,10 @@
 #include "aiadvise/catalog/catalog.hpp"
 #include "aiadvise/workload/workload.hpp"
 
+namespace aiadvise::catalog {
+struct Choice;  // aiadvise/catalog/offers.hpp
+}  // namespace aiadvise::catalog
+
 namespace aiadvise::sizing {
 
 inline constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
@@ -204,6 +208,10 @@ struct EstimateOptions {
   int count = 0;  ///< 0: as many as the targets need (qps, deadline), at least 1
   int tensor_parallel = 0;  ///< 0: the smallest split that fits and meets the latency targets
   bool spot = false;
+  /// The offer the instance is bought at, when the caller has chosen it already: what
+  /// catalog::choose_offer gives for the workload's region and `spot || workload.spot` (a decision
+  /// chooses every instance's once). null: chosen here.
+  const catalog::Choice* offer = nullptr;
   std::optional<double> price_override_usd_per_hour;  ///< per instance (e.g. a managed service's own price)
   /// false: leave the words empty (notes, unknowns, fit_reason, bottleneck, and the instance and
   /// accelerator ids), for callers that only compare numbers; every number and flag is the same.
