@@ -301,14 +301,20 @@ void Decider::build_ranking() {
   source.built.resize(feasible.size());
 }
 
-// A ranked candidate the decision builds is handed to the ranking rather than built twice.
+// A ranked candidate the decision builds is handed to the ranking rather than built twice, and
+// not copied: one the decision built already (the rules' trace asked for it) is moved over, and its
+// own slot emptied, so that full() would build it again were it asked for once more.
 const Candidate& Decider::ranked_full(std::size_t rank) {
   Ranking::Source& source = *m_source;
   auto& slot = source.built[rank];
   if (!slot) {
-    auto& mine = m_built[m_feasible[rank]];
-    if (mine) slot = std::make_unique<const Candidate>(*mine);
-    else slot = std::make_unique<const Candidate>(full(m_feasible[rank]));
+    const std::uint32_t k = m_feasible[rank];
+    if (auto& mine = m_built[k]) {
+      slot = std::make_unique<const Candidate>(std::move(*mine));
+      mine.reset();
+    } else {
+      slot = std::make_unique<const Candidate>(source.build(m_all[k], m_fired.data() + m_all[k].fired_begin));
+    }
     ++source.built_count;
   }
   return *slot;
