@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aiadvise/catalog/offers.hpp"
 #include "aiadvise/sizing/sizing.hpp"
 #include "aiadvise/util/diagnostics.hpp"
 #include "aiadvise/workload/workload.hpp"
@@ -136,4 +137,59 @@ TEST_CASE("sizing: instances of one shape get one estimate but for the price", "
       same_numbers(a, b);
     }
   }
+}
+
+// A decision chooses every instance's offer once (scoring's choose_offers) and hands it to the
+// estimate (EstimateOptions::offer) instead of the estimate choosing it again: the same estimate.
+TEST_CASE("sizing: an estimate handed its instance's chosen offer is the one that chooses it", "[sizing]") {
+  const auto& c = default_catalog();
+  const std::vector<json> workloads{
+      {{"model", "llama-3.1-8b"}, {"qps", 5}, {"tpot_ms", 50}},
+      {{"model", "llama-3.1-8b"}, {"qps", 5}, {"region", "any"}, {"spot", true}},
+      {{"model", "resnet-50"}, {"qps", 20}, {"region", "us-east-1"}},
+      {{"model", "bert-base"}, {"mode", "batch"}, {"dataset_samples", 1e7}, {"region", "any"}},
+  };
+  for (const auto& workload : workloads) {
+    const auto w = make(workload);
+    const auto r = aiadvise::sizing::requirements(w, c);
+    const aiadvise::catalog::RegionChoice regions(w.region);
+    for (const auto& i : c.instances) {
+      INFO(workload.dump() << " on " << i.id);
+      aiadvise::sizing::EstimateOptions o;
+      o.search = true;
+      const Estimate chosen_here = aiadvise::sizing::estimate(w, r, c, i, o);
+      const aiadvise::catalog::Choice offer = aiadvise::catalog::choose_offer(i, regions, w.spot);
+      o.offer = &offer;
+      const Estimate handed = aiadvise::sizing::estimate(w, r, c, i, o);
+      same_numbers(chosen_here, handed);
+      CHECK(handed.region == chosen_here.region);
+      CHECK(handed.spot == chosen_here.spot);
+      CHECK(handed.notes == chosen_here.notes);
+      CHECK(handed.unknowns == chosen_here.unknowns);
+    }
+  }
+}
+
+TEST_CASE("sizing: an estimate is priced at the offer it is handed", "[sizing]") {
+  const auto& c = default_catalog();
+  const auto w = make({{"model", "llama-3.1-8b"}, {"qps", 5}});
+  const auto r = aiadvise::sizing::requirements(w, c);
+  int checked = 0;
+  for (const auto& i : c.instances) {
+    for (const auto& offer : i.offers) {
+      if (offer.region == i.region || !offer.price_usd_per_hour) continue;
+      INFO(i.id << " in " << offer.region);
+      const aiadvise::catalog::Choice there = aiadvise::catalog::choose_offer(i, aiadvise::catalog::RegionChoice(std::string(offer.region)), false);
+      aiadvise::sizing::EstimateOptions o;
+      o.offer = &there;
+      const Estimate e = aiadvise::sizing::estimate(w, r, c, i, o);
+      if (!e.price_usd_per_hour) break;  // not sized this far (does not fit, performance unknown)
+      CHECK(e.region == offer.region);
+      CHECK(*e.price_usd_per_hour == *offer.price_usd_per_hour * e.count);
+      ++checked;
+      break;
+    }
+    if (checked == 20) break;
+  }
+  CHECK(checked == 20);
 }
