@@ -115,6 +115,20 @@ void descend(const std::vector<Point>& points, catalog::Catalog& c, const std::v
   }
 }
 
+// Adds `added` to the working catalog's factors (kept sorted by id) and fits those `fitted` picks,
+// the others held.
+template <typename Pick>
+void add_and_fit(const std::vector<Point>& points, catalog::Catalog& c, const std::vector<catalog::Factor>& added, Pick fitted, int rounds) {
+  c.factors.insert(c.factors.end(), added.begin(), added.end());
+  std::sort(c.factors.begin(), c.factors.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  c.index();
+  std::vector<std::size_t> free;
+  for (std::size_t k = 0; k < c.factors.size(); ++k) {
+    if (fitted(c.factors[k])) free.push_back(k);
+  }
+  descend(points, c, free, rounds);
+}
+
 }  // namespace
 
 std::vector<catalog::Factor> fit(const std::vector<Point>& points, const catalog::Catalog& base, const FitOptions& options) {
@@ -154,7 +168,7 @@ std::vector<catalog::Factor> fit(const std::vector<Point>& points, const catalog
       parent[key] = f;
     }
   }
-  std::vector<catalog::Factor> factors = c.factors;
+  std::vector<catalog::Factor> families;
   for (const auto& [key, n] : per_family) {
     if (static_cast<int>(n) < options.min_family_points) continue;
     const catalog::Factor* p = parent[key];
@@ -162,16 +176,9 @@ std::vector<catalog::Factor> fit(const std::vector<Point>& points, const catalog
     catalog::Factor f = *p;
     f.family = family;
     f.id = fmt::format("{}-{}-{}", f.hardware, family, f.regime);
-    factors.push_back(f);
+    families.push_back(f);
   }
-  std::sort(factors.begin(), factors.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-  c.factors = factors;
-  c.index();
-  std::vector<std::size_t> own;
-  for (std::size_t k = 0; k < c.factors.size(); ++k) {
-    if (c.factors[k].family != "any") own.push_back(k);
-  }
-  descend(points, c, own, options.rounds);
+  add_and_fit(points, c, families, [](const catalog::Factor& f) { return f.family != "any"; }, options.rounds);
 
   // The points behind each family factor of a kind: those of pass 2 (a chip factor of pass 3 takes
   // some of them over, but the kind's value rests on all of them).
@@ -203,22 +210,15 @@ std::vector<catalog::Factor> fit(const std::vector<Point>& points, const catalog
         from[key] = f;
       }
     }
-    std::vector<catalog::Factor> with_chips = c.factors;
+    std::vector<catalog::Factor> chips;
     for (const auto& [key, n] : per_chip) {
       if (static_cast<int>(n) < options.min_chip_points) continue;
       catalog::Factor f = *from[key];
       f.hardware = key.substr(0, key.find('|'));
       f.id = fmt::format("{}-{}-{}", f.hardware, f.family, f.regime);
-      with_chips.push_back(f);
+      chips.push_back(f);
     }
-    std::sort(with_chips.begin(), with_chips.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
-    c.factors = with_chips;
-    c.index();
-    std::vector<std::size_t> chips;
-    for (std::size_t k = 0; k < c.factors.size(); ++k) {
-      if (!catalog::parse_compute_kind(c.factors[k].hardware)) chips.push_back(k);
-    }
-    descend(points, c, chips, options.rounds);
+    add_and_fit(points, c, chips, [](const catalog::Factor& f) { return !catalog::parse_compute_kind(f.hardware); }, options.rounds);
   }
 
   // The points behind each factor (a kind-wide one: those it was fitted on in pass 1), and its

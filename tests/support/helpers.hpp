@@ -43,4 +43,12 @@ struct ScratchDir {
   std::string file(const std::string& name, const std::optional<std::string>& text = std::nullopt) const;
 };
 
+/// One file of `bytes` named `name` in a fresh ScratchDir, removed with it: test cases that ctest
+/// runs at once never share a path.
+struct ScratchFile {
+  ScratchDir dir{"file"};
+  std::string path;
+  ScratchFile(const std::string& name, const std::string& bytes) : path(dir.file(name, bytes)) {}
+};
+
 }  // namespace aiadvise::test

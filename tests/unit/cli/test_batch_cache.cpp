@@ -3,8 +3,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -12,20 +10,14 @@
 #include "aiadvise/cli/app.hpp"
 #include "aiadvise/cli/exit_codes.hpp"
 #include "aiadvise/render/json.hpp"
+#include "support/helpers.hpp"
 #include "cli/batch_cache.hpp"
 
 using aiadvise::cli::run_captured;
 
 namespace {
 
-struct TempFile {
-  std::string path;
-  // The process id keeps apart the files of test cases that ctest runs at once (-j).
-  TempFile(const std::string& name, const std::string& bytes) : path("aiadvise-test-batch-cache-" + std::to_string(::getpid()) + "-" + name) {
-    std::ofstream(path, std::ios::binary) << bytes;
-  }
-  ~TempFile() { std::remove(path.c_str()); }
-};
+using TempFile = aiadvise::test::ScratchFile;
 
 std::vector<std::string> text_lines(const std::string& out) {
   std::vector<std::string> lines;
