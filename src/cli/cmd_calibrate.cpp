@@ -152,7 +152,7 @@ void setup_calibrate(CLI::App& app, const GlobalOptions& global, Action& action)
 
 Each line of MEASUREMENTS is one measured number: {"id", "metric", "value", "unit", "workload": {...},
 "hardware": {"accelerator" or "cpu", "per_instance", "instances", ...}, "source", "as_of"}. See
-docs/accuracy.md for the format and the metrics.)");
+docs/sizing.md, section 10.2, for every field and metric.)");
   cmd->callback([o, &global, &action] { action = [o, &global](Io& io) { return run_calibrate(*o, global, io); }; });
 }
 
