@@ -128,10 +128,9 @@ Prediction predict(const Point& p, const catalog::Catalog& c) {
   // A closed loop of more clients than the server's batch: a request waits for a slot. Each slot
   // serves one request per request time S, so the loop goes round in clients / batch x S (Little's
   // law on the closed system) and a request waits (clients / batch - 1) x S before it starts.
-  if (value && p.clients && w.batch_size && *p.clients > *w.batch_size && (p.metric == "ttft_ms" || p.metric == "latency_ms")) {
-    const double request_ms = e.latency_ms ? *e.latency_ms
-                                           : e.ttft_ms.value_or(0) + e.tpot_ms.value_or(0) * std::max(0.0, w.output_tokens.value_or(1) - 1);
-    *value += (*p.clients / *w.batch_size - 1) * request_ms;
+  if (value && e.latency_ms && p.clients && w.batch_size && *p.clients > *w.batch_size &&
+      (p.metric == "ttft_ms" || p.metric == "latency_ms")) {
+    *value += (*p.clients / *w.batch_size - 1) * *e.latency_ms;
   }
   if (!value || !std::isfinite(*value) || *value <= 0) {
     out.reason = e.overloaded ? "overloaded at the point's load" : fmt::format("the estimate gives no {}", p.metric);

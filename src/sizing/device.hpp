@@ -23,6 +23,10 @@ struct Device {
   double host_vcpus = 0;           ///< the instance's vCPUs, which serve the requests
   double link_bytes_per_s = 0;     ///< between devices of one instance (0: unknown)
   bool switched = false;           ///< devices joined by a switch (NVLink/NVSwitch, ICI, NeuronLink)
+
+  /// The link between devices of one instance: the catalog's, or PCIe Gen4 x16 (32 GB/s) when it
+  /// names none.
+  double link() const { return link_bytes_per_s > 0 ? link_bytes_per_s : 32e9; }
 };
 
 // Where the words of an estimate go (notes, unknowns, the reason it does not fit). Callers that

@@ -126,7 +126,7 @@ class Timing {
   double tp_comm(int t, double tokens) const {
     if (t <= 1 || m_r.layers <= 0) return 0;
     const double latency = m_d.switched ? k::k_allreduce_latency_s : k::k_allreduce_latency_pcie_s;
-    const double link = m_d.link_bytes_per_s > 0 ? m_d.link_bytes_per_s : 32e9;  // PCIe Gen4 x16 when unknown
+    const double link = m_d.link();
     const double message = tokens * m_r.hidden * 2;
     return 2 * m_r.layers * (latency + 2.0 * (t - 1) / t * message / link);
   }

@@ -93,11 +93,10 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
   // Tensor-parallel communication per sample and device (Megatron-style with sequence parallelism:
   // per layer two all-gathers and two reduce-scatters of the sequence's activations forward, as
   // many backward), over the links within an instance; not overlapped with compute.
-  const double link = d.link_bytes_per_s > 0 ? d.link_bytes_per_s : 32e9;  // PCIe Gen4 x16 when unknown
   auto tp_seconds_per_sample = [&](int t) {
     if (t <= 1 || r.layers <= 0) return 0.0;
     const double message = w.input_tokens.value_or(1) * r.hidden * family::activation_bytes(w.precision);
-    return 8 * r.layers * (t - 1.0) / t * message / link;
+    return 8 * r.layers * (t - 1.0) / t * message / d.link();
   };
   auto hours_for = [&](const Plan& p) {
     const int n = devices_for(p.count);

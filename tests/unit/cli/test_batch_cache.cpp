@@ -38,6 +38,19 @@ std::string fresh(const std::string& command, const std::string& line, std::size
   return lines.front();
 }
 
+// A stream of `input` lines through `command --batch`: its exit code and its output lines.
+struct StreamRun {
+  int code;
+  std::vector<std::string> lines;
+};
+StreamRun run_stream(const std::string& command, const std::vector<std::string>& input) {
+  std::string stream;
+  for (const auto& l : input) stream += l + "\n";
+  const TempFile f(command + ".jsonl", stream);
+  const auto r = run_captured({command, "--batch", f.path});
+  return StreamRun{r.code, text_lines(r.out)};
+}
+
 }  // namespace
 
 TEST_CASE("batch: a repeated recommend workload is written as computing it afresh writes it", "[batch]") {
@@ -51,12 +64,8 @@ TEST_CASE("batch: a repeated recommend workload is written as computing it afres
       R"({"model":"nope"})",
       R"({"model":"nope"})",
   };
-  std::string stream;
-  for (const auto& l : input) stream += l + "\n";
-  const TempFile f("recommend.jsonl", stream);
-  const auto r = run_captured({"recommend", "--batch", f.path});
-  CHECK(r.code == aiadvise::cli::k_exit_invalid);
-  const auto lines = text_lines(r.out);
+  const auto [code, lines] = run_stream("recommend", input);
+  CHECK(code == aiadvise::cli::k_exit_invalid);
   REQUIRE(lines.size() == input.size());
   CHECK(lines[2] == lines[0]);
   CHECK(lines[3] == lines[0]);
@@ -83,12 +92,8 @@ TEST_CASE("batch: a repeated check line keeps its own name and line number", "[b
       "{\"name\":\"big2\"," + big + "}",
       R"({"name":"c","workload":{"model":"xgboost","qps":50},"proposed":{"instance":"c7i.large","count":2}})",
   };
-  std::string stream;
-  for (const auto& l : input) stream += l + "\n";
-  const TempFile f("check.jsonl", stream);
-  const auto r = run_captured({"check", "--batch", f.path});
-  CHECK(r.code == aiadvise::cli::k_exit_findings);
-  const auto lines = text_lines(r.out);
+  const auto [code, lines] = run_stream("check", input);
+  CHECK(code == aiadvise::cli::k_exit_findings);
   REQUIRE(lines.size() == input.size());
   CHECK(lines[1].find(R"("name":"b")") != std::string::npos);
   CHECK(lines[1].find(R"("line":2)") != std::string::npos);
