@@ -12,16 +12,35 @@
 # Every case runs in a scratch copy of its folder, with a 60-second limit (a case that waits for
 # input, or works on after its reader left, fails instead of hanging).
 # Run with REGENERATE=1 to rewrite expected_err/expected_out from the current binary for review.
-# Also checks what only a real process shows: a full disk and a closed pipe.
+# Also checks what only a real process shows: a full disk, a closed pipe, progress, memory limits.
+#
+# Usage: run_golden.sh BIN CASESDIR [PART]
+#   PART  K/N: only the cases whose place in sorted order is K modulo N (1 <= K <= N), no process
+#         checks; "process": only the process checks. Without it, everything. ctest runs the parts
+#         as separate tests so that they share the cores (tests/CMakeLists.txt).
 set -uo pipefail
 bin=$(realpath "$1")
 cases=$2
+part=${3:-all}
+shard=0 shards=1 run_cases=1 run_process=1
+if [[ $part =~ ^([0-9]+)/([0-9]+)$ ]] && ((BASH_REMATCH[1] >= 1 && BASH_REMATCH[1] <= BASH_REMATCH[2])); then
+  shard=$((BASH_REMATCH[1] - 1)) shards=${BASH_REMATCH[2]} run_process=0
+elif [[ $part == process ]]; then
+  run_cases=0
+elif [[ $part != all ]]; then
+  echo "run_golden.sh: PART must be K/N (1 <= K <= N) or 'process', got '$part'" >&2
+  exit 2
+fi
 pass=0
 fail=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+index=-1
 for dir in "$cases"/*/; do
+  ((run_cases)) || break
+  index=$((index + 1))
+  ((index % shards == shard)) || continue
   name=$(basename "$dir")
   mapfile -t args <"$dir/args"
   envs=()
@@ -57,6 +76,15 @@ for dir in "$cases"/*/; do
   fi
   if ((ok)); then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
+
+if ((run_cases && pass + fail == 0)); then
+  echo "FAIL: no case ran (part $part of $cases)"; fail=1
+fi
+if ((!run_process)); then
+  echo "cli golden ($part): $pass passed, $fail failed"
+  ((fail == 0))
+  exit
+fi
 
 # A full disk is an I/O error with its own message and exit code 4.
 if [[ -w /dev/full ]]; then
