@@ -136,6 +136,28 @@ void Decider::compute_verdict(Decision& d, const Candidate& pick) {
     }
     d.compute_reasons.push_back(why);
   }
+  // NOTE: accelerators left out by a rule of the workload's method (not by their numbers) are named,
+  // with the method that brings them back, as CPUs are above; a kind that is merely slower or dearer
+  // has its best option listed instead.
+  const auto qlora = std::find_if(p.rules.begin(), p.rules.end(), [](const rules::Rule& r) { return r.id == "qlora-needs-bitsandbytes"; });
+  if (qlora != p.rules.end() && m_counts[static_cast<std::size_t>(qlora - p.rules.begin())] > 0) {
+    std::vector<std::string> left_out;
+    for (auto kind : {ComputeKind::tpu, ComputeKind::inferentia, ComputeKind::trainium}) {
+      if (std::none_of(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.compute == kind; })) {
+        left_out.emplace_back(catalog::to_string(kind));
+      }
+    }
+    if (!left_out.empty()) {
+      std::string kinds_text = left_out.back();
+      if (left_out.size() > 1) {
+        left_out.pop_back();
+        kinds_text = util::join(left_out, ", ") + " or " + kinds_text;
+      }
+      d.compute_reasons.push_back(fmt::format("no {} option: QLoRA's 4-bit weights need bitsandbytes, which runs on GPUs and CPUs only "
+                                              "(rule qlora-needs-bitsandbytes; --method lora runs on them)",
+                                              kinds_text));
+    }
+  }
   if (const catalog::Family* f = c().family(w.family)) {
     const std::string& guidance = w.trains() ? f->training_guidance : f->inference_guidance;
     if (!guidance.empty()) d.compute_reasons.push_back(fmt::format("guidance for {} {}: {}", f->id, workload::to_string(w.phase), guidance));

@@ -98,6 +98,26 @@ TEST_CASE("scenario: Ultralytics YOLOv8 in real time is served on GPUs or CPUs, 
   CHECK_FALSE(fired(recommend({"--model", "resnet-50", "--qps", "30", "--latency-ms", "50"}), "model-compute-path"));
 }
 
+TEST_CASE("scenario: QLoRA of an 8B model is put on GPUs (bitsandbytes has no TPU or Neuron backend), and the same fine-tune with LoRA keeps TPUs", "[scenario][eligibility]") {
+  const std::vector<std::string> qlora = {"--model", "llama-3.1-8b", "--phase", "fine-tuning", "--method", "qlora", "--dataset-tokens", "50M",
+                                          "--deadline-hours", "24"};
+  const auto r = recommend(qlora);
+  for (const auto& o : options_of(r)) {
+    INFO(o.dump());
+    CHECK(o.at("compute") == "gpu");
+  }
+  CHECK(excluded_by(r, "qlora-needs-bitsandbytes"));
+  CHECK(reasons(r).find("--method lora runs on them") != std::string::npos);
+  // LoRA on 16-bit weights runs on TPUs and Trainium: the rule leaves them in.
+  auto lora = qlora;
+  lora[5] = "lora";
+  const auto l = recommend(lora);
+  CHECK_FALSE(fired(l, "qlora-needs-bitsandbytes"));
+  bool accelerator_other_than_gpu = false;
+  for (const auto& o : options_of(l)) accelerator_other_than_gpu |= o.at("compute") == "tpu" || o.at("compute") == "trainium";
+  CHECK(accelerator_other_than_gpu);
+}
+
 TEST_CASE("scenario: LightGBM training lands on CPUs, managed and self-managed, as its managed services train it", "[scenario][eligibility]") {
   const auto r = recommend({"--model", "lightgbm", "--phase", "training", "--dataset-samples", "100M", "--features", "200",
                             "--deadline-hours", "4", "--ops-maturity", "low"});
