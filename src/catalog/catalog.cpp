@@ -1,6 +1,7 @@
 #include "aiadvise/catalog/catalog.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <set>
 
@@ -59,7 +60,13 @@ const std::vector<std::string>& factor_regimes() {
   return regimes;
 }
 
+std::uint64_t Catalog::Generation::next() {
+  static std::atomic<std::uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 void Catalog::index() {
+  m_generation.value = Generation::next();
   m_regions.reset();
   m_region_names.reset();
   build(families, m_family);

@@ -3,6 +3,7 @@
 /// which has already checked every field, so these structs hold only valid data; a value the
 /// catalog does not know is an empty optional, never a made-up default.
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -301,8 +302,14 @@ class Catalog : public CatalogData {
   /// The cloud whose instances are offered in `region`, if one is.
   std::optional<Cloud> cloud_of_region(std::string_view region) const;
 
-  /// Rebuilds the lookup indexes after the vectors changed.
+  /// Rebuilds the lookup indexes after the vectors changed, and takes a new generation().
   void index();
+
+  /// Names what the catalog holds now: unique in the process, and new after every index() (so after
+  /// every change made the documented way) and in every copy. A move hands it on with the contents
+  /// (the source takes a new one). What is worked out from a catalog and kept (scoring::Memo) is
+  /// keyed on it, never on the catalog's address: one address can hold other contents later.
+  std::uint64_t generation() const { return m_generation.value; }
 
  private:
   /// (key, position) sorted by key; the keys view the entries' own strings. A flat sorted vector
@@ -315,6 +322,26 @@ class Catalog : public CatalogData {
   void build_regions() const;
   /// (hardware, factor position) sorted by hardware, catalog order within one, for factor().
   std::vector<std::pair<std::string, std::size_t>> m_factor_key;
+  /// A copy takes a new generation; a move takes the source's, and gives the source a new one.
+  struct Generation {
+    static std::uint64_t next();
+    std::uint64_t value = next();
+    Generation() = default;
+    Generation(const Generation&) : value(next()) {}
+    Generation(Generation&& other) noexcept : value(other.value) { other.value = next(); }
+    Generation& operator=(const Generation& other) {
+      if (this != &other) value = next();
+      return *this;
+    }
+    Generation& operator=(Generation&& other) noexcept {
+      if (this != &other) {
+        value = other.value;
+        other.value = next();
+      }
+      return *this;
+    }
+  };
+  Generation m_generation;
 };
 
 }  // namespace aiadvise::catalog
