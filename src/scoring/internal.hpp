@@ -324,7 +324,11 @@ struct Memo::Impl {
     std::vector<std::pair<int, Decision>> decisions;  ///< by Options::top
   };
   std::size_t max_entries, max_bytes;
-  std::map<const catalog::Catalog*, std::shared_ptr<const detail::Prepared>> prepared;
+  /// What was prepared per catalog, by generation(), the most recently used first; at most
+  /// k_max_prepared (a batch run uses its own catalog and, for a line with a model read from
+  /// files, one more at a time), so catalogs that come and go do not grow memory.
+  std::list<std::pair<std::uint64_t, std::shared_ptr<const detail::Prepared>>> prepared;
+  static constexpr std::size_t k_max_prepared = 4;
   std::list<Entry> entries;  ///< most recently used first
   std::unordered_map<std::string_view, std::list<Entry>::iterator> index;
   Stats stats;

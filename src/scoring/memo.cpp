@@ -56,8 +56,11 @@ std::string memo_key(const catalog::Catalog& c, const Workload& w, const sizing:
   std::string key;
   key.reserve(512);
   KeyWriter k(key);
-  const void* catalog = &c;
-  k.raw(&catalog, sizeof catalog);
+  // NOTE: the catalog by its generation, not its address: one address may hold other contents
+  // later (a catalog changed in place, or freed and another made there), and a decision kept for
+  // the old contents must not answer for the new.
+  const std::uint64_t generation = c.generation();
+  k.raw(&generation, sizeof generation);
   k.opt(w.model);
   k.opt(w.model_config);
   k.text(w.family);
@@ -92,10 +95,16 @@ std::string memo_key(const catalog::Catalog& c, const Workload& w, const sizing:
 
 std::shared_ptr<const Prepared> prepared(const catalog::Catalog& c) {
   if (!t_memo) return std::make_shared<const Prepared>(c);
-  Memo::Impl& m = *t_memo;
-  auto& slot = m.prepared[&c];
-  if (!slot) slot = std::make_shared<const Prepared>(c);
-  return slot;
+  auto& kept = t_memo->prepared;
+  for (auto it = kept.begin(); it != kept.end(); ++it) {
+    if (it->first == c.generation()) {
+      kept.splice(kept.begin(), kept, it);
+      return kept.front().second;
+    }
+  }
+  kept.emplace_front(c.generation(), std::make_shared<const Prepared>(c));
+  if (kept.size() > Memo::Impl::k_max_prepared) kept.pop_back();
+  return kept.front().second;
 }
 
 }  // namespace detail

@@ -211,9 +211,10 @@ class Evaluator {
 /// While one is alive on a thread, recommend() and Evaluator there reuse what they worked out for a
 /// catalog (compiled rules, lookups per instance and service) and for a workload (the decision,
 /// which is the same for the same workload, requirements and options). Batch mode holds one for a
-/// run, since fleets repeat shapes. Every catalog used while it is alive must outlive it unchanged.
-/// At most `max_decisions` decisions, holding about `max_bytes`, are kept (the least recently used
-/// go first), so memory stays bounded however long the input.
+/// run, since fleets repeat shapes. What it keeps is keyed on the catalog's generation(), not its
+/// address, so a catalog that changes (through index()) or goes while it is alive is never answered
+/// for from its earlier contents. At most `max_decisions` decisions, holding about `max_bytes`, are
+/// kept (the least recently used go first), so memory stays bounded however long the input.
 class Memo {
  public:
   explicit Memo(std::size_t max_decisions = 128, std::size_t max_bytes = std::size_t{16} << 20);
@@ -232,8 +233,8 @@ class Memo {
   Impl* m_previous;
 };
 
-/// The bytes that identify a decision for `w` on `catalog` (this object, as it is now): what Memo
-/// keys its decisions on. Equal keys mean equal decisions, requirements and reports for the same
+/// The bytes that identify a decision for `w` on `catalog` (its contents now, by generation()): what
+/// Memo keys its decisions on. Equal keys mean equal decisions, requirements and reports for the same
 /// options; batch mode keys the output text of a line on it.
 std::string decision_key(const catalog::Catalog& catalog, const workload::Workload& w);
 

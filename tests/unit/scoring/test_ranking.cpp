@@ -224,6 +224,33 @@ TEST_CASE("scoring: the memo keeps within its byte budget, the newest decision a
   CHECK(memo.stats().misses == 2 * k_workloads.size());
 }
 
+TEST_CASE("scoring: the memo never answers from what a catalog held before it changed", "[scoring]") {
+  aiadvise::catalog::Catalog c = default_catalog();
+  const aiadvise::workload::FlagValues flags{{"model", "llama-3.1-8b"}, {"qps", "5"}};
+  const auto decide = [&] {
+    const auto w = aiadvise::workload::normalise(nullptr, flags, c);
+    const auto req = sizing::requirements(w, c);
+    return aiadvise::report::recommendation_report(w, req, scoring::recommend(w, req, c), c).dump();
+  };
+  scoring::Memo memo;
+  const std::string before = decide();
+  // The same id and parameter count with four times the KV heads (as when batch mode read a model
+  // of that id from files): the workload is the same, the catalog at the same address is not.
+  const auto it = std::find_if(c.models.begin(), c.models.end(), [](const auto& m) { return m.id == "llama-3.1-8b"; });
+  REQUIRE(it != c.models.end());
+  REQUIRE(it->architecture.kv_heads);
+  *it->architecture.kv_heads *= 4;
+  c.index();
+  const std::string after = decide();
+  std::string afresh;
+  {
+    const scoring::Memo empty;  // the memo of this scope: nothing kept
+    afresh = decide();
+  }
+  CHECK(after != before);
+  CHECK(after == afresh);
+}
+
 TEST_CASE("scoring: the memo keys on every workload field and on the options", "[scoring]") {
   const auto& c = default_catalog();
   scoring::Memo memo;
