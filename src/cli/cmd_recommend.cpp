@@ -29,19 +29,21 @@ struct RecommendOptions {
 };
 
 int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, Io& io) {
-  catalog::Catalog c = load_catalog(global);
+  const catalog::Catalog run_catalog = load_catalog(global);
+  // Each line is answered against the run's catalog, or one of its own when it reads a model from
+  // files: no line changes what another says.
+  LineCatalogs catalogs(run_catalog);
   const workload::FlagValues flags = workload_flags_given(o.workload);
   scoring::Options options;
   options.top = o.top;
-  // A line's text depends on its workload only (the options, catalog and configuration are the
-  // run's), so a repeated workload is answered with the text of its first line.
+  // A line's text depends on its workload and its catalog only (the options and configuration are
+  // the run's), so a repeated workload is answered with the text of its first line. The key names
+  // the catalog by its generation: what was kept for one catalog never answers a line of another.
   OutputCache cache;
   return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t, int&, std::string& out) {
-    bool catalog_changed = false;
-    const workload::Workload w = scoring::with_headroom(normalise_with_config(&line, flags, global, c, &catalog_changed));
-    // NOTE: a model read from files is added to the catalog (or replaces one of the same id), which
-    // may change what any kept line would say: those are forgotten.
-    if (catalog_changed) cache.clear();
+    LineWorkload read = catalogs.normalise(line, flags, global);
+    const catalog::Catalog& c = read.catalog;
+    const workload::Workload w = scoring::with_headroom(std::move(read.workload));
     std::string key = scoring::decision_key(c, w);
     if (const OutputTemplate* kept = cache.find(key)) {
       kept->fill(out);

@@ -70,8 +70,12 @@ workload::FlagValues with_config_defaults(const workload::FlagValues& flags, con
   return out;
 }
 
-bool add_local_model(const util::Json* workload, workload::FlagValues& flags, const GlobalOptions& global,
-                     catalog::Catalog& catalog, std::vector<std::string>& notes) {
+namespace {
+
+// The model a workload describes by files (model_config, or a Hugging Face name in the local cache
+// that `catalog` does not have), read, with `flags` then naming it; nothing for a catalog model.
+std::optional<models::LocalModel> read_files_model(const util::Json* workload, workload::FlagValues& flags,
+                                                   const GlobalOptions& global, const catalog::Catalog& catalog) {
   auto field = [&](const char* key) -> std::optional<std::string> {
     if (auto it = flags.find(key); it != flags.end()) return it->second;
     if (workload && workload->is_object() && workload->contains(key) && (*workload)[key].is_string()) return (*workload)[key].get<std::string>();
@@ -86,28 +90,30 @@ bool add_local_model(const util::Json* workload, workload::FlagValues& flags, co
     // NOTE: a Hugging Face name the catalog maps is answered from the catalog (sourced, with API
     // prices); the cache is for the others. --model-config reads local files for any model.
     const auto snapshot = models::find_in_hf_cache(*name);
-    if (!snapshot) return false;
+    if (!snapshot) return std::nullopt;
     local = models::read_local_model(snapshot->string(), *name, global.limits());
     local.assumed.front() += " (from the Hugging Face cache)";
   } else {
-    return false;
+    return std::nullopt;
   }
   flags["model"] = local.model.id;
-  const auto at = std::lower_bound(catalog.models.begin(), catalog.models.end(), local.model.id,
-                                   [](const catalog::Model& m, const std::string& id) { return m.id < id; });
-  if (at != catalog.models.end() && at->id == local.model.id) *at = std::move(local.model);
-  else catalog.models.insert(at, std::move(local.model));
-  catalog.index();
-  notes.insert(notes.end(), local.assumed.begin(), local.assumed.end());
-  return true;
+  return local;
 }
 
-workload::Workload normalise_with_config(const util::JsonDocument* doc, const workload::FlagValues& flags,
-                                         const GlobalOptions& global, catalog::Catalog& catalog, bool* catalog_changed) {
-  std::vector<std::string> model_notes, notes;
-  workload::FlagValues given = flags;
-  const bool changed = add_local_model(doc ? &doc->value() : nullptr, given, global, catalog, model_notes);
-  if (changed && catalog_changed) *catalog_changed = true;
+// `model` added to `catalog`, in place of one of the same id if there is one.
+void add_model(catalog::Catalog& catalog, catalog::Model model) {
+  const auto at = std::lower_bound(catalog.models.begin(), catalog.models.end(), model.id,
+                                   [](const catalog::Model& m, const std::string& id) { return m.id < id; });
+  if (at != catalog.models.end() && at->id == model.id) *at = std::move(model);
+  else catalog.models.insert(at, std::move(model));
+  catalog.index();
+}
+
+// normalise_with_config once the model is known: `model_notes` say what was read about it.
+workload::Workload normalise_given(const util::JsonDocument* doc, const workload::FlagValues& given,
+                                   std::vector<std::string> model_notes, const GlobalOptions& global,
+                                   const catalog::Catalog& catalog) {
+  std::vector<std::string> notes;
   workload::Workload w =
       workload::normalise(doc, with_config_defaults(given, doc ? &doc->value() : nullptr, global, &notes), catalog);
   auto known = [&w](const std::string& n) { return std::find(w.assumed.begin(), w.assumed.end(), n) != w.assumed.end(); };
@@ -122,6 +128,47 @@ workload::Workload normalise_with_config(const util::JsonDocument* doc, const wo
     if (!known(n)) w.assumed.push_back(std::move(n));
   }
   return w;
+}
+
+}  // namespace
+
+bool add_local_model(const util::Json* workload, workload::FlagValues& flags, const GlobalOptions& global,
+                     catalog::Catalog& catalog, std::vector<std::string>& notes) {
+  std::optional<models::LocalModel> local = read_files_model(workload, flags, global, catalog);
+  if (!local) return false;
+  add_model(catalog, std::move(local->model));
+  notes.insert(notes.end(), local->assumed.begin(), local->assumed.end());
+  return true;
+}
+
+workload::Workload normalise_with_config(const util::JsonDocument* doc, const workload::FlagValues& flags,
+                                         const GlobalOptions& global, catalog::Catalog& catalog) {
+  std::vector<std::string> model_notes;
+  workload::FlagValues given = flags;
+  add_local_model(doc ? &doc->value() : nullptr, given, global, catalog, model_notes);
+  return normalise_given(doc, given, std::move(model_notes), global, catalog);
+}
+
+LineWorkload LineCatalogs::normalise(const util::JsonDocument& line, const workload::FlagValues& flags,
+                                     const GlobalOptions& global) {
+  workload::FlagValues given = flags;
+  std::optional<models::LocalModel> local = read_files_model(&line.value(), given, global, m_run);
+  if (!local) return LineWorkload{normalise_given(&line, given, {}, global, m_run), m_run};
+  // NOTE: a line answers as it would alone, so its model goes into a copy of the run's catalog,
+  // never into the run's own: added there, it would be what a later line naming the same id (or
+  // the same Hugging Face name, then found in the catalog and no longer read) gets. A copy costs
+  // about what reading the files does, and only lines with such a model pay it; the copy is kept
+  // while the lines read an equal model, so a repeated one keeps its catalog, its generation and
+  // so what the memo and the output cache kept for it. Changing the run's catalog and undoing it
+  // after the line would instead give it a new generation each time (everything kept for the
+  // other lines forgotten), and the undo would have to be exact.
+  if (!m_local || !m_model || !(*m_model == local->model)) {
+    if (!m_local) m_local = std::make_unique<catalog::Catalog>();
+    static_cast<catalog::CatalogData&>(*m_local) = m_run;
+    m_model = local->model;
+    add_model(*m_local, std::move(local->model));  // indexes: a new generation
+  }
+  return LineWorkload{normalise_given(&line, given, std::move(local->assumed), global, *m_local), *m_local};
 }
 
 workload::Workload read_workload(const WorkloadOptions& options, const GlobalOptions& global,

@@ -2,6 +2,7 @@
 // The workload flags shared by estimate, recommend and check.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,11 +37,34 @@ bool add_local_model(const util::Json* workload, workload::FlagValues& flags, co
                      catalog::Catalog& catalog, std::vector<std::string>& notes);
 
 /// Normalises `doc` (may be null) with `flags` and the configured defaults, which are listed in
-/// the workload's `assumed` like the built-in ones. A model from files is added to `catalog` first
-/// (and `*catalog_changed`, if given, set to true).
+/// the workload's `assumed` like the built-in ones. A model from files is added to `catalog` first.
 workload::Workload normalise_with_config(const util::JsonDocument* doc, const workload::FlagValues& flags,
-                                         const GlobalOptions& global, catalog::Catalog& catalog,
-                                         bool* catalog_changed = nullptr);
+                                         const GlobalOptions& global, catalog::Catalog& catalog);
+
+/// A batch line's workload and the catalog to answer it against.
+struct LineWorkload {
+  workload::Workload workload;
+  const catalog::Catalog& catalog;
+};
+
+/// The catalogs a batch run answers its lines against, so that each line is answered as it would be
+/// alone: a line whose model is read from files (model_config, or the Hugging Face cache) gets the
+/// run's catalog with that model added, and no other line sees it.
+class LineCatalogs {
+ public:
+  explicit LineCatalogs(const catalog::Catalog& run) : m_run(run) {}
+  LineCatalogs(const LineCatalogs&) = delete;
+  LineCatalogs& operator=(const LineCatalogs&) = delete;
+
+  /// `line` normalised as normalise_with_config does, with its catalog: the run's, or one with the
+  /// line's model, valid until the next call.
+  LineWorkload normalise(const util::JsonDocument& line, const workload::FlagValues& flags, const GlobalOptions& global);
+
+ private:
+  const catalog::Catalog& m_run;
+  std::unique_ptr<catalog::Catalog> m_local;  ///< the run's catalog with m_model
+  std::optional<catalog::Model> m_model;
+};
 
 /// Reads --workload (if any) and the flags, and normalises against the catalog. The configured
 /// workload defaults apply where both lack a field: default < config < workload file < flag.

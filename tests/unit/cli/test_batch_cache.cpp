@@ -3,8 +3,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "aiadvise/cli/app.hpp"
@@ -151,21 +155,55 @@ TEST_CASE("batch: kept outputs are bounded in count and bytes, the least recentl
   CHECK(small.bytes() == 0);
 }
 
-TEST_CASE("batch: a model read from files changes the catalog, and what was kept is not reused across it", "[batch][models]") {
+TEST_CASE("batch: a line answers as it would alone, whatever lines come before or after it", "[batch][models]") {
   const std::string hf = std::string(AIADVISE_SOURCE_DIR) + "/tests/fixtures/hf/";
-  const std::string qwen = R"({"model":"mine","qps":1,"model_config":")" + hf + R"(Qwen--Qwen3-8B"})";
-  const std::string gemma = R"({"model":"mine","qps":1,"model_config":")" + hf + R"(google--gemma-2-9b"})";
-  const std::string mine = R"({"model":"mine","qps":1})";
-  const TempFile f("models.jsonl", qwen + "\n" + mine + "\n" + gemma + "\n" + mine + "\n" + qwen + "\n" + mine + "\n");
-  const auto r = run_captured({"recommend", "--batch", f.path});
-  INFO(r.err);
-  CHECK(r.code == aiadvise::cli::k_exit_ok);
-  const auto lines = text_lines(r.out);
-  REQUIRE(lines.size() == 6);
-  CHECK(lines[0] == fresh("recommend", qwen, 1));
-  CHECK(lines[2] == fresh("recommend", gemma, 3));
-  CHECK(lines[4] == lines[0]);
-  // "mine" is whichever model was read last.
-  CHECK(lines[1] != lines[3]);
-  CHECK(lines[5] == lines[1]);
+  // llama-3.1-8b from the catalog, and the same id read from files of other models: a line that
+  // reads a model must not change what the others say.
+  const std::string catalog_model = R"({"model":"llama-3.1-8b","qps":1})";
+  const std::string gemma = R"({"model":"llama-3.1-8b","qps":1,"model_config":")" + hf + R"(google--gemma-2-9b"})";
+  const std::string qwen = R"({"model":"llama-3.1-8b","qps":1,"model_config":")" + hf + R"(Qwen--Qwen3-8B"})";
+  const std::string mine = R"({"model":"mine","qps":1,"model_config":")" + hf + R"(Qwen--Qwen3-8B"})";
+  const std::string mine_alone = R"({"model":"mine","qps":1})";  // no catalog has "mine": an error alone
+  const std::vector<std::vector<std::string>> streams = {
+      {catalog_model, gemma, catalog_model},
+      {gemma, catalog_model, catalog_model},
+      {catalog_model, catalog_model, gemma},
+      {gemma, qwen, gemma, catalog_model, qwen, catalog_model},
+      {mine, mine_alone, mine},
+  };
+  std::map<std::pair<std::string, std::size_t>, std::string> alone;
+  for (std::size_t s = 0; s < streams.size(); ++s) {
+    const auto& input = streams[s];
+    const auto [code, lines] = run_stream("recommend", input);
+    const bool bad = std::find(input.begin(), input.end(), mine_alone) != input.end();
+    CHECK(code == (bad ? aiadvise::cli::k_exit_invalid : aiadvise::cli::k_exit_ok));
+    REQUIRE(lines.size() == input.size());
+    for (std::size_t k = 0; k < input.size(); ++k) {
+      INFO("stream " << s + 1 << ", line " << k + 1 << ": " << input[k]);
+      auto [it, fresh_one] = alone.try_emplace({input[k], k + 1});
+      if (fresh_one) it->second = fresh("recommend", input[k], k + 1);
+      CHECK(lines[k] == it->second);
+    }
+  }
+}
+
+TEST_CASE("batch: a model read from the Hugging Face cache is read again by each line that names it", "[batch][models]") {
+  const aiadvise::test::ScratchDir home("hf");
+  const std::filesystem::path snapshot = home.path / "hub" / "models--acme--Tiny-Moe" / "snapshots" / "abc123";
+  std::filesystem::create_directories(snapshot);
+  std::filesystem::copy_file(std::string(AIADVISE_SOURCE_DIR) + "/tests/fixtures/hf/mistralai--Mixtral-8x7B-v0.1/config.json",
+                             snapshot / "config.json");
+  ::setenv("HF_HOME", home.path.string().c_str(), 1);
+  ::unsetenv("HF_HUB_CACHE");
+  const std::string acme = R"({"model":"acme/Tiny-Moe","qps":1})";
+  const std::vector<std::string> input = {acme, R"({"model":"llama-3.1-8b","qps":1})", acme, acme};
+  const auto [code, lines] = run_stream("recommend", input);
+  CHECK(code == aiadvise::cli::k_exit_ok);
+  REQUIRE(lines.size() == input.size());
+  const std::string first = fresh("recommend", acme, 1);
+  CHECK(first.find("Hugging Face cache") != std::string::npos);
+  CHECK(lines[0] == first);
+  CHECK(lines[2] == first);
+  CHECK(lines[3] == first);
+  ::unsetenv("HF_HOME");
 }
