@@ -41,9 +41,9 @@ int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, 
   // the catalog by its generation: what was kept for one catalog never answers a line of another.
   OutputCache cache;
   return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t, int&, std::string& out) {
-    LineWorkload read = catalogs.normalise(line, flags, global);
-    const catalog::Catalog& c = read.catalog;
-    const workload::Workload w = scoring::with_headroom(std::move(read.workload));
+    const catalog::Catalog* line_catalog = nullptr;
+    const workload::Workload w = scoring::with_headroom(catalogs.normalise(line, flags, global, &line_catalog));
+    const catalog::Catalog& c = *line_catalog;
     std::string key = scoring::decision_key(c, w);
     if (const OutputTemplate* kept = cache.find(key)) {
       kept->fill(out);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "aiadvise/models/local.hpp"
 #include "aiadvise/models/names.hpp"
@@ -149,26 +150,39 @@ workload::Workload normalise_with_config(const util::JsonDocument* doc, const wo
   return normalise_given(doc, given, std::move(model_notes), global, catalog);
 }
 
-LineWorkload LineCatalogs::normalise(const util::JsonDocument& line, const workload::FlagValues& flags,
-                                     const GlobalOptions& global) {
+workload::Workload LineCatalogs::normalise(const util::JsonDocument& line, const workload::FlagValues& flags,
+                                           const GlobalOptions& global, const catalog::Catalog** catalog) {
   workload::FlagValues given = flags;
   std::optional<models::LocalModel> local = read_files_model(&line.value(), given, global, m_run);
-  if (!local) return LineWorkload{normalise_given(&line, given, {}, global, m_run), m_run};
+  if (!local) {
+    *catalog = &m_run;
+    return normalise_given(&line, given, {}, global, m_run);
+  }
   // NOTE: a line answers as it would alone, so its model goes into a copy of the run's catalog,
   // never into the run's own: added there, it would be what a later line naming the same id (or
-  // the same Hugging Face name, then found in the catalog and no longer read) gets. A copy costs
-  // about what reading the files does, and only lines with such a model pay it; the copy is kept
-  // while the lines read an equal model, so a repeated one keeps its catalog, its generation and
-  // so what the memo and the output cache kept for it. Changing the run's catalog and undoing it
+  // the same Hugging Face name, then found in the catalog and no longer read) gets. Only lines
+  // with such a model pay for a copy (a few MB, and decisions made afresh for its new generation),
+  // and the last few copies are kept for lines that read an equal model again, so such a line keeps
+  // its catalog, its generation and so what the memo and the output cache kept for it. Changing the run's catalog and undoing it
   // after the line would instead give it a new generation each time (everything kept for the
   // other lines forgotten), and the undo would have to be exact.
-  if (!m_local || !m_model || !(*m_model == local->model)) {
-    if (!m_local) m_local = std::make_unique<catalog::Catalog>();
-    static_cast<catalog::CatalogData&>(*m_local) = m_run;
-    m_model = local->model;
-    add_model(*m_local, std::move(local->model));  // indexes: a new generation
+  auto it = std::find_if(m_local.begin(), m_local.end(), [&](const Local& l) { return l.model == local->model; });
+  if (it != m_local.end()) {
+    m_local.splice(m_local.begin(), m_local, it);
+  } else {
+    std::unique_ptr<catalog::Catalog> copy;
+    if (m_local.size() >= k_kept) {
+      copy = std::move(m_local.back().catalog);  // its storage reused
+      m_local.pop_back();
+    } else {
+      copy = std::make_unique<catalog::Catalog>();
+    }
+    static_cast<catalog::CatalogData&>(*copy) = m_run;
+    add_model(*copy, local->model);  // indexes: a new generation
+    m_local.push_front(Local{std::move(local->model), std::move(copy)});
   }
-  return LineWorkload{normalise_given(&line, given, std::move(local->assumed), global, *m_local), *m_local};
+  *catalog = m_local.front().catalog.get();
+  return normalise_given(&line, given, std::move(local->assumed), global, **catalog);
 }
 
 workload::Workload read_workload(const WorkloadOptions& options, const GlobalOptions& global,

@@ -1,8 +1,8 @@
 #pragma once
 // The workload flags shared by estimate, recommend and check.
 
+#include <list>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,29 +41,31 @@ bool add_local_model(const util::Json* workload, workload::FlagValues& flags, co
 workload::Workload normalise_with_config(const util::JsonDocument* doc, const workload::FlagValues& flags,
                                          const GlobalOptions& global, catalog::Catalog& catalog);
 
-/// A batch line's workload and the catalog to answer it against.
-struct LineWorkload {
-  workload::Workload workload;
-  const catalog::Catalog& catalog;
-};
-
 /// The catalogs a batch run answers its lines against, so that each line is answered as it would be
 /// alone: a line whose model is read from files (model_config, or the Hugging Face cache) gets the
 /// run's catalog with that model added, and no other line sees it.
 class LineCatalogs {
  public:
+  /// Catalogs with a model from files kept for later lines that read an equal model (each about
+  /// the size of the run's catalog: a few MB).
+  static constexpr std::size_t k_kept = 4;
+
   explicit LineCatalogs(const catalog::Catalog& run) : m_run(run) {}
   LineCatalogs(const LineCatalogs&) = delete;
   LineCatalogs& operator=(const LineCatalogs&) = delete;
 
-  /// `line` normalised as normalise_with_config does, with its catalog: the run's, or one with the
-  /// line's model, valid until the next call.
-  LineWorkload normalise(const util::JsonDocument& line, const workload::FlagValues& flags, const GlobalOptions& global);
+  /// `line` normalised as normalise_with_config does; `*catalog` is set to the catalog to answer it
+  /// against: the run's, or one with the line's model, valid until the next call.
+  workload::Workload normalise(const util::JsonDocument& line, const workload::FlagValues& flags, const GlobalOptions& global,
+                               const catalog::Catalog** catalog);
 
  private:
+  struct Local {
+    catalog::Model model;                      ///< the model read from files
+    std::unique_ptr<catalog::Catalog> catalog;  ///< the run's catalog with `model`
+  };
   const catalog::Catalog& m_run;
-  std::unique_ptr<catalog::Catalog> m_local;  ///< the run's catalog with m_model
-  std::optional<catalog::Model> m_model;
+  std::list<Local> m_local;  ///< the most recently used first, at most k_kept
 };
 
 /// Reads --workload (if any) and the flags, and normalises against the catalog. The configured
