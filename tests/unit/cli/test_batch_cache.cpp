@@ -164,13 +164,21 @@ TEST_CASE("batch: a line answers as it would alone, whatever lines come before o
   const std::string qwen = R"({"model":"llama-3.1-8b","qps":1,"model_config":")" + hf + R"(Qwen--Qwen3-8B"})";
   const std::string mine = R"({"model":"mine","qps":1,"model_config":")" + hf + R"(Qwen--Qwen3-8B"})";
   const std::string mine_alone = R"({"model":"mine","qps":1})";  // no catalog has "mine": an error alone
-  const std::vector<std::vector<std::string>> streams = {
+  std::vector<std::vector<std::string>> streams = {
       {catalog_model, gemma, catalog_model},
       {gemma, catalog_model, catalog_model},
       {catalog_model, catalog_model, gemma},
       {gemma, qwen, gemma, catalog_model, qwen, catalog_model},
       {mine, mine_alone, mine},
   };
+  // More models from files than the catalogs kept for them: the first is read into a new one again.
+  std::vector<std::string> many;
+  for (const char* dir : {"google--gemma-2-9b", "Qwen--Qwen3-8B", "Qwen--Qwen2.5-7B", "google--gemma-3-1b-pt", "Qwen--Qwen3-30B-A3B",
+                          "google--gemma-2-9b", "Qwen--Qwen2.5-7B"}) {
+    many.push_back(R"({"model":"llama-3.1-8b","qps":1,"model_config":")" + hf + dir + R"("})");
+  }
+  many.push_back(catalog_model);
+  streams.push_back(many);
   std::map<std::pair<std::string, std::size_t>, std::string> alone;
   for (std::size_t s = 0; s < streams.size(); ++s) {
     const auto& input = streams[s];
