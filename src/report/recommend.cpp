@@ -4,6 +4,7 @@
 #include "aiadvise/report/plausibility.hpp"
 
 #include <optional>
+#include <utility>
 
 namespace aiadvise::report {
 
@@ -49,7 +50,7 @@ Json option_json(const scoring::Candidate& cand, const catalog::Catalog& c, cons
   put_number(j, "score", cand.score);
   Json components = Json::object();
   for (const auto& [name, value] : cand.components) put_number(components, name.c_str(), value);
-  j["score_components"] = components;
+  j["score_components"] = std::move(components);
   j["notes"] = e.notes;
   if (!e.unknowns.empty()) j["unknowns"] = e.unknowns;
   if (cand.excluded()) j["excluded_by"] = cand.exclusions;
@@ -123,13 +124,13 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
   r["recommendation"] = feasible ? option_json(d.ranked.front(), c, &w) : Json(nullptr);
   Json alternatives = Json::array();
   for (const auto& a : d.alternatives) alternatives.push_back(option_json(a, c, &w));
-  r["alternatives"] = alternatives;
+  r["alternatives"] = std::move(alternatives);
   r["deployment"] = {{"choice", feasible ? Json(d.deployment_choice) : Json(nullptr)},
                      {"service", feasible ? Json(d.deployment_service) : Json(nullptr)},
                      {"reasons", d.deployment_reasons}};
   Json nearest = Json::array();
   for (const auto& n : d.nearest) nearest.push_back(option_json(n, c, &w));
-  r["nearest"] = nearest;
+  r["nearest"] = std::move(nearest);
   Json relaxations = Json::array();
   for (const auto& x : d.relaxations) {
     Json j = {{"kind", x.kind}, {"field", x.field}};
@@ -141,7 +142,7 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
     j["option"] = option_json(x.option, c, &x.workload);
     relaxations.push_back(std::move(j));
   }
-  r["relaxations"] = relaxations;
+  r["relaxations"] = std::move(relaxations);
   Json api = Json::array();
   for (const auto& a : d.api) {
     Json j = {{"service", a.service}, {"model", a.model}, {"cheaper_at_stated_load", a.cheaper}, {"source", a.source}, {"as_of", a.as_of}};
@@ -157,9 +158,9 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
       put_number(j, "tokens_per_day_at_load", a.tokens_per_day_at_load);
       put_number(j, "break_even_tokens_per_day", a.break_even_tokens_per_day);
     }
-    api.push_back(j);
+    api.push_back(std::move(j));
   }
-  r["api_vs_self_host"] = api;
+  r["api_vs_self_host"] = std::move(api);
   Json fired = Json::array();
   for (const auto& f : d.rules_fired) {
     Json j = {{"id", f.id}, {"description", f.description}, {"effect", f.effect}, {"candidates", f.candidates}, {"for_pick", f.for_pick}};
@@ -167,12 +168,12 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
       j["rationale"] = f.rationale;
       j["inputs"] = f.inputs;
     }
-    fired.push_back(j);
+    fired.push_back(std::move(j));
   }
-  r["rules_fired"] = fired;
+  r["rules_fired"] = std::move(fired);
   Json excluded = Json::object();
   for (const auto& [rule, count] : d.excluded_by_rule) excluded[rule] = count;
-  r["excluded"] = excluded;
+  r["excluded"] = std::move(excluded);
   r["candidates_considered"] = d.candidates_considered;
   r["warnings"] = d.warnings;
   if (feasible) {
@@ -187,18 +188,18 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
     for (const auto& [rule, count] : d.excluded_by_rule) {
       groups.push_back({{"rule", rule}, {"candidates", count}, {"examples", d.excluded_examples.at(rule)}});
     }
-    trace["excluded_groups"] = groups;
+    trace["excluded_groups"] = std::move(groups);
     Json top = Json::array();
     for (std::size_t k = 0; k < d.ranked.size() && k < 5; ++k) {
       Json t = {{"id", d.ranked[k].id}};
       put_number(t, "score", d.ranked[k].score);
       Json components = Json::object();
       for (const auto& [name, value] : d.ranked[k].components) put_number(components, name.c_str(), value);
-      t["components"] = components;
+      t["components"] = std::move(components);
       put_number(t, "cost_for_work_usd", d.ranked[k].cost_for_work);
-      top.push_back(t);
+      top.push_back(std::move(t));
     }
-    trace["top_scores"] = top;
+    trace["top_scores"] = std::move(top);
     // The configurations the search tried for the pick (sizing::EstimateOptions::search).
     Json search = Json::array();
     if (feasible) {
@@ -212,8 +213,8 @@ Json recommendation_report(const workload::Workload& w, const sizing::Requiremen
         search.push_back(std::move(x));
       }
     }
-    trace["search"] = search;
-    r["trace"] = trace;
+    trace["search"] = std::move(search);
+    r["trace"] = std::move(trace);
   }
   return r;
 }
