@@ -281,6 +281,7 @@ class Bases {
       sizing::EstimateOptions o = decision_options(m_w);
       o.words = false;
       o.factors = &m_factors;
+      o.precisions = &m_precisions;
       o.offer = &m_offers[instance];  // what choose_offers chose for it
       m_bases.push_back(summary(sizing::estimate(m_w, m_req, m_c, m_c.instances[instance], info.accelerator, info.cpu, o), m_w));
       slot = static_cast<std::int32_t>(m_bases.size() - 1);
@@ -298,6 +299,7 @@ class Bases {
   std::vector<std::int32_t> m_of_shape;
   std::vector<Base> m_bases;
   sizing::FactorMemo m_factors;
+  sizing::PrecisionMemo m_precisions;  // for m_w
 };
 
 // A candidate as the decision sees it: numbers and the rules that fired, no words.
@@ -398,6 +400,7 @@ class Ranking::Source {
       const auto& info = ctx.prep->instances[instance];
       sizing::EstimateOptions o = decision_options(ctx.w);
       o.factors = &m_factors;
+      o.precisions = &m_precisions;
       o.offer = &ctx.offers[instance];  // what choose_offers chose for it
       it = m_estimates.emplace(instance, sizing::estimate(ctx.w, ctx.req, ctx.c, ctx.c.instances[instance], info.accelerator, info.cpu, o)).first;
     }
@@ -414,6 +417,7 @@ class Ranking::Source {
   std::shared_ptr<const Context> m_ctx;
   mutable std::unordered_map<std::uint32_t, sizing::Estimate> m_estimates;
   mutable sizing::FactorMemo m_factors;
+  mutable sizing::PrecisionMemo m_precisions;  // for m_ctx->w
 };
 
 

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <optional>
 
 #include "aiadvise/catalog/offers.hpp"
 #include "aiadvise/sizing/sizing.hpp"
@@ -62,6 +64,17 @@ const catalog::Factor* FactorMemo::get(const catalog::Catalog& c, const catalog:
   return f;
 }
 
+const PrecisionMemo::At& PrecisionMemo::at(const workload::Workload& w, const catalog::Catalog& c, catalog::Precision p) {
+  for (const auto& at : m_at) {
+    if (at->w.precision == p) return *at;
+  }
+  auto at = std::make_unique<At>(At{w, {}});
+  at->w.precision = p;
+  at->req = requirements(at->w, c);
+  m_at.push_back(std::move(at));
+  return *m_at.back();
+}
+
 double billed_hours(double hours) { return std::max(hours, k::k_minimum_billed_hours); }
 
 double allocated_gib(const Estimate& e) {
@@ -112,10 +125,10 @@ Estimate estimate(const workload::Workload& w, const Requirements& r, const cata
     }
     if (*used != w.precision) {
       // The workload as it runs on this chip: its memory and FLOPs at the precision used.
-      workload::Workload at = w;
-      at.precision = *used;
-      const Requirements r_at = requirements(at, c);
-      Estimate e = estimate_at(at, r_at, c, i, h, cpu, o, w.precision);
+      std::optional<PrecisionMemo> own;
+      PrecisionMemo& memo = o.precisions ? *o.precisions : own.emplace();
+      const PrecisionMemo::At& at = memo.at(w, c, *used);
+      Estimate e = estimate_at(at.w, at.req, c, i, h, cpu, o, w.precision);
       if (o.words) {
         const std::string change = fmt::format("{} has no {}: sized at {} (memory and speed at {})", h->name,
                                                catalog::to_string(w.precision), catalog::to_string(*used), catalog::to_string(*used));

@@ -5,6 +5,7 @@
 /// far the estimates are from published measurements.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -201,10 +202,30 @@ class FactorMemo {
   std::unordered_map<std::uintptr_t, std::vector<Entry>> m_entries;
 };
 
+/// The workload at a precision other than the one it states, with its requirements: what the
+/// estimate on a chip without the stated precision sizes (estimate() below). A decision sizes dozens
+/// of such chips for one workload, and requirements() is not cheap; this makes them once per
+/// precision. Valid for one workload and catalog, as the caller keeps it.
+class PrecisionMemo {
+ public:
+  struct At {
+    workload::Workload w;
+    Requirements req;
+  };
+  /// `w` at precision `p`, and requirements() of it.
+  const At& at(const workload::Workload& w, const catalog::Catalog& c, catalog::Precision p);
+
+ private:
+  std::vector<std::unique_ptr<At>> m_at;  ///< a handful at most: one per precision
+};
+
 struct EstimateOptions {
   /// Where the efficiency factors looked up are remembered (null: none). The caller keeps it for
   /// one catalog; it changes no number.
   FactorMemo* factors = nullptr;
+  /// Where the workload at another precision is remembered (null: none). The caller keeps it for
+  /// one workload and catalog; it changes no number.
+  PrecisionMemo* precisions = nullptr;
   int count = 0;  ///< 0: as many as the targets need (qps, deadline), at least 1
   int tensor_parallel = 0;  ///< 0: the smallest split that fits and meets the latency targets
   bool spot = false;
