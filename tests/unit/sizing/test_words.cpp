@@ -193,3 +193,34 @@ TEST_CASE("sizing: an estimate is priced at the offer it is handed", "[sizing]")
   }
   CHECK(checked == 20);
 }
+
+// A decision keeps the workload at another precision, and its requirements, once per precision
+// (EstimateOptions::precisions) for every chip without the stated one: the same estimates.
+TEST_CASE("sizing: an estimate handed a precision memo is the one without it, on every instance", "[sizing]") {
+  const auto& c = default_catalog();
+  const std::vector<json> workloads{
+      {{"model", "llama-3.1-8b"}, {"qps", 5}, {"tpot_ms", 50}},
+      {{"model", "llama-2-70b"}, {"precision", "fp8"}, {"qps", 1}},
+      {{"model", "llama-2-7b"}, {"phase", "fine-tuning"}, {"method", "lora"}, {"dataset_tokens", 2e7}},
+  };
+  int sized_at_another = 0;
+  for (const auto& workload : workloads) {
+    const auto w = make(workload);
+    const auto r = aiadvise::sizing::requirements(w, c);
+    aiadvise::sizing::PrecisionMemo memo;  // one for every instance, as a decision keeps it
+    for (const auto& i : c.instances) {
+      INFO(workload.dump() << " on " << i.id);
+      aiadvise::sizing::EstimateOptions o;
+      o.search = true;
+      const Estimate alone = aiadvise::sizing::estimate(w, r, c, i, o);
+      o.precisions = &memo;
+      const Estimate handed = aiadvise::sizing::estimate(w, r, c, i, o);
+      same_numbers(alone, handed);
+      CHECK(handed.precision_used == alone.precision_used);
+      CHECK(handed.notes == alone.notes);
+      CHECK(handed.fit_reason == alone.fit_reason);
+      if (handed.precision_used != w.precision && handed.precision_supported) ++sized_at_another;
+    }
+  }
+  CHECK(sized_at_another > 0);
+}
