@@ -127,8 +127,11 @@ fi
 # Memory: an allocation failure is exit 3 with a message, never an abort; and at the input caps the
 # run stays within the documented bound (docs/reliability.md, "Memory"), so that the cap, not the
 # address-space limit, stops it. Not under AddressSanitizer, which reserves terabytes of address
-# space and cannot run under `ulimit -v`.
-if ! ldd "$bin" 2>/dev/null | grep -q libasan; then
+# space and cannot run under `ulimit -v`. (ldd's output is read whole first: with pipefail,
+# `ldd | grep -q` fails when grep stops reading early and ldd gets SIGPIPE, which once ran these
+# checks under AddressSanitizer.)
+libs=$(ldd "$bin" 2>/dev/null || true)
+if [[ $libs != *libasan* ]]; then
   # The documented bound at a 16 MiB cap: 24 x 16 MiB + 64 MiB of resident memory; the address
   # space limit allows another 256 MiB for what is mapped but not resident (libraries, the 32 MiB
   # reserve for out-of-memory handling).

@@ -63,6 +63,7 @@ out=$(cd "$work/elsewhere" && XDG_CONFIG_HOME="$work/no-config" "$bin" recommend
   fail "the packaged aiadvise did not recommend from another directory"
 [[ $out == *'"verdict": "ok"'* ]] || fail "the packaged aiadvise's recommendation has no ok verdict"
 grep -q 'complete' "$work/root/usr/share/bash-completion/completions/aiadvise" || fail "the bash completion is not a completion script"
-zcat "$work/root/usr/share/man/man1/aiadvise.1.gz" | grep -q '^\.TH' || fail "the man page is not a compressed man page"
+man_text=$(zcat "$work/root/usr/share/man/man1/aiadvise.1.gz") || fail "the man page is not a compressed file"
+grep -q '^\.TH' <<<"$man_text" || fail "the man page is not a compressed man page"
 
 echo "check_deb: $(basename "$deb") ($(field Installed-Size) KiB installed, Depends: $depends), $(basename "${tgzs[0]}"): contents, $lintian_text, --version and recommend OK"
