@@ -193,7 +193,10 @@ std::vector<catalog::Factor> fit(const std::vector<Point>& points, const catalog
 
   // Pass 3: a factor of its own for each (chip, family, regime) with enough points: generations of
   // one kind differ (Trainium 1 and 2, Inferentia 1 and 2, each GPU generation), started from the
-  // family's kind-level value and fitted with those held.
+  // family's kind-level value and fitted with those held. Training-memory factors stay per kind and
+  // family: they stand for the traffic a network's software makes per stored byte, not for a chip,
+  // and on chips whose TF32 peak is half their FP16 peak the two precisions cannot tell compute from
+  // memory apart (both double), so a chip's own pair would drift to a bound.
   if (options.min_chip_points > 0) {
     std::map<std::string, std::size_t> per_chip;  // "chip|family|regime" -> points
     std::map<std::string, const catalog::Factor*> from;
@@ -204,7 +207,7 @@ std::vector<catalog::Factor> fit(const std::vector<Point>& points, const catalog
       if (!pr.ok()) continue;
       for (const auto& id : pr.factors) {
         const catalog::Factor* f = c.factor_by_id(id);
-        if (!f || f->family != pr.family || !catalog::parse_compute_kind(f->hardware)) continue;
+        if (!f || f->family != pr.family || !catalog::parse_compute_kind(f->hardware) || f->regime == "training-memory") continue;
         const std::string key = chip + "|" + pr.family + "|" + f->regime;
         ++per_chip[key];
         from[key] = f;

@@ -56,7 +56,7 @@ const Offer* Instance::offer_in(std::string_view region_name) const {
 }
 
 const std::vector<std::string>& factor_regimes() {
-  static const std::vector<std::string> regimes{"training", "prefill", "decode", "inference", "gbdt", "overhead"};
+  static const std::vector<std::string> regimes{"training", "training-memory", "prefill", "decode", "inference", "gbdt", "overhead"};
   return regimes;
 }
 

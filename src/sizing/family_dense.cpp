@@ -22,6 +22,12 @@ void dense_activations(const Input& in, double trained_forward_flops, Requiremen
     req.activation_bytes_per_sample = k::k_dense_act_bytes_per_flop * trained_forward_flops * b;
   }
   req.activation_bytes_per_sample_checkpointed = req.activation_bytes_per_sample * k::k_dense_checkpointed_fraction;
+  // A training step also streams its stored activations: written forward, read and written again by
+  // normalisation, activation functions and residual adds, read backward with gradients of the same
+  // size. Where a "training-memory" factor is fitted, the step takes at least that traffic's time
+  // (a roofline); it is what keeps mixed precision from running at the tensor cores' peak.
+  req.training_bytes_per_sample = req.activation_bytes_per_sample;
+  req.training_bytes_regime = "training-memory";
 }
 
 namespace {

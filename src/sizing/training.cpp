@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "aiadvise/util/text.hpp"
 #include "sizing/constants.hpp"
@@ -58,7 +59,10 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
   } else if (auto u = eff("training")) {
     rate_per_device = d.peak.value_or(0) * *u;
     if (r.training_bytes_per_sample > 0) {
-      if (auto bw = eff("decode")) bytes_per_device = d.bandwidth * *bw;
+      // Embedding traffic needs its factor; stored-activation traffic is bounded only where its
+      // factor was fitted (GPUs, from the same network at two precisions).
+      const bool needed = std::string_view(r.training_bytes_regime) == "decode";
+      if (auto bw = needed ? eff(r.training_bytes_regime) : eff.optional(r.training_bytes_regime)) bytes_per_device = d.bandwidth * *bw;
     }
   }
   e.memory_available_gib = d.memory_gib;
@@ -98,17 +102,25 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
     const double message = w.input_tokens.value_or(1) * r.hidden * family::activation_bytes(w.precision);
     return 8 * r.layers * (t - 1.0) / t * message / d.link();
   };
-  auto hours_for = [&](const Plan& p) {
+  // Whether the plan's step is bound by memory traffic rather than by compute.
+  auto memory_bound = [&](const Plan& p, double compute_seconds) {
+    return bytes_per_device > 0 && r.samples * r.training_bytes_per_sample / (devices_for(p.count) * bytes_per_device) > compute_seconds;
+  };
+  auto compute_seconds_for = [&](const Plan& p) {
     const int n = devices_for(p.count);
     const double flops = r.samples * (r.training_flops_per_sample + (p.checkpointing ? r.recompute_flops_per_sample : 0));
+    // A micro-batch's forward pass is the work that fills the device.
+    const double u = ramp(d, p.micro * r.training_flops_per_sample / 3 / p.tensor_parallel);
+    return flops / (n * rate_per_device * u * dp_efficiency(p.count));
+  };
+  auto hours_for = [&](const Plan& p) {
+    const int n = devices_for(p.count);
     double seconds = 0;
     if (classical) {
       seconds = r.training_flops / rate_per_device;
     } else {
-      // A micro-batch's forward pass is the work that fills the device.
-      const double u = ramp(d, p.micro * r.training_flops_per_sample / 3 / p.tensor_parallel);
-      seconds = flops / (n * rate_per_device * u * dp_efficiency(p.count));
-      if (bytes_per_device > 0) seconds = std::max(seconds, r.samples * r.training_bytes_per_sample / (n * bytes_per_device));
+      seconds = compute_seconds_for(p);
+      if (memory_bound(p, seconds)) seconds = r.samples * r.training_bytes_per_sample / (n * bytes_per_device);
       // Each replica of t devices handles t / n of the samples.
       seconds += r.samples * p.tensor_parallel / n * tp_seconds_per_sample(p.tensor_parallel);
     }
@@ -201,7 +213,7 @@ void estimate_training(const Workload& w, const Requirements& r, const Device& d
   e.throughput = units / (*e.time_hours * 3600);
   // Token models train on sequences; the rate counts them.
   e.throughput_unit = classical ? "row-rounds/s" : (w.is_transformer() || r.unit == "token" ? "sequences/s" : per_second(r.unit));
-  if (words.on()) e.bottleneck = "compute";
+  if (words.on()) e.bottleneck = !classical && memory_bound(plan, compute_seconds_for(plan)) ? "memory bandwidth" : "compute";
   if (!classical) {
     words.note([&] {
       return fmt::format("micro-batch {} per device{}, {} gradient accumulation step(s) for a global batch of {}", plan.micro,

@@ -88,7 +88,10 @@ struct Requirements {
   double activation_bytes_per_sample_checkpointed = 0;  ///< with gradient checkpointing
   double training_flops_per_sample = 0;   ///< forward and backward, without recomputation
   double recompute_flops_per_sample = 0;  ///< added by gradient checkpointing (one more forward)
-  double training_bytes_per_sample = 0;   ///< memory traffic beyond the compute (embedding gathers), per sample
+  double training_bytes_per_sample = 0;   ///< memory traffic per sample that bounds the step (embedding gathers; stored activations)
+  /// The fitted bandwidth factor that stands for that traffic: "decode" (embedding rows, streamed as a
+  /// decode streams weights) or "training-memory" (stored activations, each byte moved many times).
+  const char* training_bytes_regime = "decode";
   double samples = 0;                     ///< sequences, images or rows over the whole run (epochs included)
   double global_batch = 0;                ///< samples per optimizer step
   bool checkpointing = false;             ///< asked for, or standard practice for the method (LoRA, QLoRA)

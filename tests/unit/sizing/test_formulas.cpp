@@ -439,3 +439,57 @@ TEST_CASE("sizing: training splits a sample over an instance's devices when that
   CHECK(small.tensor_parallel == 1);
   CHECK_FALSE(small.gradient_checkpointing);
 }
+
+TEST_CASE("sizing: dense training on a GPU takes at least the time to stream its stored activations", "[sizing]") {
+  // resnet-50 on p3.2xlarge (one V100 16 GB: 15.7 TFLOP/s fp32, 125 fp16, 900 GB/s). Stored
+  // activations per image: 0.007 bytes per forward FLOP x 8.18e9 FLOPs x 2 bytes / 2 = 57.26 MB in
+  // fp16, twice that in fp32. In fp16 the traffic decides:
+  //   images/s = 900e9 x u_mem / 57.26e6
+  // In fp32 compute does (8x less peak, 2x the bytes), so fp16 is faster by less than the 8x of the
+  // peaks: what ResNet-50 measurements on V100s show (2.3-3.6x, docs/sizing.md section 8).
+  const auto& c = default_catalog();
+  const auto* v100 = c.hardware_by_id("nvidia-v100-16gb");
+  REQUIRE(v100);
+  const auto* mem = c.factor(*v100, "cnn", "training-memory");
+  REQUIRE(mem);
+  CHECK(mem->regime == "training-memory");
+  const json job{{"model", "resnet-50"}, {"phase", "training"}, {"dataset_samples", 1281167}, {"epochs", 1}};
+  json fp16 = job, fp32 = job;
+  fp16["precision"] = "fp16";
+  fp32["precision"] = "fp32";
+  aiadvise::sizing::EstimateOptions words;
+  words.words = true;
+  const auto half = on(fp16, "p3.2xlarge", words);
+  const auto full = on(fp32, "p3.2xlarge", words);
+  REQUIRE(half.fits);
+  REQUIRE(full.fits);
+  REQUIRE(half.throughput);
+  REQUIRE(full.throughput);
+  CHECK(half.count == 1);
+  CHECK(*half.throughput == Approx(900e9 * mem->value / (0.007 * 8.18e9)).epsilon(1e-6));
+  CHECK(half.bottleneck == "memory bandwidth");
+  CHECK(full.bottleneck == "compute");
+  const double speedup = *half.throughput / *full.throughput;
+  CHECK(speedup > 1.5);
+  CHECK(speedup < 8);
+  // The factor is fitted per kind and family, never per chip (docs/sizing.md section 10.2).
+  CHECK(mem->hardware == "gpu");
+  CHECK(mem->family == "cnn");
+  CHECK_FALSE(mem->points.empty());
+}
+
+TEST_CASE("sizing: dense training where no training-memory factor is fitted is compute alone", "[sizing]") {
+  // No TPU point pairs two precisions, so TPUs have no training-memory factor and the time is
+  // FLOPs over the fitted share of the peak, as before the memory bound came in.
+  const auto& c = default_catalog();
+  const auto* v5p = c.hardware_by_id("google-tpu-v5p");
+  REQUIRE(v5p);
+  CHECK(c.factor(*v5p, "cnn", "training-memory") == nullptr);
+  aiadvise::sizing::EstimateOptions words;
+  words.words = true;
+  const auto e = on({{"model", "resnet-50"}, {"phase", "training"}, {"dataset_samples", 1281167}, {"epochs", 1}}, "gcp-tpu-v5p-8", words);
+  INFO(e.fit_reason);
+  REQUIRE(e.fits);
+  CHECK(e.bottleneck == "compute");
+  for (const auto& id : e.confidence.factors) CHECK(id.find("training-memory") == std::string::npos);
+}
