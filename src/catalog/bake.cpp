@@ -185,6 +185,7 @@ void write(Writer& w, const Hardware& e) {
   w.real("interconnect_gb_per_s", e.interconnect_gb_per_s);
   w.texts("frameworks", e.frameworks);
   w.texts("supported_families", e.supported_families);
+  w.texts("training_families", e.training_families);
   w.integer("cores_per_socket", e.cores_per_socket);
   w.integer("threads_per_core", e.threads_per_core);
   w.real("clock_ghz", e.clock_ghz);

@@ -221,6 +221,7 @@ Hardware EntryReaders::hardware(const Json& v, const Location& at, const FieldLo
   h.frameworks = r.string_list("frameworks", &framework_names());
   r.allow("framework_notes");
   h.supported_families = r.string_list("supported_families");
+  h.training_families = r.string_list("training_families");
   if (auto n = r.integer("cores_per_socket", 1, 100'000)) h.cores_per_socket = static_cast<int>(*n);
   if (auto n = r.integer("threads_per_core", 1, 64)) h.threads_per_core = static_cast<int>(*n);
   h.clock_ghz = r.number("clock_ghz", k_ghz);
@@ -618,8 +619,10 @@ void EntryReaders::check_references(const Catalog& catalog, const std::string& s
                                            util::did_you_mean(family, catalog.ids("families"))));
     }
   } else if (section == "hardware") {
-    if (auto it = v.find("supported_families"); it != v.end() && it->is_array()) {
-      const Location base = locate("supported_families");
+    for (const char* key : {"supported_families", "training_families"}) {
+      auto it = v.find(key);
+      if (it == v.end() || !it->is_array()) continue;
+      const Location base = locate(key);
       for (std::size_t k = 0; k < it->size(); ++k) {
         const Json& f = (*it)[k];
         if (f.is_string() && !catalog.family(f.get<std::string>())) {

@@ -50,13 +50,21 @@ bool meets_targets(const Workload& w, const sizing::Estimate& e) {
   return true;
 }
 
+// The families the accelerator's toolchain supports for this workload's phase: a training job reads
+// the training list where the catalog gives one (empty: every family).
+namespace {
+const std::vector<std::string>& families_for(const catalog::Hardware& h, const Workload& w) {
+  return w.trains() && !h.training_families.empty() ? h.training_families : h.supported_families;
+}
+}  // namespace
+
 // Whether the instance's accelerator runs the workload's framework and family (true where unused).
 std::pair<bool, bool> accelerator_support(const catalog::Hardware* h, ComputeKind compute, const Workload& w) {
   bool framework_ok = true, family_ok = true;
   if (h && compute != ComputeKind::cpu) {
     framework_ok = std::find(h->frameworks.begin(), h->frameworks.end(), w.framework) != h->frameworks.end();
-    family_ok = h->supported_families.empty() ||
-                std::find(h->supported_families.begin(), h->supported_families.end(), w.family) != h->supported_families.end();
+    const auto& families = families_for(*h, w);
+    family_ok = families.empty() || std::find(families.begin(), families.end(), w.family) != families.end();
   }
   return {framework_ok, family_ok};
 }
@@ -158,6 +166,11 @@ std::string exclusion_reason(const rules::Rule& r, const Context& ctx, const Can
   }
   if (r.id == "accelerator-precision") return fmt::format("{}: {}", who, e.fit_reason);
   if (r.id == "accelerator-family" && i.accelerator) {
+    const auto* h = ctx.c.hardware_by_id(*i.accelerator);
+    if (h && w.trains() && !h->training_families.empty()) {
+      return fmt::format("{}: the {} toolchain is not listed as training family {} (it trains {})", who, *i.accelerator, w.family,
+                         util::join(h->training_families, ", "));
+    }
     return fmt::format("{}: the {} compiler is not listed as supporting family {}", who, *i.accelerator, w.family);
   }
   if (r.id == "service-limits" && !limit_reasons.empty()) return fmt::format("{}: {}", who, util::join(limit_reasons, "; "));

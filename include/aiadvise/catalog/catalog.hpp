@@ -100,6 +100,9 @@ struct Hardware {
   std::optional<double> interconnect_gb_per_s;
   std::vector<std::string> frameworks;
   std::vector<std::string> supported_families;  ///< empty: all
+  /// The families its toolchain trains, where that is fewer than it runs (Trainium: CNNs and
+  /// diffusion run for inference only); empty: supported_families.
+  std::vector<std::string> training_families;
   // CPUs
   std::optional<int> cores_per_socket, threads_per_core;
   std::optional<double> clock_ghz;

@@ -127,9 +127,16 @@ TEST_CASE("check: catalog exclusion rules become findings", "[check]") {
     CHECK(rules(w).count("accelerator-family"));
   }
   SECTION("accelerator-framework") {
-    const auto w = flags({"--model", "resnet-50", "--phase", "training", "--dataset-samples", "1.28M", "--epochs", "10", "--framework",
+    const auto w = flags({"--model", "vit-base", "--phase", "training", "--dataset-samples", "1.28M", "--epochs", "10", "--framework",
                           "tensorflow", "--proposed", "trn1.2xlarge:1"});
     CHECK(rules(w) == std::set<std::string>{"accelerator-framework"});
+  }
+  SECTION("accelerator-family: Trainium trains transformers, runs CNNs for inference only") {
+    const auto train = flags({"--model", "resnet-50", "--phase", "training", "--dataset-samples", "1.28M", "--epochs", "10", "--proposed",
+                              "trn1.2xlarge:1"});
+    CHECK(rules(train) == std::set<std::string>{"accelerator-family"});
+    const auto serve = flags({"--model", "resnet-50", "--qps", "100", "--proposed", "trn1.2xlarge:1"});
+    CHECK(rules(serve).count("accelerator-family") == 0);
   }
   SECTION("deadline") {
     const auto w = flags({"--model", "resnet-50", "--phase", "training", "--dataset-samples", "1.28M", "--epochs", "90", "--deadline-hours",
