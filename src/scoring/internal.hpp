@@ -470,6 +470,7 @@ class Decider {
   // verdicts.cpp: what the decision says about the ranked candidates.
   void nearest_misses(Decision& d);
   void compute_verdict(Decision& d, const Candidate& pick);
+  void missing_kinds(Decision& d);
   void deployment_verdict(Decision& d, const Candidate& pick);
   void choose_alternatives(Decision& d, const Options& options);
   void compare_api(Decision& d, const Candidate& pick) const;

@@ -64,10 +64,108 @@ void Decider::nearest_misses(Decision& d) {
   for (std::uint32_t k : nearest) d.nearest.push_back(full(k));
 }
 
+// Every compute kind with candidates but no feasible option, named with the rule that removed most
+// of them and one of its exclusions; kinds removed by the same rule share a line. Where the rule is
+// about the workload's method rather than the numbers, the line says what brings the kind back. A
+// kind the allowed clouds do not offer is not named (nor one --compute left out).
+void Decider::missing_kinds(Decision& d) {
+  const Workload& w = this->w();
+  const Prepared& p = prep();
+  const std::vector<Ranking::Entry>& entries = m_entries;
+  struct Missing {
+    std::uint16_t rule = 0;
+    std::vector<std::string> kinds;
+    std::uint32_t example = 0;  // a candidate the rule excluded
+    std::size_t excluded = 0, candidates = 0;
+  };
+  std::vector<Missing> missing;
+  const auto& kinds = catalog::compute_kind_names();
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    const auto kind = static_cast<ComputeKind>(k);
+    if (kinds[k] == d.compute_choice) continue;
+    if (!w.compute.empty() && std::find(w.compute.begin(), w.compute.end(), kind) == w.compute.end()) continue;
+    if (std::any_of(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.compute == kind; })) continue;
+    // Per excluding rule: how many of this kind's candidates it removed, and the first of them.
+    std::vector<std::pair<std::size_t, std::uint32_t>> by_rule(p.rules.size(), {0, 0});
+    std::size_t candidates = 0;
+    for (std::uint32_t c = 0; c < m_all.size(); ++c) {
+      const Light& l = m_all[c];
+      if (base_of(l).compute != kind) continue;
+      ++candidates;
+      for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count; ++f) {
+        const std::uint16_t r = m_fired[f];
+        if (!p.rules[r].exclude) continue;
+        if (by_rule[r].first++ == 0) by_rule[r].second = c;
+      }
+    }
+    if (candidates == 0) {
+      if (kind == ComputeKind::cpu && w.compute.empty()) d.compute_reasons.push_back("no CPU option is feasible");
+      continue;
+    }
+    // The rule that removed the most (ties: the first in rule order).
+    std::size_t best = 0;
+    for (std::size_t r = 1; r < by_rule.size(); ++r) {
+      if (by_rule[r].first > by_rule[best].first) best = r;
+    }
+    if (by_rule[best].first == 0) continue;
+    const auto rule = static_cast<std::uint16_t>(best);
+    auto same = std::find_if(missing.begin(), missing.end(), [&](const Missing& m) { return m.rule == rule; });
+    if (same == missing.end()) {
+      missing.push_back(Missing{rule, {}, by_rule[best].second, 0, 0});
+      same = missing.end() - 1;
+    }
+    same->kinds.push_back(kind == ComputeKind::cpu ? std::string("CPU") : kinds[k]);
+    same->excluded += by_rule[best].first;
+    same->candidates += candidates;
+  }
+  for (const Missing& m : missing) {
+    std::vector<std::string> names = m.kinds;
+    std::string kinds_text = names.back();
+    if (names.size() > 1) {
+      names.pop_back();
+      kinds_text = util::join(names, ", ") + " or " + kinds_text;
+    }
+    const std::string& id = p.rules[m.rule].id;
+    // NOTE: the rules that leave a kind out for the workload's method, not its numbers, say how to
+    // bring it back; every other rule is shown by one of its exclusions.
+    if (id == "training-cpu-deep-network") {
+      d.compute_reasons.push_back(fmt::format("no {} option: CPUs are not proposed for training a deep network (rule {}; list cpu in "
+                                              "--compute to compare them)",
+                                              kinds_text, id));
+      continue;
+    }
+    if (id == "qlora-needs-bitsandbytes") {
+      d.compute_reasons.push_back(fmt::format("no {} option: QLoRA's 4-bit weights need bitsandbytes, which runs on GPUs and CPUs only "
+                                              "(rule {}; --method lora runs on them)",
+                                              kinds_text, id));
+      continue;
+    }
+    // The example: the candidate's exclusion by this rule ("id: reason").
+    const Light& l = m_all[m.example];
+    std::size_t nth = 0;
+    std::string example;
+    for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count; ++f) {
+      const std::uint16_t r = m_fired[f];
+      if (!p.rules[r].exclude) continue;
+      if (r == m.rule) {
+        const auto& exclusions = full(m.example).exclusions;
+        if (nth < exclusions.size()) example = exclusions[nth];
+        break;
+      }
+      ++nth;
+    }
+    // The example names its rule first ("id: reason"); the line names it already.
+    if (example.rfind(id + ": ", 0) == 0) example.erase(0, id.size() + 2);
+    std::string line = m.excluded == m.candidates ? fmt::format("no {} option: rule {} excludes all {}", kinds_text, id, m.candidates)
+                                                  : fmt::format("no {} option: rule {} excludes {} of {}", kinds_text, id, m.excluded, m.candidates);
+    if (!example.empty()) line += fmt::format(", for example {}", example);
+    d.compute_reasons.push_back(std::move(line));
+  }
+}
+
 // The compute kind follows from the best feasible options, with the comparison that decided it.
 void Decider::compute_verdict(Decision& d, const Candidate& pick) {
   const Workload& w = this->w();
-  const Prepared& p = prep();
   const std::vector<Ranking::Entry>& entries = m_entries;
   d.compute_choice = std::string(catalog::to_string(pick.estimate.compute));
   const catalog::Instance* pi = c().instance(pick.instance);
@@ -105,59 +203,7 @@ void Decider::compute_verdict(Decision& d, const Candidate& pick) {
       d.compute_reasons.push_back(std::move(reason));
     }
   }
-  const bool any_cpu = std::any_of(entries.begin(), entries.end(), [](const Ranking::Entry& x) { return x.compute == ComputeKind::cpu; });
-  if (!any_cpu && d.compute_choice != "cpu") {
-    std::string why = "no CPU option is feasible";
-    const auto deep = std::find_if(p.rules.begin(), p.rules.end(), [](const rules::Rule& r) { return r.id == "training-cpu-deep-network"; });
-    if (deep != p.rules.end() && m_counts[static_cast<std::size_t>(deep - p.rules.begin())] > 0) {
-      why = "no CPU option: CPUs are not proposed for training a deep network (rule training-cpu-deep-network; list cpu in "
-            "--compute to compare them)";
-    }
-    for (const char* rule : {"compute-llm-training-accelerator", "fit-memory", "latency-targets", "deadline"}) {
-      if (why.size() > 30) break;
-      for (std::uint32_t k = 0; k < m_all.size(); ++k) {
-        const Light& l = m_all[k];
-        if (base_of(l).compute != ComputeKind::cpu) continue;
-        // The first of its exclusions whose text starts with the rule id ("id: reason").
-        std::size_t nth = 0;
-        std::optional<std::size_t> match;
-        for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count && !match; ++f) {
-          const rules::Rule& r = p.rules[m_fired[f]];
-          if (!r.exclude) continue;
-          if (r.id.rfind(rule, 0) == 0) match = nth;
-          ++nth;
-        }
-        if (match) {
-          why += " (for example " + full(k).exclusions.at(*match) + ")";
-          break;
-        }
-      }
-      if (why.size() > 30) break;
-    }
-    d.compute_reasons.push_back(why);
-  }
-  // NOTE: accelerators left out by a rule of the workload's method (not by their numbers) are named,
-  // with the method that brings them back, as CPUs are above; a kind that is merely slower or dearer
-  // has its best option listed instead.
-  const auto qlora = std::find_if(p.rules.begin(), p.rules.end(), [](const rules::Rule& r) { return r.id == "qlora-needs-bitsandbytes"; });
-  if (qlora != p.rules.end() && m_counts[static_cast<std::size_t>(qlora - p.rules.begin())] > 0) {
-    std::vector<std::string> left_out;
-    for (auto kind : {ComputeKind::tpu, ComputeKind::inferentia, ComputeKind::trainium}) {
-      if (std::none_of(entries.begin(), entries.end(), [&](const Ranking::Entry& x) { return x.compute == kind; })) {
-        left_out.emplace_back(catalog::to_string(kind));
-      }
-    }
-    if (!left_out.empty()) {
-      std::string kinds_text = left_out.back();
-      if (left_out.size() > 1) {
-        left_out.pop_back();
-        kinds_text = util::join(left_out, ", ") + " or " + kinds_text;
-      }
-      d.compute_reasons.push_back(fmt::format("no {} option: QLoRA's 4-bit weights need bitsandbytes, which runs on GPUs and CPUs only "
-                                              "(rule qlora-needs-bitsandbytes; --method lora runs on them)",
-                                              kinds_text));
-    }
-  }
+  missing_kinds(d);
   if (const catalog::Family* f = c().family(w.family)) {
     const std::string& guidance = w.trains() ? f->training_guidance : f->inference_guidance;
     if (!guidance.empty()) d.compute_reasons.push_back(fmt::format("guidance for {} {}: {}", f->id, workload::to_string(w.phase), guidance));

@@ -118,6 +118,28 @@ TEST_CASE("scenario: QLoRA of an 8B model is put on GPUs (bitsandbytes has no TP
   CHECK(accelerator_other_than_gpu);
 }
 
+TEST_CASE("scenario: every compute kind left without an option is named with the rule that removed it", "[scenario][eligibility]") {
+  // ResNet-50 training on AWS: CPUs are left out by policy (with the way back), Inferentia because
+  // it runs inference only, Trainium because its toolchain trains transformers only.
+  const auto r = recommend({"--model", "resnet-50", "--phase", "training", "--dataset-samples", "1281167", "--epochs", "90",
+                            "--deadline-hours", "48", "--cloud", "aws"});
+  CHECK(pick(r).at("compute") == "gpu");
+  const std::string text = reasons(r);
+  INFO(text);
+  CHECK(text.find("no CPU option: CPUs are not proposed for training a deep network (rule training-cpu-deep-network; list cpu in "
+                  "--compute to compare them)") != std::string::npos);
+  CHECK(text.find("no trainium option: rule accelerator-family excludes all 12, for example trn1.2xlarge on ") != std::string::npos);
+  CHECK(text.find("not listed as training family cnn") != std::string::npos);
+  CHECK(text.find("no inferentia option: rule fit-memory excludes all ") != std::string::npos);
+  CHECK(text.find("Inferentia runs inference only") != std::string::npos);
+  // No line for a kind the cloud does not offer (TPUs are GCP's), nor for one --compute leaves out.
+  CHECK(text.find("no tpu option") == std::string::npos);
+  const auto g = recommend({"--model", "resnet-50", "--phase", "training", "--dataset-samples", "1281167", "--epochs", "90",
+                            "--deadline-hours", "48", "--cloud", "aws", "--compute", "gpu"});
+  CHECK(reasons(g).find("no trainium option") == std::string::npos);
+  CHECK(reasons(g).find("no CPU option") == std::string::npos);
+}
+
 TEST_CASE("scenario: LightGBM training lands on CPUs, managed and self-managed, as its managed services train it", "[scenario][eligibility]") {
   const auto r = recommend({"--model", "lightgbm", "--phase", "training", "--dataset-samples", "100M", "--features", "200",
                             "--deadline-hours", "4", "--ops-maturity", "low"});
