@@ -140,6 +140,24 @@ TEST_CASE("scenario: every compute kind left without an option is named with the
   CHECK(reasons(g).find("no CPU option") == std::string::npos);
 }
 
+TEST_CASE("scenario: a deployment rule weighs managed against self-managed, never one instance type against another", "[scenario][eligibility]") {
+  // llama-2-70b at 5 requests/s on AWS: 3 x g6e.12xlarge ($31.48/h) and 5 x inf2.24xlarge ($32.45/h)
+  // both run on EC2. deploy-steady-fleet-self-managed once asked for 4 or more instances, so the
+  // larger, dearer fleet got its +0.1 and won. Under one service every deploy- rule fires alike, so
+  // the pick is the cheapest option of its service.
+  const auto r = recommend({"--model", "llama-2-70b", "--qps", "5", "--cloud", "aws"});
+  const json& p = pick(r);
+  CHECK(fired(r, "deploy-steady-fleet-self-managed"));
+  for (const auto& o : options_of(r)) {
+    if (o.at("service") != p.at("service")) continue;
+    INFO(o.dump());
+    CHECK(o.at("price_usd_per_hour").get<double>() >= p.at("price_usd_per_hour").get<double>() - 1e-9);
+  }
+  // Training is no fleet that runs all the time: the rule stays quiet.
+  const auto t = recommend({"--model", "resnet-50", "--phase", "training", "--dataset-samples", "1281167", "--epochs", "1"});
+  CHECK_FALSE(fired(t, "deploy-steady-fleet-self-managed"));
+}
+
 TEST_CASE("scenario: LightGBM training lands on CPUs, managed and self-managed, as its managed services train it", "[scenario][eligibility]") {
   const auto r = recommend({"--model", "lightgbm", "--phase", "training", "--dataset-samples", "100M", "--features", "200",
                             "--deadline-hours", "4", "--ops-maturity", "low"});
