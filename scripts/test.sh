@@ -6,7 +6,7 @@
 #      terminal, browser and schema output with a slower binary, and the calibration-equality test
 #      (the same fit, 5 minutes under the sanitizers; the calibration unit tests still run);
 #   3. fuzz: builds the libFuzzer targets with clang-14 and runs each from its seed corpus for at
-#      least AIADVISE_FUZZ_SECONDS (default 60; 0 skips the stage), as many at a time as there are
+#      least AIADVISE_FUZZ_SECONDS (default 40; 0 skips the stage), as many at a time as there are
 #      cores (scripts/fuzz.sh --fresh; on two cores that is 3 x AIADVISE_FUZZ_SECONDS of wall time).
 # Ends with one summary line with the counts; the exit status is non-zero if a build, a test or a
 # fuzz target failed. Every stage runs even when an earlier one failed, so one run shows everything.
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
-fuzz_seconds=${AIADVISE_FUZZ_SECONDS:-60}
+fuzz_seconds=${AIADVISE_FUZZ_SECONDS:-40}
 [[ $fuzz_seconds =~ ^[0-9]+$ ]] || { echo "test.sh: AIADVISE_FUZZ_SECONDS must be a whole number of seconds, got '$fuzz_seconds'" >&2; exit 2; }
 status=0
 summary=()
