@@ -17,6 +17,27 @@ namespace {
 // What a cost is for: the whole run (training, batch inference) or an hour of serving.
 std::string cost_basis(const Workload& w) { return (w.trains() || w.mode == Mode::batch) ? "for the run" : "per hour"; }
 
+// "; ranked below the pick by rule X +0.1, headroom +0.02": the score parts other than cost in
+// which `pick` leads `other` (empty when none does).
+std::string score_gap(const Candidate& pick, const Candidate& other) {
+  std::set<std::string> names;
+  for (const auto& part : pick.components) names.insert(part.first);
+  for (const auto& part : other.components) names.insert(part.first);
+  auto part_of = [](const Candidate& c, const std::string& name) {
+    const auto it = c.components.find(name);
+    return it == c.components.end() ? 0.0 : it->second;
+  };
+  std::vector<std::string> leads;
+  for (const auto& name : names) {
+    if (name == "cost") continue;
+    const double gap = part_of(pick, name) - part_of(other, name);
+    if (gap <= 1e-6) continue;
+    const std::string shown = name.rfind("rule:", 0) == 0 ? "rule " + name.substr(5) : name;
+    leads.push_back(fmt::format("{} +{:.2g}", shown, gap));
+  }
+  return leads.empty() ? std::string() : "; ranked below the pick by " + util::join(leads, ", ");
+}
+
 }  // namespace
 
 // The nearest misses when nothing is feasible: excluded only by targets, deadline or budget,
@@ -199,6 +220,9 @@ void Decider::compute_verdict(Decision& d, const Candidate& pick) {
       } else if (pick.estimate.cost_usd && best->cost_for_work < pick.cost_for_work &&
                  pick.cost_for_work - best->cost_for_work < k_negligible_run_cost_usd) {
         reason += fmt::format("; less than {} a run cheaper, which does not decide", money(k_negligible_run_cost_usd));
+      } else if (best->cost_for_work < pick.cost_for_work) {
+        // A cheaper option ranked lower: the parts of the score that put the pick ahead of it.
+        reason += score_gap(pick, ranked_full(static_cast<std::size_t>(best - entries.begin())));
       }
       d.compute_reasons.push_back(std::move(reason));
     }

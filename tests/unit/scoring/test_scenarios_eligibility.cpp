@@ -158,6 +158,34 @@ TEST_CASE("scenario: a deployment rule weighs managed against self-managed, neve
   CHECK_FALSE(fired(t, "deploy-steady-fleet-self-managed"));
 }
 
+TEST_CASE("scenario: a cheaper option of another compute kind that is not picked says why", "[scenario][eligibility]") {
+  // Every "best <kind> option: ... (0.9x the cost)" line names what ranked it below the pick: an
+  // extrapolated speed, a negligible difference, or the score parts in which the pick leads.
+  const std::vector<std::vector<std::string>> workloads = {
+      {"--model", "llama-3.1-8b", "--qps", "5", "--ops-maturity", "low"},
+      {"--model", "llama-3.1-8b", "--qps", "20"},
+      {"--model", "resnet-50", "--qps", "200"},
+      {"--model", "llama-2-70b", "--qps", "5", "--cloud", "aws"},
+  };
+  bool seen_gap = false;
+  for (const auto& args : workloads) {
+    const auto r = recommend(args);
+    for (const auto& line : r.at("compute").at("reasons")) {
+      const std::string text = line.get<std::string>();
+      if (text.rfind("best ", 0) != 0 || text.rfind("best option", 0) == 0) continue;
+      const auto open = text.rfind(" (");
+      const auto x = text.find("x the cost)", open == std::string::npos ? 0 : open);
+      if (open == std::string::npos || x == std::string::npos) continue;
+      const double ratio = std::stod(text.substr(open + 2, x - open - 2));
+      INFO(text);
+      if (ratio < 1) CHECK(text.find("; ", x) != std::string::npos);
+      seen_gap |= text.find("ranked below the pick by rule deploy-low-ops-managed +0.25") != std::string::npos;
+    }
+  }
+  // A low-operations team: the managed pick leads a cheaper self-managed option by the rule.
+  CHECK(seen_gap);
+}
+
 TEST_CASE("scenario: LightGBM training lands on CPUs, managed and self-managed, as its managed services train it", "[scenario][eligibility]") {
   const auto r = recommend({"--model", "lightgbm", "--phase", "training", "--dataset-samples", "100M", "--features", "200",
                             "--deadline-hours", "4", "--ops-maturity", "low"});
