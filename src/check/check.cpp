@@ -66,7 +66,9 @@ WorkloadCheck check_workload(const std::string& name, const workload::Workload& 
   };
 
   const sizing::Requirements req = sizing::requirements(w, c);
-  const scoring::Decision decision = scoring::recommend(w, req, c);
+  scoring::Options decide;
+  decide.trace = false;  // a check shows the best option and the relaxations, never the trace
+  const scoring::Decision decision = scoring::recommend(w, req, c, decide);
   const scoring::Candidate* best = decision.ranked.empty() ? nullptr : &decision.ranked.front();
   if (best) out.best = report::option_json(*best, c, &w);
 

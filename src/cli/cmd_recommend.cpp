@@ -36,6 +36,7 @@ int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, 
   const workload::FlagValues flags = workload_flags_given(o.workload);
   scoring::Options options;
   options.top = o.top;
+  options.trace = o.explain;  // the report shows the trace only with --explain
   // A line's text depends on its workload and its catalog only (the options and configuration are
   // the run's), so a repeated workload is answered with the text of its first line. The key names
   // the catalog by its generation: what was kept for one catalog never answers a line of another.
@@ -66,6 +67,7 @@ int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io
   const sizing::Requirements req = sizing::requirements(w, c);
   scoring::Options options;
   options.top = o.top;
+  options.trace = o.explain;  // the report shows the trace only with --explain
   scoring::Decision d = scoring::recommend(w, req, c, options);
   // --chart draws after the table, so it implies the table format.
   const std::string format = o.chart && !o.format_given ? "table" : o.format;

@@ -124,6 +124,10 @@ struct Prepared {
   std::size_t shape_count = 0;
   std::vector<ServiceInfo> services;         ///< as catalog.services
   std::array<std::vector<std::size_t>, 3> by_cloud;  ///< service indices per cloud, in catalog order
+  /// The factors every estimate of this catalog looks up, for every decision made with it (a
+  /// memo: what it holds follows from the catalog alone). A Prepared is used by one thread: the
+  /// thread's scoring::Memo keeps it, or one decision makes its own.
+  mutable sizing::FactorMemo factors;
 };
 
 // One workload against one catalog: what every candidate shares. Owns copies of the workload and
@@ -280,7 +284,7 @@ class Bases {
     if (slot < 0) {
       sizing::EstimateOptions o = decision_options(m_w);
       o.words = false;
-      o.factors = &m_factors;
+      o.factors = &m_prep.factors;
       o.precisions = &m_precisions;
       o.offer = &m_offers[instance];  // what choose_offers chose for it
       m_bases.push_back(summary(sizing::estimate(m_w, m_req, m_c, m_c.instances[instance], info.accelerator, info.cpu, o), m_w));
@@ -298,7 +302,6 @@ class Bases {
   const std::vector<catalog::Choice>& m_offers;
   std::vector<std::int32_t> m_of_shape;
   std::vector<Base> m_bases;
-  sizing::FactorMemo m_factors;
   sizing::PrecisionMemo m_precisions;  // for m_w
 };
 
@@ -323,7 +326,7 @@ struct Memo::Impl {
   struct Entry {
     std::string key;
     std::shared_ptr<const detail::Context> context;
-    std::vector<std::pair<int, Decision>> decisions;  ///< by Options::top
+    std::vector<std::pair<int, Decision>> decisions;  ///< by Options::top and trace (memo_variant)
   };
   std::size_t max_entries, max_bytes;
   /// What was prepared per catalog, by generation(), the most recently used first; at most
@@ -399,7 +402,7 @@ class Ranking::Source {
       const Context& ctx = *m_ctx;
       const auto& info = ctx.prep->instances[instance];
       sizing::EstimateOptions o = decision_options(ctx.w);
-      o.factors = &m_factors;
+      o.factors = &ctx.prep->factors;
       o.precisions = &m_precisions;
       o.offer = &ctx.offers[instance];  // what choose_offers chose for it
       it = m_estimates.emplace(instance, sizing::estimate(ctx.w, ctx.req, ctx.c, ctx.c.instances[instance], info.accelerator, info.cpu, o)).first;
@@ -416,7 +419,6 @@ class Ranking::Source {
  private:
   std::shared_ptr<const Context> m_ctx;
   mutable std::unordered_map<std::uint32_t, sizing::Estimate> m_estimates;
-  mutable sizing::FactorMemo m_factors;
   mutable sizing::PrecisionMemo m_precisions;  // for m_ctx->w
 };
 
@@ -463,8 +465,10 @@ class Decider {
   // ranking.cpp: every candidate evaluated quickly, scored, and the feasible ones ranked.
   void evaluate_instances();
   void evaluate_serverless();
-  std::vector<FiredRule> fired_rules() const;
-  void score(Decision& d);
+  /// With `trace`, each rule's inputs (the facts it read for its first candidate).
+  std::vector<FiredRule> fired_rules(bool trace) const;
+  /// With `trace`, a few examples per exclusion group too.
+  void score(Decision& d, bool trace);
   void build_ranking();
   const Candidate& ranked_full(std::size_t rank);
   // verdicts.cpp: what the decision says about the ranked candidates.

@@ -174,7 +174,7 @@ void Decider::evaluate_serverless() {
   }
 }
 
-std::vector<FiredRule> Decider::fired_rules() const {
+std::vector<FiredRule> Decider::fired_rules(bool trace) const {
   const Context& ctx = *m_ctx;
   const Prepared& p = prep();
   std::vector<FiredRule> out;
@@ -187,6 +187,10 @@ std::vector<FiredRule> Decider::fired_rules() const {
     f.rationale = rule.rationale;
     f.effect = p.effects[r];
     f.candidates = m_counts[r];
+    if (!trace) {
+      out.push_back(std::move(f));
+      continue;
+    }
     // The facts the rule read, for the first candidate it fired for.
     const auto first = static_cast<std::size_t>(m_first[r]);
     const Light& l = m_all[first];
@@ -204,7 +208,7 @@ std::vector<FiredRule> Decider::fired_rules() const {
   return out;
 }
 
-void Decider::score(Decision& d) {
+void Decider::score(Decision& d, bool trace) {
   const Workload& w = this->w();
   const Prepared& p = prep();
   // Score the feasible ones.
@@ -228,7 +232,7 @@ void Decider::score(Decision& d) {
       for (std::uint32_t f = l.fired_begin; f < l.fired_begin + l.fired_count; ++f) {
         const std::uint16_t r = m_fired[f];
         if (!p.rules[r].exclude) continue;
-        if (excluded[r]++ < 3) {
+        if (excluded[r]++ < 3 && trace) {
           // A few examples per group, in candidate order, with their words.
           auto& examples = d.excluded_examples[p.groups[r]];
           if (examples.size() < 3) {
@@ -269,7 +273,7 @@ void Decider::score(Decision& d) {
   }
   std::sort(feasible.begin(), feasible.end(), [&](std::uint32_t a, std::uint32_t b) { return before(m_all[a], m_all[b]); });
 
-  d.rules_fired = fired_rules();
+  d.rules_fired = fired_rules(trace);
 }
 
 void Decider::build_ranking() {

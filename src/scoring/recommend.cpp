@@ -21,7 +21,7 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
   evaluate_serverless();
   m_built.resize(m_all.size());
   d.candidates_considered = m_all.size();
-  score(d);  // sets d.rules_fired too
+  score(d, options.trace);  // sets d.rules_fired too
   build_ranking();
   if (m_feasible.empty()) {
     if (options.verdicts) nearest_misses(d);
@@ -50,6 +50,9 @@ Decision Decider::run(const Options& options, std::vector<std::string> warnings)
 using namespace detail;
 
 namespace {
+
+// Which decision of a workload a memo entry keeps: the options that change what it holds.
+int memo_variant(const Options& options) { return options.top * 2 + (options.trace ? 1 : 0); }
 
 // A region list restricts every cloud to what it sells there: say which allowed clouds sell
 // nothing in the listed regions (region names belong to one cloud each).
@@ -103,8 +106,8 @@ Decision recommend(const Workload& w, const sizing::Requirements& req, const cat
     key = memo_key(c, w, req);
     entry = memo->find(key);
     if (entry) {
-      for (const auto& [top, decision] : entry->decisions) {
-        if (top == options.top) {
+      for (const auto& [variant, decision] : entry->decisions) {
+        if (variant == memo_variant(options)) {
           ++memo->stats.hits;
           return decision;
         }
@@ -119,7 +122,7 @@ Decision recommend(const Workload& w, const sizing::Requirements& req, const cat
   if (d.ranked.empty()) d.relaxations = relaxations(w, c, prep, d, options);
   if (memo) {
     if (!entry) entry = &memo->insert(std::move(key), ctx);
-    entry->decisions.emplace_back(options.top, d);
+    entry->decisions.emplace_back(memo_variant(options), d);
   }
   return d;
 }

@@ -75,6 +75,7 @@ class Search {
     Options o = m_options;
     o.top = 0;
     o.verdicts = false;
+    o.trace = false;  // only the best option of the changed workload is read
     const Decision d = decide(changed, req, m_c, m_prep, ctx, o);
     if (d.ranked.empty()) return std::nullopt;
     return d.ranked.front();

@@ -48,14 +48,23 @@ void price(const workload::Workload& w, const catalog::Instance& i, const Estima
 
 const catalog::Factor* FactorMemo::get(const catalog::Catalog& c, const catalog::Hardware* h, catalog::ComputeKind kind,
                                        std::string_view family, std::string_view regime) {
-  if (m_catalog != &c || m_family != family) {
-    m_entries.clear();
+  if (m_catalog != &c) {
+    m_by_family.clear();
+    m_hardware = nullptr;
     m_catalog = &c;
+  }
+  if (!m_hardware || m_family != family) {
     m_family = std::string(family);
+    m_hardware = &m_by_family[m_family];
+    m_last = nullptr;
   }
   // No object lives at the small addresses a kind's value gives.
   const auto key = h ? reinterpret_cast<std::uintptr_t>(h) : static_cast<std::uintptr_t>(kind);
-  auto& list = m_entries[key];
+  if (!m_last || m_last_key != key) {
+    m_last = &(*m_hardware)[key];
+    m_last_key = key;
+  }
+  auto& list = *m_last;
   for (const Entry& e : list) {
     if (e.regime == regime) return e.factor;
   }

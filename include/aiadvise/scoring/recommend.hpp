@@ -166,6 +166,10 @@ struct Options {
   /// false: the ranking alone, without the verdicts, alternatives and API comparison (what the
   /// relaxations need of each decision they run again).
   bool verdicts = true;
+  /// false: no explain trace (FiredRule::inputs and Decision::excluded_examples stay empty). The
+  /// trace builds a full candidate, words and all, for the first candidate of every rule that fired
+  /// and for a few of every exclusion group: work that only `--explain` shows.
+  bool trace = true;
 };
 
 /// The headroom a decision sizes real-time serving with (docs/sizing.md, 7.7): the

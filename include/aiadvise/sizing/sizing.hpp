@@ -185,9 +185,10 @@ struct Estimate {
   std::vector<std::string> notes;
 };
 
-/// The efficiency factors the estimates of one workload look up, remembered per hardware and
-/// regime: a decision sizes hundreds of instances on a few dozen chips, and Catalog::factor asks up
-/// to four indexes each time. Valid for one catalog; a workload of another family starts it afresh.
+/// The efficiency factors estimates look up, remembered per family, hardware and regime: a
+/// decision sizes hundreds of instances on a few dozen chips, and Catalog::factor asks up to four
+/// indexes each time; a batch run asks the same again line after line. Valid for one catalog (a
+/// call with another starts it afresh); it holds at most families x chips x regimes entries.
 class FactorMemo {
  public:
   /// Catalog::factor(*h, family, regime), or Catalog::factor(kind, ...) when h is null.
@@ -199,10 +200,16 @@ class FactorMemo {
     std::string regime;
     const catalog::Factor* factor;
   };
-  const catalog::Catalog* m_catalog = nullptr;
-  std::string m_family;
   /// By hardware (its address, or its kind's value when there is none), then regime.
-  std::unordered_map<std::uintptr_t, std::vector<Entry>> m_entries;
+  using ByHardware = std::unordered_map<std::uintptr_t, std::vector<Entry>>;
+  const catalog::Catalog* m_catalog = nullptr;
+  std::unordered_map<std::string, ByHardware> m_by_family;
+  /// The family and the hardware asked for last, and their entries: an estimate asks for its
+  /// regimes one after another on one device. (A map's elements stay where they are when it grows.)
+  std::string m_family;
+  ByHardware* m_hardware = nullptr;
+  std::uintptr_t m_last_key = 0;
+  std::vector<Entry>* m_last = nullptr;
 };
 
 /// The workload at a precision other than the one it states, with its requirements: what the
