@@ -1,5 +1,6 @@
 #include "aiadvise/render/json.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -12,12 +13,18 @@ namespace {
 
 std::string dumped(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
+// The bytes append_string writes as they are: printable ASCII but the quote and the backslash.
+constexpr std::array<bool, 256> k_plain = [] {
+  std::array<bool, 256> plain{};
+  for (int byte = 0x20; byte < 0x80; ++byte) plain[static_cast<std::size_t>(byte)] = byte != '"' && byte != '\\';
+  return plain;
+}();
+
 void append_string(std::string& out, const std::string& s) {
   // Printable ASCII without quotes or backslashes is written as it is; anything else (control
   // characters, UTF-8, invalid bytes) is escaped by nlohmann itself.
   for (const char ch : s) {
-    const auto byte = static_cast<unsigned char>(ch);
-    if (byte < 0x20 || byte >= 0x80 || byte == '"' || byte == '\\') {
+    if (!k_plain[static_cast<unsigned char>(ch)]) {
       out += dumped(Json(s));
       return;
     }

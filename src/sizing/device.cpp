@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "sizing/constants.hpp"
@@ -226,8 +227,23 @@ Confidence Efficiency::confidence(bool words) const {
   return c;
 }
 
-double dp_efficiency(int instances) {
+namespace {
+
+double dp_efficiency_of(int instances) {
   return std::pow(k::k_dp_efficiency_per_doubling, std::min(k::k_dp_max_doublings, std::log2(std::max(1, instances))));
+}
+
+}  // namespace
+
+double dp_efficiency(int instances) {
+  // NOTE: asked for every instance count a training plan tries, on every instance of a decision:
+  // the counts up to 256 are worked out once (the same values the formula gives).
+  static const std::array<double, 257> table = [] {
+    std::array<double, 257> t{};
+    for (int n = 0; n < static_cast<int>(t.size()); ++n) t[static_cast<std::size_t>(n)] = dp_efficiency_of(n);
+    return t;
+  }();
+  return instances >= 0 && instances < static_cast<int>(table.size()) ? table[static_cast<std::size_t>(instances)] : dp_efficiency_of(instances);
 }
 
 double ramp(const Device& d, double pass_flops) {

@@ -33,6 +33,16 @@ namespace k = constants;
 
 namespace {
 
+// batch() of the Timing being used on this thread, by degree (k_batch_degrees of them) and whole
+// batch: the Timing's generation and the seconds.
+struct BatchSlot {
+  std::uint64_t generation = 0;
+  double seconds = 0;
+};
+constexpr std::size_t k_batch_degrees = 4, k_direct_batches = 4096;
+thread_local std::vector<BatchSlot> t_batch_slots(k_batch_degrees * k_direct_batches);
+thread_local std::uint64_t t_batch_generation = 0;
+
 class Timing {
  public:
   Timing(const Workload& w, const Requirements& r, const Device& d, double uc, double ub, double overhead_s)
@@ -101,25 +111,26 @@ class Timing {
   /// asks for the same whole batches again and again (a bisection per load it tries): those are
   /// remembered per degree.
   double batch(int t, double b) const {
-    // An open-addressed table keyed by (t, b), for whole batches up to 4095 on up to 1023 devices.
-    Memo* slot = nullptr;
-    // NOTE: whole b compared through a conversion, not std::floor (a library call on x86-64 without
-    // SSE4.1, in a function called tens of thousands of times a decision).
-    if (b >= 1 && b < 4096 && static_cast<double>(static_cast<std::uint32_t>(b)) == b && t > 0 && t < 1024) {
-      const std::uint32_t key = static_cast<std::uint32_t>(t) << 12 | static_cast<std::uint32_t>(b);
-      for (std::uint32_t probe = 0, h = (key * 2654435761u) >> (32 - k_memo_bits); probe < 8; ++probe, h = (h + 1) & (k_memo_size - 1)) {
-        Memo& m = m_memo[h];
-        if (m.key == key) return m.seconds;
-        if (m.key == 0) {
-          slot = &m;
-          slot->key = key;
+    // NOTE: whole batches below k_direct_batches, in a table per degree indexed by the batch (an
+    // estimate tries a few degrees, the divisors of its devices per instance). The tables are the
+    // thread's, reused by every Timing: a slot holds a value only for the Timing whose generation
+    // it carries, so nothing is cleared between estimates. Whole b is tested through a conversion,
+    // not std::floor (a library call on x86-64 without SSE4.1), in a function called tens of
+    // thousands of times a decision.
+    BatchSlot* slot = nullptr;
+    if (b >= 1 && b < k_direct_batches && static_cast<double>(static_cast<std::uint32_t>(b)) == b) {
+      for (std::size_t k = 0; k < m_degrees.size(); ++k) {
+        if (m_degrees[k] == t || m_degrees[k] == 0) {
+          m_degrees[k] = t;
+          slot = &t_batch_slots[k * k_direct_batches + static_cast<std::size_t>(b)];
           break;
         }
       }
+      if (slot && slot->generation == m_generation) return slot->seconds;
     }
     double sum = 0;
     for (const auto& s : m_r.stages) sum += s.runs * run(s, t, b);
-    if (slot) slot->seconds = sum;
+    if (slot) *slot = BatchSlot{m_generation, sum};
     return sum;
   }
 
@@ -133,19 +144,14 @@ class Timing {
     return 2 * m_r.layers * (latency + 2.0 * (t - 1) / t * message / link);
   }
 
-  struct Memo {
-    std::uint32_t key = 0;  ///< t << 12 | b; 0: empty
-    double seconds = 0;
-  };
-  static constexpr std::uint32_t k_memo_bits = 7, k_memo_size = 1u << k_memo_bits;
-
   const Workload& m_w;
   const Requirements& m_r;
   const Device& m_d;
   double m_uc, m_ub, m_overhead_s;
   bool m_full;  ///< the device is full at any batch (transformers, RNNs); others ramp up (ramp())
   int m_decode = -1;
-  mutable std::array<Memo, k_memo_size> m_memo{};  ///< batch(t, b) for whole b
+  std::uint64_t m_generation = ++t_batch_generation;
+  mutable std::array<int, k_batch_degrees> m_degrees{};  ///< the degree of each table (0: free)
 };
 
 // Where a decreasing-through-zero f crosses zero between lo (f > 0) and hi (f <= 0), to within
@@ -319,6 +325,9 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
       const double service_lo = timing.batch(t, b);
       double best = queueing_at(b, service_lo) + service_lo;
       for (double c = std::max(2.0, 2 * lo); c <= bmax; c = std::min(bmax, 2 * c)) {
+        // The wait for a batch of c to form alone, (c - 1) / (2 x load), is where queueing_at
+        // starts and grows with c: once it is no shorter than the best total, no larger batch wins.
+        if ((c - 1) / (2 * load) >= best) break;
         const double service_c = timing.batch(t, c);
         const double total = queueing_at(c, service_c) + service_c;
         if (total < best) {
