@@ -317,7 +317,9 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
     } else {
       double lo = 1, hi = bmax;
       while (lo < hi) {
-        const double mid = std::floor((lo + hi) / 2);
+        // lo and hi are whole and positive (bmax is a floor): truncation is the floor, without
+        // the library call std::floor makes on x86-64 without SSE4.1.
+        const double mid = static_cast<double>(static_cast<std::int64_t>((lo + hi) / 2));
         if (rps_at(mid) >= load) hi = mid;
         else lo = mid + 1;
       }

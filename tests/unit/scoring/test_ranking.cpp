@@ -270,3 +270,37 @@ TEST_CASE("scoring: the memo keys on every workload field and on the options", "
   CHECK(decide({{"model", "llama-3.1-8b"}, {"qps", "5"}}, 20) != base);
   CHECK(memo.stats().hits == 1);
 }
+
+// The explain trace (each fired rule's inputs, a few examples per exclusion group) costs a full
+// candidate per rule and per example: a decision made without it (Options::trace false, what
+// `recommend` without --explain and `check` ask for) leaves those empty and is otherwise the same.
+TEST_CASE("scoring: a decision without the trace is the one with it, less the trace", "[scoring]") {
+  const auto& c = default_catalog();
+  std::vector<aiadvise::workload::FlagValues> workloads = k_workloads;
+  workloads.push_back({{"model", "llama-3.1-405b"}, {"qps", "50"}, {"latency_ms", "100"}, {"budget_usd_per_hour", "5"}});
+  for (const auto& flags : workloads) {
+    INFO(aiadvise::util::Json(flags).dump());
+    const auto w = aiadvise::workload::normalise(nullptr, flags, c);
+    const auto req = sizing::requirements(w, c);
+    scoring::Memo memo;  // the two must be two decisions, not one kept for the other
+    const scoring::Decision traced = scoring::recommend(w, req, c);
+    scoring::Options options;
+    options.trace = false;
+    const scoring::Decision plain = scoring::recommend(w, req, c, options);
+    CHECK(memo.stats().misses == 2);
+    CHECK(plain.excluded_examples.empty());
+    CHECK(traced.excluded_examples.size() == traced.excluded_by_rule.size());
+    REQUIRE(plain.rules_fired.size() == traced.rules_fired.size());
+    bool read = false;
+    for (std::size_t k = 0; k < plain.rules_fired.size(); ++k) {
+      CHECK(plain.rules_fired[k].id == traced.rules_fired[k].id);
+      CHECK(plain.rules_fired[k].candidates == traced.rules_fired[k].candidates);
+      CHECK(plain.rules_fired[k].inputs.empty());
+      read = read || !traced.rules_fired[k].inputs.empty();
+    }
+    CHECK(read);
+    // What a report without --explain shows is the same, byte for byte.
+    CHECK(aiadvise::report::recommendation_report(w, req, plain, c).dump() ==
+          aiadvise::report::recommendation_report(w, req, traced, c).dump());
+  }
+}

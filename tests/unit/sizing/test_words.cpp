@@ -224,3 +224,39 @@ TEST_CASE("sizing: an estimate handed a precision memo is the one without it, on
   }
   CHECK(sized_at_another > 0);
 }
+
+// A batch run keeps one factor memo for its catalog (scoring::Prepared::factors) and hands it to the
+// estimates of every line, whatever their family: lines of several families, interleaved on one
+// memo, get the factors (and so the numbers and the confidence) of estimates made without it.
+TEST_CASE("sizing: a factor memo shared by workloads of several families gives each its own factors", "[sizing]") {
+  const auto& c = default_catalog();
+  const std::vector<json> workloads{
+      {{"model", "llama-3.1-8b"}, {"qps", 5}},
+      {{"model", "resnet-50"}, {"qps", 20}},
+      {{"model", "resnet-50"}, {"phase", "training"}, {"dataset_samples", 1.28e6}, {"epochs", 90}},
+      {{"model", "xgboost"}, {"qps", 100}},
+      {{"model", "stable-diffusion-1.5"}, {"qps", 0.5}},
+  };
+  aiadvise::sizing::FactorMemo memo;
+  std::size_t asked = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& workload : workloads) {
+      const auto w = make(workload);
+      const auto r = aiadvise::sizing::requirements(w, c);
+      for (std::size_t k = 0; k < c.instances.size(); k += 7) {  // every seventh: a few dozen chips of every kind
+        const auto& i = c.instances[k];
+        INFO(workload.dump() << " on " << i.id << ", pass " << pass);
+        aiadvise::sizing::EstimateOptions o;
+        o.search = true;
+        const Estimate alone = aiadvise::sizing::estimate(w, r, c, i, o);
+        o.factors = &memo;
+        const Estimate handed = aiadvise::sizing::estimate(w, r, c, i, o);
+        same_numbers(alone, handed);
+        CHECK(handed.confidence.factors == alone.confidence.factors);
+        CHECK(handed.confidence.basis == alone.confidence.basis);
+        asked += alone.confidence.factors.size();
+      }
+    }
+  }
+  CHECK(asked > 100);
+}
