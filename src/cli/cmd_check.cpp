@@ -299,14 +299,37 @@ check-cost-ratio (fail); check-cpu-would-do, check-deployment, check-unknown-ins
   cmd->add_option("--fail-on", o->fail_on, "Lowest severity that fails the run: fail or warn")
       ->check(CLI::IsMember({"fail", "warn"}))
       ->capture_default_str();
-  add_format_option(*cmd, o->format, {"table", "json", "markdown", "github", "html", "sarif", "junit"});
+  CLI::Option* format = add_format_option(*cmd, o->format, {"table", "json", "markdown", "github", "html", "sarif", "junit"});
   cmd->add_flag("--allow-empty", o->allow_empty, "Exit 0 when nothing was checked (default: a run that checks no workload is an error)");
   cmd->add_option("--baseline", o->baseline,
                   "An earlier `check --format json` report: show new, resolved and unchanged findings and the cost difference")
       ->type_name("PREVIOUS.json");
-  cmd->add_option("--batch", o->batch, "JSON Lines of {name, workload, proposed} (a file, or - for stdin): one JSON result per line")
+  cmd->add_option("--batch", o->batch,
+                  "JSON Lines of {name, workload, proposed} (a file, or - for stdin): one JSON result per line; the lines give the "
+                  "workloads and choices, so workload flags, --proposed, --service, --project, --terraform-plan, --baseline and a "
+                  "format other than json are refused with it")
       ->type_name("FILE.jsonl");
-  cmd->callback([o, &global, &action] { action = [o, &global](Io& io) { return run_check(*o, global, io); }; });
+  cmd->callback([o, cmd, format, &global, &action] {
+    if (!o->batch.empty()) {
+      // NOTE: a batch line carries its own workload and proposed choice, and every result is a JSON
+      // line: a flag that would choose them, or another format, is refused rather than ignored (a
+      // CI job that passed --terraform-plan with --batch would otherwise pass a plan never checked).
+      std::vector<std::string> ignored;
+      for (const char* name : {"--proposed", "--service", "--project", "--terraform-plan", "--baseline", "--workload"}) {
+        if (cmd->get_option(name)->count() > 0) ignored.emplace_back(name);
+      }
+      for (const auto& [key, option] : o->workload.options) {
+        if (option->count() > 0) ignored.push_back(option->get_name());
+      }
+      if (format->count() > 0 && o->format != "json") ignored.push_back("--format " + o->format);
+      if (!ignored.empty()) {
+        throw CLI::ValidationError("--batch", fmt::format("each line gives its workload and proposed choice, and each result is a JSON "
+                                                          "line: {} would be ignored (drop {}, or check without --batch)",
+                                                          util::join(ignored, ", "), ignored.size() == 1 ? "it" : "them"));
+      }
+    }
+    action = [o, &global](Io& io) { return run_check(*o, global, io); };
+  });
 }
 
 }  // namespace aiadvise::cli

@@ -147,6 +147,11 @@ answered), 3 internal error, 4 output could not be written.)");
     if (o->chart && o->format_given && o->format != "table" && o->format != "wide") {
       throw CLI::ValidationError("--chart", "draws after the table and needs --format table or wide, not --format " + o->format);
     }
+    // Each line's report is a JSON line: another format is refused rather than ignored.
+    if (!o->batch.empty() && o->format_given && o->format != "json") {
+      throw CLI::ValidationError("--batch", "writes one JSON report per line; --format " + o->format +
+                                                " would be ignored (drop it, or run without --batch)");
+    }
     action = [o, &global](Io& io) { return run_recommend(*o, global, io); };
   });
 }

@@ -101,6 +101,38 @@ TEST_CASE("batch: check --batch gives one verdict per line and exit 1 on a faili
   CHECK(lines_of(bad.out).at(0).at("error").at(0).at("message").get<std::string>().find("proposed") != std::string::npos);
 }
 
+// A batch line gives its own workload and proposed choice, and every result is a JSON line: a flag
+// that would have chosen them, or another output format, is refused (exit 2, nothing written)
+// rather than ignored. A check run in CI with --terraform-plan and --batch must not pass a plan it
+// never read.
+TEST_CASE("batch: flags a batch would ignore are refused, not ignored", "[batch][check]") {
+  const TempFile f("check-flags.jsonl",
+                   "{\"workload\":{\"model\":\"xgboost\",\"qps\":50},\"proposed\":{\"instance\":\"c7i.large\"}}\n");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> refused{
+      {{"--terraform-plan", "plan.json"}, "--terraform-plan would be ignored"},
+      {{"--proposed", "g5.xlarge"}, "--proposed would be ignored"},
+      {{"--baseline", "old.json"}, "--baseline would be ignored"},
+      {{"--model", "llama-3.1-8b", "--qps", "5"}, "--model, --qps would be ignored (drop them"},
+      {{"--format", "sarif"}, "--format sarif would be ignored"},
+      {{"-o", "table"}, "--format table would be ignored"},
+  };
+  for (const auto& [flags, message] : refused) {
+    std::vector<std::string> args{"check", "--batch", f.path};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const auto r = run_captured(args);
+    INFO(r.err);
+    CHECK(r.code == aiadvise::cli::k_exit_invalid);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(message) != std::string::npos);
+  }
+  // What a batch does read is still accepted: JSON output asked for by name, and the thresholds.
+  CHECK(run_captured({"check", "--batch", f.path, "--format", "json", "--max-cost-ratio", "1000"}).code != aiadvise::cli::k_exit_invalid);
+  const auto table = run_captured({"recommend", "--batch", f.path, "--format", "table"});
+  CHECK(table.code == aiadvise::cli::k_exit_invalid);
+  CHECK(table.out.empty());
+  CHECK(table.err.find("--format table would be ignored") != std::string::npos);
+}
+
 TEST_CASE("batch: a missing file or a directory is an input error", "[batch]") {
   const auto r = run_captured({"recommend", "--batch", "no-such-file.jsonl"});
   CHECK(r.code == aiadvise::cli::k_exit_invalid);
