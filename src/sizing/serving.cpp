@@ -115,26 +115,41 @@ class Timing {
     // estimate tries a few degrees, the divisors of its devices per instance). The tables are the
     // thread's, reused by every Timing: a slot holds a value only for the Timing whose generation
     // it carries, so nothing is cleared between estimates. Whole b is tested through a conversion,
-    // not std::floor (a library call on x86-64 without SSE4.1), in a function called tens of
-    // thousands of times a decision.
-    BatchSlot* slot = nullptr;
+    // not std::floor (a library call on x86-64 without SSE4.1). The search calls this thousands of
+    // times an estimate, nearly always for a batch already worked out: that path is kept short
+    // enough to inline (the degree asked for last keeps its table at hand), the rest out of line.
     if (b >= 1 && b < k_direct_batches && static_cast<double>(static_cast<std::uint32_t>(b)) == b) {
-      for (std::size_t k = 0; k < m_degrees.size(); ++k) {
-        if (m_degrees[k] == t || m_degrees[k] == 0) {
-          m_degrees[k] = t;
-          slot = &t_batch_slots[k * k_direct_batches + static_cast<std::size_t>(b)];
-          break;
-        }
+      if (t != m_table_degree) choose_table(t);
+      if (m_table) {
+        BatchSlot& slot = m_table[static_cast<std::size_t>(b)];
+        if (slot.generation != m_generation) slot = BatchSlot{m_generation, stages(t, b)};
+        return slot.seconds;
       }
-      if (slot && slot->generation == m_generation) return slot->seconds;
     }
-    double sum = 0;
-    for (const auto& s : m_r.stages) sum += s.runs * run(s, t, b);
-    if (slot) *slot = BatchSlot{m_generation, sum};
-    return sum;
+    return stages(t, b);
   }
 
  private:
+  // Every stage of a batch of b, each run as often as it runs.
+  [[gnu::noinline]] double stages(int t, double b) const {
+    double sum = 0;
+    for (const auto& s : m_r.stages) sum += s.runs * run(s, t, b);
+    return sum;
+  }
+
+  // The table of degree t: its own, else a free one; none when k_batch_degrees are taken.
+  [[gnu::noinline]] void choose_table(int t) const {
+    m_table_degree = t;
+    m_table = nullptr;
+    for (std::size_t k = 0; k < m_degrees.size(); ++k) {
+      if (m_degrees[k] == t || m_degrees[k] == 0) {
+        m_degrees[k] = t;
+        m_table = t_batch_slots.data() + k * k_direct_batches;
+        return;
+      }
+    }
+  }
+
   // Two all-reduces per layer per run, each a latency plus the message over the link.
   double tp_comm(int t, double tokens) const {
     if (t <= 1 || m_r.layers <= 0) return 0;
@@ -152,6 +167,8 @@ class Timing {
   int m_decode = -1;
   std::uint64_t m_generation = ++t_batch_generation;
   mutable std::array<int, k_batch_degrees> m_degrees{};  ///< the degree of each table (0: free)
+  mutable int m_table_degree = 0;                         ///< the degree asked for last, and its table
+  mutable BatchSlot* m_table = nullptr;
 };
 
 // Where a decreasing-through-zero f crosses zero between lo (f > 0) and hi (f <= 0), to within
