@@ -191,7 +191,7 @@ Evaluator::Evaluator(const Workload& w, const sizing::Requirements& req, const c
     }
   }
   auto prep = prepared(c);
-  auto offers = choose_offers(w, c);
+  std::vector<catalog::Choice> offers = prep->offers(w, c);
   Facts wf = facts_with_needs(w, req, c, offers, [&](std::size_t k) {
     sizing::EstimateOptions o = decision_options(w);
     o.words = false;

@@ -128,6 +128,15 @@ struct Prepared {
   /// memo: what it holds follows from the catalog alone). A Prepared is used by one thread: the
   /// thread's scoring::Memo keeps it, or one decision makes its own.
   mutable sizing::FactorMemo factors;
+  /// choose_offers(w, c), kept for the region list and spot asked for last: the offers follow from
+  /// the catalog and those two alone, and a batch run asks the same for line after line.
+  const std::vector<catalog::Choice>& offers(const Workload& w, const catalog::Catalog& c) const;
+
+ private:
+  mutable const catalog::Catalog* m_offers_catalog = nullptr;
+  mutable std::optional<std::string> m_offers_region;
+  mutable bool m_offers_spot = false;
+  mutable std::vector<catalog::Choice> m_offers;
 };
 
 // One workload against one catalog: what every candidate shares. Owns copies of the workload and

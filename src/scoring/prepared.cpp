@@ -108,6 +108,18 @@ std::vector<catalog::Choice> choose_offers(const Workload& w, const catalog::Cat
   return out;
 }
 
+const std::vector<catalog::Choice>& Prepared::offers(const Workload& w, const catalog::Catalog& c) const {
+  // NOTE: a Choice points into the catalog; the catalog by its address (a moved catalog keeps its
+  // generation, so this Prepared, but not its address).
+  if (m_offers_catalog != &c || m_offers_region != w.region || m_offers_spot != w.spot) {
+    m_offers = choose_offers(w, c);
+    m_offers_catalog = &c;
+    m_offers_region = w.region;
+    m_offers_spot = w.spot;
+  }
+  return m_offers;
+}
+
 catalog::Choice offer_of(const Context& ctx, const catalog::Instance& i) {
   const auto& all = ctx.c.instances;
   if (!all.empty() && &i >= all.data() && &i < all.data() + all.size()) {

@@ -85,7 +85,7 @@ namespace detail {
 
 Decision decide(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const std::shared_ptr<const Prepared>& prep,
                 std::shared_ptr<const Context>& ctx, const Options& options) {
-  std::vector<catalog::Choice> offers = ctx ? std::vector<catalog::Choice>() : choose_offers(w, c);
+  std::vector<catalog::Choice> offers = ctx ? std::vector<catalog::Choice>() : prep->offers(w, c);
   // The instances' estimates, which needs_accelerator starts and the decision goes on with.
   Bases bases(w, req, c, *prep, ctx ? ctx->offers : offers);
   if (!ctx) {
