@@ -62,7 +62,7 @@ util::Json diagnostics_json(const std::vector<util::Diagnostic>& diagnostics) {
 
 }  // namespace
 
-int run_batch(const std::string& path, const GlobalOptions& global, Io& io, const BatchHandler& handle) {
+int run_batch(const std::string& path, const GlobalOptions& global, Io& io, const BatchHandler& handle, std::size_t kept_decisions) {
   std::FILE* file = stdin;
   const std::string name = util::display_name(path);
   if (path != "-") {
@@ -81,7 +81,7 @@ int run_batch(const std::string& path, const GlobalOptions& global, Io& io, cons
   Progress progress;
   // Fleets repeat workload shapes: a decision made for one line is reused for the same workload on
   // a later line (the memo keeps a bounded number, so memory does not grow with the input).
-  const scoring::Memo memo;
+  const scoring::Memo memo(kept_decisions);
   std::size_t bad_lines = 0, shown = 0, not_shown = 0;
   bool bad = false;
   int worst = k_exit_ok;

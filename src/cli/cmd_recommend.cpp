@@ -57,7 +57,7 @@ int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, 
     OutputTemplate text;
     text.parts.push_back(out.substr(start));
     cache.insert(std::move(key), std::move(text));
-  });
+  }, /*kept_decisions=*/0);  // the texts answer repeated workloads: a decision kept too would never be read
 }
 
 int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io) {

@@ -83,8 +83,10 @@ using BatchHandler = std::function<void(const util::JsonDocument& line, std::siz
 
 /// --batch: runs `handle` on each JSON Lines record of `path` ("-": stdin) and writes one JSON
 /// result per line, in order, streaming. A bad line yields {"line": N, "error": ...} and the run
-/// goes on. Returns 2 if any line was bad, else `worst` as updated by `handle` (0 or 1).
-int run_batch(const std::string& path, const GlobalOptions& global, Io& io, const BatchHandler& handle);
+/// goes on. Returns 2 if any line was bad, else `worst` as updated by `handle` (0 or 1). The run's
+/// scoring::Memo keeps at most `kept_decisions` decisions (0: only what is prepared per catalog).
+int run_batch(const std::string& path, const GlobalOptions& global, Io& io, const BatchHandler& handle,
+              std::size_t kept_decisions = 128);
 
 /// A subcommand's work, chosen while parsing and run afterwards.
 using Action = std::function<int(Io&)>;

@@ -142,7 +142,7 @@ Memo::Impl::Entry& Memo::Impl::insert(std::string key, std::shared_ptr<const det
 }
 
 Memo::Memo(std::size_t max_decisions, std::size_t max_bytes)
-    : m_impl(new Impl{std::max<std::size_t>(1, max_decisions), max_bytes, {}, {}, {}, {}}), m_previous(t_memo) {
+    : m_impl(new Impl{max_decisions, max_bytes, {}, {}, {}, {}}), m_previous(t_memo) {
   t_memo = m_impl;
 }
 

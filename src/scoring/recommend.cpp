@@ -99,7 +99,8 @@ Decision decide(const Workload& w, const sizing::Requirements& req, const catalo
 }  // namespace detail
 
 Decision recommend(const Workload& w, const sizing::Requirements& req, const catalog::Catalog& c, const Options& options) {
-  Memo::Impl* memo = options.verdicts ? t_memo : nullptr;  // the memo keeps whole decisions
+  // The memo keeps whole decisions (unless it was made to keep none).
+  Memo::Impl* memo = options.verdicts && t_memo && t_memo->max_entries > 0 ? t_memo : nullptr;
   std::string key;
   Memo::Impl::Entry* entry = nullptr;
   if (memo) {

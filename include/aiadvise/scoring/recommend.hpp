@@ -218,7 +218,9 @@ class Evaluator {
 /// run, since fleets repeat shapes. What it keeps is keyed on the catalog's generation(), not its
 /// address, so a catalog that changes (through index()) or goes while it is alive is never answered
 /// for from its earlier contents. At most `max_decisions` decisions, holding about `max_bytes`, are
-/// kept (the least recently used go first), so memory stays bounded however long the input.
+/// kept (the least recently used go first), so memory stays bounded however long the input;
+/// `max_decisions` 0 keeps none, only what is prepared per catalog (for a caller that keeps its own
+/// answers, as `recommend --batch` keeps each workload's text).
 class Memo {
  public:
   explicit Memo(std::size_t max_decisions = 128, std::size_t max_bytes = std::size_t{16} << 20);

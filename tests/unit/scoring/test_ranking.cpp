@@ -304,3 +304,26 @@ TEST_CASE("scoring: a decision without the trace is the one with it, less the tr
           aiadvise::report::recommendation_report(w, req, traced, c).dump());
   }
 }
+
+// `recommend --batch` keeps each workload's text and so asks its memo to keep no decision: the
+// memo then prepares the catalog once for the run and answers nothing itself.
+TEST_CASE("scoring: a memo made to keep no decision keeps none, and changes no answer", "[scoring]") {
+  const auto& c = default_catalog();
+  std::vector<std::string> fresh;
+  for (const auto& flags : k_workloads) {
+    const auto w = aiadvise::workload::normalise(nullptr, flags, c);
+    const auto req = sizing::requirements(w, c);
+    fresh.push_back(aiadvise::report::recommendation_report(w, req, scoring::recommend(w, req, c), c).dump());
+  }
+  scoring::Memo memo(0);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t k = 0; k < k_workloads.size(); ++k) {
+      const auto w = aiadvise::workload::normalise(nullptr, k_workloads[k], c);
+      const auto req = sizing::requirements(w, c);
+      INFO("workload " << k << ", pass " << pass);
+      CHECK(aiadvise::report::recommendation_report(w, req, scoring::recommend(w, req, c), c).dump() == fresh[k]);
+    }
+  }
+  CHECK(memo.stats().hits == 0);
+  CHECK(memo.stats().misses == 0);
+}
