@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Batch throughput: `aiadvise recommend --batch` and `check --batch` on N mixed workloads (ten
 workload templates: LLM serving, 70B serving, CNN serving and training, XGBoost, BERT batch,
-diffusion, LoRA, k-means, Mixtral; `check` proposes an instance for each), one process, one thread.
+diffusion, LoRA, k-means, Mixtral; `check` proposes an instance for each), one process, with
+aiadvise's default threads (--jobs: the CPUs it may use, at most 8) unless --jobs N is given.
 
 Two streams, because batch mode reuses a decision for a workload it has already seen in the run
 (scoring::Memo), and the text it wrote for it (cli::OutputCache), and fleets repeat shapes:
@@ -12,7 +13,8 @@ Prints workloads per second and the peak RSS of each run. --verify also checks, 
 stream, that every line equals the first line of its template (which was computed afresh), apart
 from check's "name", "workload_name" and "line" (reading the output makes those runs slower: time without it).
 
-Usage: bench/batch.py BUILD/aiadvise [--count N] [--streams repeated,distinct] [--seed S] [--verify]
+Usage: bench/batch.py BUILD/aiadvise [--count N] [--streams repeated,distinct] [--seed S] [--jobs N] [--verify]
+(--jobs is passed on to aiadvise; leave it out for a binary older than the option.)
 """
 import argparse
 import json
@@ -116,6 +118,7 @@ def main():
     parser.add_argument("--count", type=int, default=100000)
     parser.add_argument("--streams", default="repeated,distinct")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, help="passed on as --jobs N (default: aiadvise's own default)")
     parser.add_argument("--verify", action="store_true")
     opts = parser.parse_args()
     rng = random.Random(opts.seed)
@@ -126,7 +129,8 @@ def main():
                      for i, w in enumerate(workloads)]
         verify = opts.verify and stream == "repeated"
         for command, lines in (("recommend", workloads), ("check", proposals)):
-            wall, rss, bad = run(opts.binary, [command], lines, verify)
+            args = [command] + ([] if opts.jobs is None else ["--jobs", str(opts.jobs)])
+            wall, rss, bad = run(opts.binary, args, lines, verify)
             problems += bad
             rows.append((f"{command} --batch", stream, opts.count, wall, opts.count / wall, rss))
     print("| command | stream | workloads | wall s | workloads/s | peak RSS MiB |")

@@ -199,6 +199,10 @@ void Catalog::build_regions() const {
   m_region_names = std::move(names);
 }
 
+void Catalog::share() const {
+  if (!m_regions || !m_region_names) build_regions();
+}
+
 const std::vector<std::string>& Catalog::regions() const {
   if (!m_region_names) build_regions();
   return *m_region_names;

@@ -37,6 +37,7 @@ struct CheckOptions {
   std::string fail_on = "fail";
   std::string format = "table";
   std::string batch;
+  unsigned jobs = 0;  ///< --jobs; 0: default_jobs()
   std::string baseline;
   bool allow_empty = false;
 };
@@ -128,50 +129,65 @@ int run_check(const CheckOptions& o, const GlobalOptions& global, Io& io) {
   const check::Severity fail_on = global.config.fail_on == "warn" ? check::Severity::warn : check::Severity::fail;
 
   if (!o.batch.empty()) {
+    c.share();  // read by every thread of the batch
     // One {name, workload, proposed} per line, one workload result per line.
     // Lines of the same workload and proposed choice differ only in their number and name, so a
-    // repeated one is answered with the text of the first, those two filled in.
-    OutputCache cache;
-    std::string number_text, name_text;
-    return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t number, int& worst, std::string& out) {
-      const check::ProjectWorkload entry = check::read_project_entry(line, "", c, fmt::format("line {}", number));
-      if (!entry.proposed) {
-        throw util::InputError(std::vector<util::Diagnostic>{line.diagnostic("", "a check line needs a \"proposed\" choice")});
-      }
-      number_text.clear();
-      render::append_json(number_text, util::Json(number));
-      name_text.clear();
-      render::append_json(name_text, util::Json(entry.name));
-      // A kept line's holes are "line", "name" and "workload_name" (output_template below), filled
-      // in that order.
-      const auto fill = [&](const OutputTemplate& text) { text.fill(out, {number_text, name_text, name_text}); };
-      std::string key = check_line_key(c, entry.workload, *entry.proposed);
-      if (const OutputTemplate* kept = cache.find(key)) {
-        if (kept->failed) worst = k_exit_findings;
-        fill(*kept);
-        return;
-      }
-      std::vector<check::WorkloadCheck> checks;
-      checks.push_back(check::check_workload(entry.name, entry.workload, *entry.proposed, c, options));
-      // NOTE: the workload's name is written in "name", in "workload_name" (the same, since a line
-      // names no project workload) and in the words of plausibility warnings. Whether there are
-      // warnings does not depend on the name, and a line with warnings is written whole, not kept.
-      const bool keep = checks.front().workload.empty() && checks.front().name == entry.name;
-      util::Json report = check::check_report(checks, {}, {}, options, fail_on);
-      const bool failed = report["summary"]["failed"].get<bool>();
-      if (failed) worst = k_exit_findings;
-      util::Json result = std::move(report["workloads"][0]);
-      result["line"] = number;
-      if (!report["warnings"].empty() || !keep) {
-        if (!report["warnings"].empty()) result["warnings"] = std::move(report["warnings"]);
-        render::append_json(out, result);
-        return;
-      }
-      OutputTemplate text = output_template(result, {"line", "name", "workload_name"});
-      text.failed = failed;
-      fill(text);
-      cache.insert(std::move(key), std::move(text));
-    });
+    // repeated one is answered with the text of the first, those two filled in (each thread keeps
+    // its own texts).
+    const auto make_handler = [&]() -> BatchHandler {
+      struct Kept {
+        OutputCache cache;
+        std::string number_text, name_text;
+      };
+      auto kept = std::make_shared<Kept>();
+      return [kept, &c, &options, fail_on](const util::JsonDocument& line, std::size_t number, int& worst, std::string& out) {
+        const check::ProjectWorkload entry = check::read_project_entry(line, "", c, fmt::format("line {}", number));
+        if (!entry.proposed) {
+          throw util::InputError(std::vector<util::Diagnostic>{line.diagnostic("", "a check line needs a \"proposed\" choice")});
+        }
+        std::string& number_text = kept->number_text;
+        std::string& name_text = kept->name_text;
+        number_text.clear();
+        render::append_json(number_text, util::Json(number));
+        name_text.clear();
+        render::append_json(name_text, util::Json(entry.name));
+        // A kept line's holes are "line", "name" and "workload_name" (output_template below), filled
+        // in that order.
+        const auto fill = [&](const OutputTemplate& text) { text.fill(out, {number_text, name_text, name_text}); };
+        std::string key = check_line_key(c, entry.workload, *entry.proposed);
+        if (const OutputTemplate* text = kept->cache.find(key)) {
+          if (text->failed) worst = k_exit_findings;
+          fill(*text);
+          return;
+        }
+        std::vector<check::WorkloadCheck> checks;
+        checks.push_back(check::check_workload(entry.name, entry.workload, *entry.proposed, c, options));
+        // NOTE: the workload's name is written in "name", in "workload_name" (the same, since a line
+        // names no project workload) and in the words of plausibility warnings. Whether there are
+        // warnings does not depend on the name, and a line with warnings is written whole, not kept.
+        const bool keep = checks.front().workload.empty() && checks.front().name == entry.name;
+        util::Json report = check::check_report(checks, {}, {}, options, fail_on);
+        const bool failed = report["summary"]["failed"].get<bool>();
+        if (failed) worst = k_exit_findings;
+        util::Json result = std::move(report["workloads"][0]);
+        result["line"] = number;
+        if (!report["warnings"].empty() || !keep) {
+          if (!report["warnings"].empty()) result["warnings"] = std::move(report["warnings"]);
+          render::append_json(out, result);
+          return;
+        }
+        OutputTemplate text = output_template(result, {"line", "name", "workload_name"});
+        text.failed = failed;
+        fill(text);
+        kept->cache.insert(std::move(key), std::move(text));
+      };
+    };
+    BatchOptions batch;
+    batch.jobs = o.jobs > 0 ? o.jobs : default_jobs();
+    // The decisions kept for workloads checked against another choice: the threads share the
+    // default number between them (memory as with one thread; each kept decision is about 0.2 MB).
+    batch.kept_decisions = std::max<std::size_t>(16, BatchOptions{}.kept_decisions / batch.jobs);
+    return run_batch(o.batch, global, io, make_handler, batch);
   }
 
   std::vector<check::WorkloadCheck> checks;
@@ -309,6 +325,7 @@ check-cost-ratio (fail); check-cpu-would-do, check-deployment, check-unknown-ins
                   "workloads and choices, so workload flags, --proposed, --service, --project, --terraform-plan, --baseline and a "
                   "format other than json are refused with it")
       ->type_name("FILE.jsonl");
+  add_jobs_option(*cmd, o->jobs);
   cmd->callback([o, cmd, format, &global, &action] {
     if (!o->batch.empty()) {
       // NOTE: a batch line carries its own workload and proposed choice, and every result is a JSON

@@ -26,38 +26,52 @@ struct RecommendOptions {
   bool explain = false;
   bool chart = false;
   std::string batch;
+  unsigned jobs = 0;  ///< --jobs; 0: default_jobs()
 };
 
 int run_recommend_batch(const RecommendOptions& o, const GlobalOptions& global, Io& io) {
   const catalog::Catalog run_catalog = load_catalog(global);
-  // Each line is answered against the run's catalog, or one of its own when it reads a model from
-  // files: no line changes what another says.
-  LineCatalogs catalogs(run_catalog);
+  run_catalog.share();  // read by every thread of the batch
   const workload::FlagValues flags = workload_flags_given(o.workload);
   scoring::Options options;
   options.top = o.top;
   options.trace = o.explain;  // the report shows the trace only with --explain
-  // A line's text depends on its workload and its catalog only (the options and configuration are
-  // the run's), so a repeated workload is answered with the text of its first line. The key names
-  // the catalog by its generation: what was kept for one catalog never answers a line of another.
-  OutputCache cache;
-  return run_batch(o.batch, global, io, [&](const util::JsonDocument& line, std::size_t, int&, std::string& out) {
-    const catalog::Catalog* line_catalog = nullptr;
-    const workload::Workload w = scoring::with_headroom(catalogs.normalise(line, flags, global, &line_catalog));
-    const catalog::Catalog& c = *line_catalog;
-    std::string key = scoring::decision_key(c, w);
-    if (const OutputTemplate* kept = cache.find(key)) {
-      kept->fill(out);
-      return;
-    }
-    const sizing::Requirements req = sizing::requirements(w, c);
-    const std::size_t start = out.size();
-    render::append_json(out, report::recommendation_report(w, req, scoring::recommend(w, req, c, options), c,
-                                                           report::ReportOptions{o.explain}));
-    OutputTemplate text;
-    text.parts.push_back(out.substr(start));
-    cache.insert(std::move(key), std::move(text));
-  }, /*kept_decisions=*/0);  // the texts answer repeated workloads: a decision kept too would never be read
+  // Each thread's handler keeps its own catalogs and output texts.
+  const auto make_handler = [&]() -> BatchHandler {
+    struct Kept {
+      explicit Kept(const catalog::Catalog& run) : catalogs(run) {}
+      // Each line is answered against the run's catalog, or one of its own when it reads a model
+      // from files: no line changes what another says.
+      LineCatalogs catalogs;
+      // A line's text depends on its workload and its catalog only (the options and configuration
+      // are the run's), so a repeated workload is answered with the text of its first line. The
+      // key names the catalog by its generation: what was kept for one catalog never answers a
+      // line of another.
+      OutputCache cache;
+    };
+    auto kept = std::make_shared<Kept>(run_catalog);
+    return [kept, &o, &flags, &global, &options](const util::JsonDocument& line, std::size_t, int&, std::string& out) {
+      const catalog::Catalog* line_catalog = nullptr;
+      const workload::Workload w = scoring::with_headroom(kept->catalogs.normalise(line, flags, global, &line_catalog));
+      const catalog::Catalog& c = *line_catalog;
+      std::string key = scoring::decision_key(c, w);
+      if (const OutputTemplate* text = kept->cache.find(key)) {
+        text->fill(out);
+        return;
+      }
+      const sizing::Requirements req = sizing::requirements(w, c);
+      const std::size_t start = out.size();
+      render::append_json(out, report::recommendation_report(w, req, scoring::recommend(w, req, c, options), c,
+                                                             report::ReportOptions{o.explain}));
+      OutputTemplate text;
+      text.parts.push_back(out.substr(start));
+      kept->cache.insert(std::move(key), std::move(text));
+    };
+  };
+  BatchOptions batch;
+  batch.kept_decisions = 0;  // the texts answer repeated workloads: a decision kept too would never be read
+  batch.jobs = o.jobs > 0 ? o.jobs : default_jobs();
+  return run_batch(o.batch, global, io, make_handler, batch);
 }
 
 int run_recommend(const RecommendOptions& o, const GlobalOptions& global, Io& io) {
@@ -119,6 +133,7 @@ void setup_recommend(CLI::App& app, const GlobalOptions& global, Action& action)
   aiadvise recommend --model llama-3.1-8b --qps 5 --chart
   aiadvise recommend --model llama-3.1-8b --qps 5 --output-file report.html
   aiadvise recommend --batch fleet.jsonl > reports.jsonl
+  aiadvise recommend --batch fleet.jsonl --jobs 1 > reports.jsonl   # one thread
 
 Costs: per hour and per month (730 h) for serving, with the cost per 1M output tokens or 1k requests;
 per run for training and batch jobs.
@@ -137,6 +152,7 @@ answered), 3 internal error, 4 output could not be written.)");
   cmd->add_option("--batch", o->batch, "JSON Lines of workloads (a file, or - for stdin): one JSON report per line, streaming")
       ->type_name("FILE.jsonl")
       ->excludes("--workload");
+  add_jobs_option(*cmd, o->jobs);
   cmd->add_flag("--explain", o->explain, "Show the trace: rules with their inputs, excluded groups with numbers, score components");
   cmd->add_flag("--chart", o->chart,
                 "After the table, chart the top options as bars: cost for the work, and time (jobs) or throughput (serving); "

@@ -80,13 +80,29 @@ inline constexpr std::size_t k_max_diagnostics_shown = 100;
 /// One line of a batch: appends the line's result to `out` as one line of JSON text (as
 /// render::append_json writes it, without the newline), or throws util::InputError.
 using BatchHandler = std::function<void(const util::JsonDocument& line, std::size_t number, int& worst, std::string& out)>;
+/// Makes the handler of one thread of a batch, on that thread: what it keeps between lines (caches
+/// of output text, catalogs with a line's model) is its own, so handlers never share a write.
+using BatchHandlerFactory = std::function<BatchHandler()>;
 
-/// --batch: runs `handle` on each JSON Lines record of `path` ("-": stdin) and writes one JSON
+struct BatchOptions {
+  /// Each thread's scoring::Memo keeps at most this many decisions (0: only what is prepared per catalog).
+  std::size_t kept_decisions = 128;
+  /// Threads answering lines (--jobs); 1: the calling thread alone. The output is the same for any
+  /// number: lines are answered in groups and written in input order.
+  unsigned jobs = 1;
+};
+
+/// --batch: runs a handler on each JSON Lines record of `path` ("-": stdin) and writes one JSON
 /// result per line, in order, streaming. A bad line yields {"line": N, "error": ...} and the run
-/// goes on. Returns 2 if any line was bad, else `worst` as updated by `handle` (0 or 1). The run's
-/// scoring::Memo keeps at most `kept_decisions` decisions (0: only what is prepared per catalog).
-int run_batch(const std::string& path, const GlobalOptions& global, Io& io, const BatchHandler& handle,
-              std::size_t kept_decisions = 128);
+/// goes on. Returns 2 if any line was bad, else `worst` as updated by the handlers (0 or 1). The
+/// catalogs the handlers read must have been share()d when jobs > 1.
+int run_batch(const std::string& path, const GlobalOptions& global, Io& io, const BatchHandlerFactory& make_handler,
+              BatchOptions options = {});
+
+/// --jobs's default: the CPUs this process may run on (its affinity), at most 8.
+unsigned default_jobs();
+/// Adds `-j,--jobs N` to a command with --batch (which it needs); 0 leaves default_jobs().
+CLI::Option* add_jobs_option(CLI::App& cmd, unsigned& jobs);
 
 /// A subcommand's work, chosen while parsing and run afterwards.
 using Action = std::function<int(Io&)>;

@@ -41,16 +41,33 @@ InputBudget::~InputBudget() { g_budget = m_previous; }
 
 InputBudget* InputBudget::current() { return g_budget; }
 
+std::size_t InputBudget::bytes_left() const {
+  const std::lock_guard lock(m_mutex);
+  return m_bytes - m_bytes_used;
+}
+
+std::size_t InputBudget::values_left() const {
+  const std::lock_guard lock(m_mutex);
+  return m_values - m_values_used;
+}
+
 bool InputBudget::take_bytes(std::size_t n) {
-  if (n > bytes_left()) return false;
+  const std::lock_guard lock(m_mutex);
+  if (n > m_bytes - m_bytes_used) return false;
   m_bytes_used += n;
   return true;
 }
 
 bool InputBudget::take_values(std::size_t n) {
-  if (n > values_left()) return false;
+  const std::lock_guard lock(m_mutex);
+  if (n > m_values - m_values_used) return false;
   m_values_used += n;
   return true;
+}
+
+bool InputBudget::first_read(const std::string& path) {
+  const std::lock_guard lock(m_mutex);
+  return m_charged.insert(path).second;
 }
 
 std::string display_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }

@@ -93,4 +93,14 @@ bool prepare_heap(std::size_t bytes) {
 #endif
 }
 
+void allow_thread_arenas(unsigned threads) {
+#ifdef AIADVISE_GLIBC_HEAP
+  // NOTE: glibc reads the limit once, when a second thread first needs an arena; the main thread
+  // keeps the prepared main arena.
+  mallopt(M_ARENA_MAX, static_cast<int>(std::min(threads, 64u)) + 1);
+#else
+  (void)threads;
+#endif
+}
+
 }  // namespace aiadvise::util

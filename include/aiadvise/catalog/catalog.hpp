@@ -304,6 +304,9 @@ class Catalog : public CatalogData {
   std::vector<std::string> regions(Cloud cloud) const;
   /// The cloud whose instances are offered in `region`, if one is.
   std::optional<Cloud> cloud_of_region(std::string_view region) const;
+  /// Works out now what the const accessors otherwise work out on first use (the regions), so that
+  /// threads may then read the catalog at once: until the next index(), no const call writes it.
+  void share() const;
 
   /// Rebuilds the lookup indexes after the vectors changed, and takes a new generation().
   void index();

@@ -2,6 +2,7 @@
 /// Reading inputs with a size cap, and writing results once.
 
 #include <cstddef>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -18,7 +19,8 @@ enum class InputKind {
 /// The input one run may hold: bytes read from files and standard input, and JSON values built
 /// from them, all inputs together. One is installed for the life of a command (cli::run); while
 /// it exists read_input and JsonDocument::parse draw from it, and an input that would go past it
-/// is an InputError. Without one only the per-input caps apply.
+/// is an InputError. Without one only the per-input caps apply. Threads may draw from it at once
+/// (--batch --jobs: lines that read model files).
 class InputBudget {
  public:
   /// `bytes` in all; at most one JSON value per `bytes_per_value` bytes of that (8 by default:
@@ -33,15 +35,16 @@ class InputBudget {
 
   std::size_t bytes() const { return m_bytes; }
   std::size_t values() const { return m_values; }
-  std::size_t bytes_left() const { return m_bytes - m_bytes_used; }
-  std::size_t values_left() const { return m_values - m_values_used; }
+  std::size_t bytes_left() const;
+  std::size_t values_left() const;
   /// Takes `n` bytes (or values); false, taking nothing, when fewer are left.
   bool take_bytes(std::size_t n);
   bool take_values(std::size_t n);
   /// A file already charged is not charged again when it is read a second time.
-  bool first_read(const std::string& path) { return m_charged.insert(path).second; }
+  bool first_read(const std::string& path);
 
  private:
+  mutable std::mutex m_mutex;  ///< guards the counts and m_charged
   std::size_t m_bytes, m_values;
   std::size_t m_bytes_used = 0, m_values_used = 0;
   std::set<std::string> m_charged;

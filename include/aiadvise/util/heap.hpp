@@ -16,4 +16,10 @@ namespace aiadvise::util {
 /// sanitizer's allocator, or when the kernel refuses the advice: the run is then only slower).
 bool prepare_heap(std::size_t bytes);
 
+/// Before starting `threads` threads that allocate all the time (--batch --jobs): with glibc, lets
+/// each allocate from an arena of its own, up to `threads` more, where prepare_heap keeps one for
+/// all (right for a load whose threads allocate once, but threads that allocate all the time then
+/// wait on its lock). Takes effect only before the process first starts a thread that allocates.
+void allow_thread_arenas(unsigned threads);
+
 }  // namespace aiadvise::util

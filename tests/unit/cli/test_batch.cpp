@@ -141,3 +141,86 @@ TEST_CASE("batch: a missing file or a directory is an input error", "[batch]") {
   const auto dir = run_captured({"recommend", "--batch", "."});
   CHECK(dir.code == aiadvise::cli::k_exit_invalid);
 }
+
+// --jobs: lines are answered by several threads in groups and written in input order, so the output,
+// the diagnostics and the exit code are those of one thread, byte for byte: over a stream long
+// enough for many groups, with repeated workloads (each thread keeps its own texts), bad, blank and
+// too long lines.
+TEST_CASE("batch: any number of threads gives the output of one", "[batch][jobs]") {
+  std::string recommend_lines, check_lines;
+  const char* models[] = {"llama-3.1-8b", "xgboost", "resnet-50", "bert-base", "mistral-7b"};
+  for (int i = 0; i < 120; ++i) {
+    const std::string model = models[i % 5];
+    const int qps = 1 + (i * 7) % 13;  // repeats: a cache hit on some thread, a miss on another
+    if (i % 17 == 3) {
+      recommend_lines += "{\"model\":\"nope\"}\n";
+      check_lines += "{\"workload\":{\"model\":\"xgboost\"}}\n";  // no proposed choice
+    } else if (i % 23 == 5) {
+      recommend_lines += "   \n";
+      check_lines += "\n";
+    } else if (i % 29 == 7) {
+      recommend_lines += "{\"model\":\"xgboost\",\"region\":\"" + std::string(1200, 'x') + "\"}\n";
+      check_lines += "[1,\n";
+    } else {
+      recommend_lines += "{\"model\":\"" + model + "\",\"qps\":" + std::to_string(qps) + "}\n";
+      check_lines += "{\"workload\":{\"model\":\"" + model + "\",\"qps\":" + std::to_string(qps) + "},\"proposed\":{\"instance\":\"" +
+                     (i % 2 ? "g5.xlarge" : "c7i.large") + "\"}}\n";
+    }
+  }
+  const TempFile rf("jobs-recommend.jsonl", recommend_lines);
+  const TempFile cf("jobs-check.jsonl", check_lines);
+  for (const std::string command : {"recommend", "check"}) {
+    const std::string& path = command == "recommend" ? rf.path : cf.path;
+    const auto one = run_captured({"--max-line-bytes", "1000", command, "--batch", path, "--jobs", "1"});
+    CHECK(one.code == aiadvise::cli::k_exit_invalid);
+    REQUIRE(lines_of(one.out).size() > 100);
+    for (const char* jobs : {"2", "3", "7", "0"}) {
+      const auto many = run_captured({"--max-line-bytes", "1000", command, "--batch", path, "--jobs", jobs});
+      INFO(command << " --jobs " << jobs);
+      CHECK(many.code == one.code);
+      CHECK(many.out == one.out);
+      CHECK(many.err == one.err);
+    }
+  }
+}
+
+TEST_CASE("batch: --jobs needs --batch and a number from 0 to 256", "[batch][jobs]") {
+  const auto alone = run_captured({"recommend", "--model", "xgboost", "--jobs", "2"});
+  CHECK(alone.code == aiadvise::cli::k_exit_invalid);
+  CHECK(alone.out.empty());
+  CHECK(alone.err.find("--batch") != std::string::npos);
+  const TempFile f("jobs-range.jsonl", "{\"model\":\"xgboost\"}\n");
+  const auto big = run_captured({"recommend", "--batch", f.path, "--jobs", "1000"});
+  CHECK(big.code == aiadvise::cli::k_exit_invalid);
+  CHECK(big.out.empty());
+}
+
+// Each line is let go before the next, so lines do not draw from the run's input budget
+// (--max-input-bytes, all inputs together): a stream of any length is answered, line after line,
+// and a line is held to its own cap of one value per 8 bytes of --max-line-bytes. (Before, the
+// 26th line of this stream, and with the default budget about the 600,000th line of a fleet, was
+// refused with "more JSON values than this run may hold".)
+TEST_CASE("batch: a long stream is not refused by the run's input budget; a line has its own cap", "[batch]") {
+  std::string text;
+  for (int i = 0; i < 60; ++i) text += "{\"model\":\"xgboost\",\"qps\":5,\"cloud\":[\"aws\"]}\n";
+  const TempFile f("budget.jsonl", text);
+  for (const char* jobs : {"1", "2"}) {
+    const auto r = run_captured({"--max-input-bytes", "1000", "recommend", "--batch", f.path, "--jobs", jobs});
+    INFO(r.err);
+    CHECK(r.code == aiadvise::cli::k_exit_ok);
+    const auto lines = lines_of(r.out);
+    REQUIRE(lines.size() == 60);
+    CHECK(lines.back().contains("verdict"));
+  }
+  std::string many = "{\"model\":\"xgboost\",\"priorities\":[";
+  for (int i = 0; i < 150; ++i) many += i ? ",1" : "1";
+  many += "]}\n{\"model\":\"xgboost\"}\n";
+  const TempFile g("values.jsonl", many);
+  const auto r = run_captured({"--max-line-bytes", "1000", "recommend", "--batch", g.path});
+  CHECK(r.code == aiadvise::cli::k_exit_invalid);
+  const auto lines = lines_of(r.out);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].at("error").at(0).at("message") ==
+        "more JSON values than one line may hold (125, one per 8 bytes of --max-line-bytes; raise it with --max-line-bytes)");
+  CHECK(lines[1].contains("verdict"));
+}
