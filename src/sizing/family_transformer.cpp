@@ -22,6 +22,7 @@ namespace {
 
 struct Shape {
   double layers, hidden, heads, kv_heads, head_dim, ffn, vocab, encoder_layers, decoder_layers, experts, experts_per_token;
+  bool heads_known = false;  ///< the attention heads come from the model's configuration, not from its size
 };
 
 // The shape from the catalog, or derived from the parameter count with the aspect ratio of GPT-3
@@ -44,6 +45,7 @@ Shape shape_of(const Input& in, Requirements& req) {
     s.decoder_layers = a->decoder_layers.value_or(s.layers);
     s.experts = a->experts.value_or(0);
     s.experts_per_token = a->experts_per_token.value_or(0);
+    s.heads_known = a->attention_heads.has_value();
     return s;
   }
   const double p = w.active_params.value_or(*w.params);
@@ -127,6 +129,10 @@ void transformer(const Input& in, Requirements& req) {
   const double kv_per_token_layer = 2 * s.kv_heads * s.head_dim * kv_bytes(w.precision);
   req.layers = std::max(s.layers, s.encoder_layers + s.decoder_layers);
   req.hidden = s.hidden;
+  if (s.heads_known) {
+    req.attention_heads = s.heads;
+    req.kv_heads = s.kv_heads;
+  }
   req.unit = "token";
 
   // Encoder-decoders split their parameters between the stacks; the others use all of them.

@@ -374,12 +374,34 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
     return true;
   };
   // Tensor-parallel degrees: the divisors of the devices per instance (12 Inferentia2 chips split
-  // 1, 2, 3, 4, 6 or 12 ways), smallest first.
+  // 1, 2, 3, 4, 6 or 12 ways), smallest first. On GPUs and TPUs a degree must also split the
+  // attention heads: vLLM refuses a degree that does not divide them ("Total number of attention
+  // heads (28) must be divisible by tensor parallel size (8)": Qwen2-7B cannot run 8 ways, vLLM
+  // issue 11797), and its KV heads are split the same way or, when fewer than the degree,
+  // replicated a whole number of times; TensorRT-LLM asks the same. NOTE: Neuron's libraries pad
+  // heads, so Inferentia and Trainium keep every divisor.
+  const bool heads_split = (d.kind == ComputeKind::gpu || d.kind == ComputeKind::tpu) && r.attention_heads > 0;
+  const auto splits_heads = [&](int t) {
+    if (!heads_split || t <= 1) return true;
+    const long heads = std::lround(r.attention_heads);
+    const long kv = std::max(1L, std::lround(r.kv_heads > 0 ? r.kv_heads : r.attention_heads));
+    return heads % t == 0 && (kv >= t ? kv % t == 0 : t % kv == 0);
+  };
   std::vector<int> degrees;
+  int unsplit = 0;  // the largest degree the heads ruled out
   for (int candidate = 1; candidate <= d.per_instance; ++candidate) {
-    if (d.per_instance % candidate == 0) degrees.push_back(candidate);
+    if (d.per_instance % candidate != 0) continue;
+    if (splits_heads(candidate)) degrees.push_back(candidate);
+    else unsplit = candidate;
   }
-  if (o.tensor_parallel > 0) degrees = {o.tensor_parallel};
+  if (o.tensor_parallel > 0) {
+    degrees = {o.tensor_parallel};
+    unsplit = 0;
+  }
+  const auto heads_words = [&] {
+    return fmt::format("its {} attention heads ({} KV) do not split {} ways", std::lround(r.attention_heads),
+                       std::lround(r.kv_heads > 0 ? r.kv_heads : r.attention_heads), unsplit);
+  };
   int t = 0, first_fit = 0;
   for (int candidate : degrees) {
     if (room(candidate) < per_seq) continue;
@@ -391,14 +413,15 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
   }
   if (t == 0) t = first_fit;
   if (t == 0) {
-    const int all = d.per_instance;
+    const int all = degrees.empty() ? 1 : degrees.back();
     e.tensor_parallel = all;
     e.memory_needed_gib = (fixed + per_seq) / k_gib / all;
     words.fit_reason([&] {
       return fmt::format("needs {} for weights and one sequence, {} per device over {} device(s); {} keeps {} of its {} per device "
-                         "usable ({:.0f}%)",
+                         "usable ({:.0f}%){}",
                          gib((fixed + per_seq) / k_gib), gib(e.memory_needed_gib), all, i.name, gib(usable), gib(d.memory_gib),
-                         k::k_serving_memory_fraction * 100);
+                         k::k_serving_memory_fraction * 100,
+                         unsplit > all ? fmt::format(", and tensor parallelism stops at {}: {}", all, heads_words()) : std::string());
     });
     return;
   }
@@ -613,6 +636,7 @@ void estimate_serving(const Workload& w, const Requirements& r, const Device& d,
     e.bottleneck = w.sizing == SizingMethod::classical ? "compute" : (timing.compute_bound(t, p.batch) ? "compute" : "memory bandwidth");
   }
   if (t > 1) words.note([&] { return fmt::format("tensor parallel over {} devices", t); });
+  if (unsplit > t && t == degrees.back()) words.note([&] { return fmt::format("tensor parallelism stops at {} devices: {}", degrees.back(), heads_words()); });
   words.note([&] {
     return fmt::format("{} replica(s) per instance at {:.3g} {} in flight; {:.0f}% of {} usable per device", e.replicas_per_instance, p.batch,
                        ar ? "sequences" : "requests per batch", k::k_serving_memory_fraction * 100, gib(d.memory_gib));

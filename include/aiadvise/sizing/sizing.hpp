@@ -80,6 +80,9 @@ struct Requirements {
   double workspace_bytes = 0;            ///< transient, once per replica (one prefill chunk, one layer)
   double workspace_bytes_per_sequence = 0;  ///< transient per sequence in flight (non-autoregressive models)
   double layers = 0, hidden = 0;         ///< for tensor-parallel communication (transformers)
+  /// Transformers whose configuration gives them (0: unknown): the heads a tensor-parallel degree
+  /// must split (serving on GPUs and TPUs).
+  double attention_heads = 0, kv_heads = 0;
 
   // Training and fine-tuning.
   double trainable_params = 0;

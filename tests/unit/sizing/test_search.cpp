@@ -116,3 +116,36 @@ TEST_CASE("sizing: the engine is told how many sequences keep the TPOT target", 
   CHECK(e.max_concurrent >= e.batch_size);
   CHECK(e.memory_fraction == Approx(0.9));
 }
+
+// On GPUs a tensor-parallel degree must split the attention heads, and the KV heads or a whole
+// number of copies of them (vLLM: "Total number of attention heads (28) must be divisible by tensor
+// parallel size (8)"; Qwen2-7B cannot run 8 ways). Qwen2.5-7B has 28 heads and 4 KV heads: 1, 2 and
+// 4 of 8 GPUs; Phi-4 has 40 and 10: 1 and 2. Neuron pads heads, so inf2.48xlarge keeps 3, 6 and 12
+// (the first test above). A degree asked for is used as given (the calibration replays them).
+TEST_CASE("sizing: tensor parallelism on GPUs only takes degrees that split the attention heads", "[sizing][search]") {
+  const json qwen = {{"model", "qwen2.5-7b"}, {"qps", 20}, {"tpot_ms", 15}};
+  const json phi = {{"model", "phi-4"}, {"qps", 20}, {"tpot_ms", 15}};
+  for (const char* instance : {"aws-p4d-24xlarge", "aws-g6e-48xlarge"}) {
+    INFO(instance);
+    const Estimate q = on(qwen, instance, searching());
+    const Estimate p = on(phi, instance, searching());
+    REQUIRE(q.fits);
+    REQUIRE(p.fits);
+    CHECK(28 % q.tensor_parallel == 0);
+    CHECK((p.tensor_parallel == 1 || p.tensor_parallel == 2));
+    for (const auto& t : q.tried) CHECK(t.tensor_parallel != 8);
+    for (const auto& t : p.tried) CHECK((t.tensor_parallel == 1 || t.tensor_parallel == 2));
+    CHECK(q.tried.size() == 3);  // 1, 2 and 4 of 8
+    CHECK(p.tried.size() == 2);  // 1 and 2 of 8
+  }
+  // Where the largest degree left is the one used, the note says why no larger one was.
+  const Estimate four = on(phi, "aws-g5-12xlarge", searching());
+  REQUIRE(four.fits);
+  REQUIRE(four.tensor_parallel == 2);
+  bool said = false;
+  for (const auto& n : four.notes) said = said || n == "tensor parallelism stops at 2 devices: its 40 attention heads (10 KV) do not split 4 ways";
+  CHECK(said);
+  EstimateOptions forced;
+  forced.tensor_parallel = 8;
+  CHECK(on(qwen, "aws-p4d-24xlarge", forced).tensor_parallel == 8);
+}
