@@ -26,6 +26,13 @@ namespace aiadvise::cli {
 
 namespace {
 
+// A string member of a rule, or "" (Json::value's template, inlined here, drew a false
+// -Wnull-dereference from g++ 12).
+std::string string_member(const util::Json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get_ref<const std::string&>() : std::string();
+}
+
 using catalog::Catalog;
 using catalog::ComputeKind;
 using util::Json;
@@ -246,7 +253,7 @@ int run_list(const ListOptions& o, const GlobalOptions& global, Io& io) {
     table = std::make_unique<util::Table>(std::vector<std::string>{"id", "description"});
     for (const auto& r : c.rules) {
       items.push_back(r);
-      table->add_row({r.value("id", ""), r.value("description", "")});
+      table->add_row({string_member(r, "id"), string_member(r, "description")});
     }
   }
   if (o.format == "json") {
