@@ -124,6 +124,25 @@ else
   echo "FAIL batch-closed-pipe: exit $code (124: still working after the reader left)"; head -5 "$work/err"; fail=$((fail + 1))
 fi
 
+# A program that writes a line and waits for its answer before it writes the next (a coprocess)
+# gets each answer while it still holds standard input open, with one thread and with several.
+for jobs in 1 2; do
+  coproc BATCH { timeout -k 5 60 "$bin" recommend --batch - --jobs "$jobs" 2>/dev/null; }
+  answered=0
+  for qps in 3 7; do
+    printf '{"model":"xgboost","qps":%s}\n' "$qps" >&"${BATCH[1]}"
+    if IFS= read -r -t 20 reply <&"${BATCH[0]}" && [[ $reply == *'"verdict"'* ]]; then answered=$((answered + 1)); fi
+  done
+  exec {BATCH[1]}>&-
+  wait "$BATCH_PID"
+  code=$?
+  if [[ $answered == 2 && $code == 0 ]]; then
+    pass=$((pass + 1))
+  else
+    echo "FAIL batch-coprocess --jobs $jobs: $answered of 2 lines answered before the input closed, exit $code"; fail=$((fail + 1))
+  fi
+done
+
 # Memory: an allocation failure is exit 3 with a message, never an abort; and at the input caps the
 # run stays within the documented bound (docs/reliability.md, "Memory"), so that the cap, not the
 # address-space limit, stops it. Not under AddressSanitizer, which reserves terabytes of address
